@@ -1,0 +1,125 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import jwt from "jsonwebtoken";
+import type { AuthChecker } from "type-graphql";
+import { forbidden, unauthenticated } from "./errors";
+
+/** The one signing algorithm accepted anywhere; tokens naming another (or `none`) are rejected. */
+export const JWT_ALGORITHM = "ES256" as const;
+
+export interface AuthUser {
+  id: string;
+  username: string;
+  roles: string[];
+  permissions: string[];
+}
+
+export interface AccessTokenClaims {
+  sub: string;
+  username: string;
+  roles: string[];
+  permissions: string[];
+}
+
+export type KeyResolver = (kid: string) => Promise<KeyObject | undefined>;
+
+/**
+ * Fetches the auth service's JWKS and caches it. An unknown `kid` triggers at most one refetch per
+ * `minRefetchMs`, so forged kids cannot turn every request into a JWKS download.
+ */
+export function remoteJwks(url: string, minRefetchMs = 5_000): KeyResolver & { refresh(): Promise<void> } {
+  let keys = new Map<string, KeyObject>();
+  let lastFetch = 0;
+  let inflight: Promise<void> | undefined;
+  const refresh = async () => {
+    inflight ??= (async () => {
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+        if (!response.ok) throw new Error(`JWKS ${url} answered ${response.status}`);
+        const body = (await response.json()) as { keys: Array<JsonWebKey & { kid?: string; alg?: string }> };
+        const next = new Map<string, KeyObject>();
+        for (const jwk of body.keys ?? []) {
+          if (!jwk.kid || jwk.alg !== JWT_ALGORITHM) continue;
+          next.set(jwk.kid, createPublicKey({ key: jwk, format: "jwk" }));
+        }
+        keys = next;
+        lastFetch = Date.now();
+      } finally {
+        inflight = undefined;
+      }
+    })();
+    return inflight;
+  };
+  const resolver = async (kid: string) => {
+    if (!keys.has(kid) && Date.now() - lastFetch >= minRefetchMs) await refresh();
+    return keys.get(kid);
+  };
+  return Object.assign(resolver, { refresh });
+}
+
+export interface VerifyOptions {
+  keys: KeyResolver;
+  issuer: string;
+  audience: string;
+}
+
+/** Verifies an access token with pinned algorithm, issuer and audience. Throws UNAUTHENTICATED. */
+export async function verifyAccessToken(token: string, options: VerifyOptions): Promise<AuthUser> {
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded || typeof decoded.payload === "string") throw unauthenticated("Invalid access token");
+  const { alg, kid } = decoded.header;
+  if (alg !== JWT_ALGORITHM || !kid) throw unauthenticated("Invalid access token");
+  let key: KeyObject | undefined;
+  try {
+    key = await options.keys(kid);
+  } catch {
+    throw unauthenticated("Cannot verify access token right now");
+  }
+  if (!key) throw unauthenticated("Invalid access token");
+  try {
+    const claims = jwt.verify(token, key, {
+      algorithms: [JWT_ALGORITHM],
+      issuer: options.issuer,
+      audience: options.audience,
+    }) as jwt.JwtPayload & Partial<AccessTokenClaims>;
+    if (typeof claims.sub !== "string" || typeof claims.username !== "string") throw new Error("claims");
+    return {
+      id: claims.sub,
+      username: claims.username,
+      roles: Array.isArray(claims.roles) ? claims.roles : [],
+      permissions: Array.isArray(claims.permissions) ? claims.permissions : [],
+    };
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError) throw unauthenticated("Access token expired");
+    throw unauthenticated("Invalid access token");
+  }
+}
+
+/** Extracts the bearer token from an Authorization header; undefined when absent. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  if (!match) throw unauthenticated("Authorization header must be 'Bearer <token>'");
+  return match[1];
+}
+
+export interface AuthContext {
+  user?: AuthUser;
+}
+
+export function requireUser(ctx: AuthContext): AuthUser {
+  if (!ctx.user) throw unauthenticated();
+  return ctx.user;
+}
+
+export function requirePermission(ctx: AuthContext, ...permissions: string[]): AuthUser {
+  const user = requireUser(ctx);
+  const missing = permissions.filter((permission) => !user.permissions.includes(permission));
+  if (missing.length) throw forbidden(`Missing permission: ${missing.join(", ")}`);
+  return user;
+}
+
+/** type-graphql guard: `@Authorized("targets:write")` requires a user holding every listed permission. */
+export const permissionAuthChecker: AuthChecker<AuthContext> = ({ context }, permissions) => {
+  requirePermission(context, ...permissions);
+  return true;
+};

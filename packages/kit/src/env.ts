@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+/**
+ * Parses the environment once. Every problem is printed together and the process exits non-zero,
+ * so an operator fixes a misconfiguration in one go instead of one variable per restart.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv = process.env, exit = true): z.infer<S> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  const message = `Invalid environment:\n${lines.join("\n")}`;
+  if (!exit) throw new Error(message);
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((value) => value === "true" || value === "1");
+
+/** Variables every subgraph reads. Services extend this with their own. */
+export const baseEnv = {
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  HOST: z.string().default("127.0.0.1"),
+  DATABASE_URL: z.string().url(),
+  RABBITMQ_URL: z.string().url().default("amqp://guest:guest@127.0.0.1:5672"),
+  EVENTS_EXCHANGE: z.string().default("opsconductor.events"),
+  OUTBOX_RELAY_ENABLED: bool.default(true),
+  AUTH_URL: z.string().url().default("http://127.0.0.1:8001"),
+  JWT_ISSUER: z.string().default("opsconductor-auth"),
+  JWT_AUDIENCE: z.string().default("opsconductor"),
+  SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters"),
+};
+
+export const envBool = bool;
+export const envPort = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+export { z };

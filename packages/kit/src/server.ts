@@ -1,0 +1,135 @@
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type Express, type Request } from "express";
+import type { GraphQLSchema } from "graphql";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { VerifyOptions } from "./auth";
+import { authenticate, REQUEST_ID_HEADER, requestIdFrom, type RequestContext } from "./context";
+import { createErrorFormatter } from "./errors";
+import { currentRequestId, type Logger, withRequestId } from "./logger";
+import { createMetrics, type Metrics } from "./metrics";
+
+export type ReadinessChecks = Record<string, () => Promise<unknown>>;
+
+export interface SubgraphServerOptions<C extends RequestContext> {
+  name: string;
+  host: string;
+  port: number;
+  logger: Logger;
+  schema: GraphQLSchema;
+  verify: VerifyOptions;
+  /** Adds per-request state (DataLoaders, services) to the base context. */
+  context?: (base: RequestContext, req: Request) => C | Promise<C>;
+  readiness: ReadinessChecks;
+  /** Extra HTTP routes (internal endpoints, JWKS) mounted before /graphql. */
+  routes?: (app: Express) => void;
+  introspection?: boolean;
+}
+
+export interface RunningServer {
+  app: Express;
+  url: string;
+  port: number;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+/** Runs each check with a timeout; returns per-dependency status. */
+export async function runChecks(checks: ReadinessChecks, timeoutMs = 2_000) {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), timeoutMs).unref()),
+        ]);
+        return [name, { ok: true }] as const;
+      } catch (error) {
+        return [name, { ok: false, error: (error as Error).message }] as const;
+      }
+    }),
+  );
+  return { ok: entries.every(([, status]) => status.ok), checks: Object.fromEntries(entries) };
+}
+
+function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operationName, errors }) {
+          metrics.graphqlOperations.inc({ operation: operationName ?? "anonymous", outcome: errors?.length ? "error" : "ok" });
+        },
+      };
+    },
+  };
+}
+
+/** Express + Apollo subgraph with request ids, auth context, /health, /ready and /metrics. */
+export async function startSubgraphServer<C extends RequestContext>(options: SubgraphServerOptions<C>): Promise<RunningServer> {
+  const { logger } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const httpServer = http.createServer(app);
+  const metrics = createMetrics(options.name);
+
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const end = metrics.httpDuration.startTimer({ method: req.method });
+    res.on("finish", () => end({ route: req.route?.path ?? req.path, status: String(res.statusCode) }));
+    withRequestId(requestId, () => next());
+  });
+
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok", service: options.name });
+  });
+  app.get("/ready", async (_req, res) => {
+    const result = await runChecks(options.readiness);
+    res.status(result.ok ? 200 : 503).json({ status: result.ok ? "ready" : "not ready", service: options.name, ...result });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  options.routes?.(app);
+
+  const apollo = new ApolloServer<C>({
+    schema: options.schema,
+    introspection: options.introspection ?? true,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger, currentRequestId),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
+  });
+  await apollo.start();
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const base = await authenticate(req, currentRequestId() ?? requestIdFrom(req), options.verify);
+        return options.context ? options.context(base, req) : (base as C);
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${options.host}:${port}/graphql`;
+  logger.info("subgraph listening", { url });
+
+  return {
+    app,
+    url,
+    port,
+    metrics,
+    async stop() {
+      await apollo.stop();
+    },
+  };
+}
