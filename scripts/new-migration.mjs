@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Usage: node scripts/new-migration.mjs <service> <name>
 // Authors a migration from the last snapshot to prisma/<service>/schema.prisma (offline, no `migrate dev`).
-import { newMigration } from "./lib/db.mjs";
+import { newMigration } from "./lib/db.cjs";
 
 const [service, name] = process.argv.slice(2);
 if (!service || !name) {

@@ -42,8 +42,9 @@ export function remoteJwks(url: string, minRefetchMs = 5_000): KeyResolver & { r
           next.set(jwk.kid, createPublicKey({ key: jwk, format: "jwk" }));
         }
         keys = next;
-        lastFetch = Date.now();
       } finally {
+        // Failed attempts count too, or an unreachable JWKS would be hit on every request.
+        lastFetch = Date.now();
         inflight = undefined;
       }
     })();
@@ -81,7 +82,10 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
       issuer: options.issuer,
       audience: options.audience,
     }) as jwt.JwtPayload & Partial<AccessTokenClaims>;
-    if (typeof claims.sub !== "string" || typeof claims.username !== "string") throw new Error("claims");
+    // jsonwebtoken accepts tokens without `exp`; an access token must never be valid forever.
+    if (typeof claims.sub !== "string" || typeof claims.username !== "string" || typeof claims.exp !== "number") {
+      throw new Error("claims");
+    }
     return {
       id: claims.sub,
       username: claims.username,

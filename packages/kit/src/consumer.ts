@@ -87,7 +87,13 @@ export class EventConsumer {
     await channel.prefetch(prefetch);
     const reply = await channel.consume(queue, (message) => {
       if (!message) return;
-      const work = this.handle(channel, message).finally(() => this.inflight.delete(work));
+      // ack/nack throw once the channel has closed (broker restart mid-handler); unhandled, that would
+      // kill the process. The message is unacked, so the broker redelivers it and the dedupe absorbs it.
+      const work = this.handle(channel, message)
+        .catch((error: unknown) => {
+          this.options.logger.warn("could not settle message; the broker will redeliver it", { queue, error: (error as Error).message });
+        })
+        .finally(() => this.inflight.delete(work));
       this.inflight.add(work);
     });
     this.channel = channel;

@@ -18,7 +18,8 @@ export function encrypt(plaintext: string, key: Buffer, aad = ""): string {
 export function decrypt(sealed: string, key: Buffer, aad = ""): string {
   const [version, iv, tag, ciphertext] = sealed.split(".");
   if (version !== "v1" || !iv || !tag || ciphertext === undefined) throw new Error("unsupported ciphertext format");
-  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+  // Pin the tag length: by default GCM accepts tags down to 4 bytes, which makes forgeries feasible.
+  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: 16 });
   decipher.setAAD(Buffer.from(aad));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");

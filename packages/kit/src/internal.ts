@@ -38,7 +38,13 @@ export async function internalCall<T>(
     signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
   });
   const text = await response.text();
-  const body = text ? (JSON.parse(text) as unknown) : undefined;
+  let body: unknown = text || undefined;
+  try {
+    if (text) body = JSON.parse(text) as unknown;
+  } catch (error) {
+    // A proxy's HTML error page must surface as the failed call it is, with its status.
+    if (response.ok) throw error;
+  }
   if (!response.ok) throw new InternalCallError(response.status, body, `internal call ${new URL(url).pathname} answered ${response.status}`);
   return body as T;
 }

@@ -20,7 +20,11 @@ const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|private|creden
 
 /** Replaces values under secret-looking keys, so a careless log call cannot leak them. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== "object") return value;
+  // JSON.stringify throws on bigint (e.g. outbox seq), which would make the log call itself fail.
+  if (typeof value === "bigint") return value.toString();
+  if (value === null || typeof value !== "object") return value;
+  // Past the depth limit nothing was inspected, so nothing is passed through (secrets, cycles).
+  if (depth > 6) return "[truncated]";
   if (value instanceof Error) {
     return { name: value.name, message: value.message, stack: value.stack };
   }

@@ -113,7 +113,10 @@ export class OutboxRelay {
       try {
         again = (await this.publishBatch()) >= (this.options.batchSize ?? 100);
       } catch (error) {
+        // Close the old channel, or each failed batch would leak one on the shared connection.
+        const channel = this.channel;
         this.channel = undefined;
+        void channel?.close().catch(() => undefined);
         this.options.logger.warn("outbox relay failed, will retry", { error: (error as Error).message });
       }
     })();

@@ -39,3 +39,8 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   }
   return { schema: buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as GraphQLResolverMap<unknown> }]), sdl };
 }
+
+/** The subgraph's SDL as composition sees it; no server or database needed. */
+export async function subgraphSdl(options: FederatedSchemaOptions): Promise<string> {
+  return (await typeGraphqlSchema(options)).sdl;
+}

@@ -79,7 +79,11 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
     const requestId = requestIdFrom(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const end = metrics.httpDuration.startTimer({ method: req.method });
-    res.on("finish", () => end({ route: req.route?.path ?? req.path, status: String(res.statusCode) }));
+    // Label by route pattern or mount point, never the raw path: scanners would create unbounded series.
+    res.on("finish", () => {
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl || "unmatched";
+      end({ route, status: String(res.statusCode) });
+    });
     withRequestId(requestId, () => next());
   });
 
@@ -101,6 +105,13 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger, currentRequestId),
+    // Apollo's own messages go through the JSON logger instead of console.
+    logger: {
+      debug: (message: unknown) => logger.debug(String(message)),
+      info: (message: unknown) => logger.info(String(message)),
+      warn: (message: unknown) => logger.warn(String(message)),
+      error: (message: unknown) => logger.error(String(message)),
+    },
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
   });
   await apollo.start();

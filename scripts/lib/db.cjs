@@ -2,19 +2,19 @@
 // through adapter-pg here (no engine downloads), which rules out `migrate dev`, `--from-url` and
 // shadow databases: each migration folder therefore keeps a `datamodel.prisma` snapshot, and a new
 // migration is the diff from the last snapshot to the current schema.
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+"use strict";
+const { execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const ROOT = path.resolve(__dirname, "../..");
 const PRISMA = path.join(ROOT, "node_modules/.bin/prisma");
 
-export function adminUrl(base = process.env.POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres") {
+function adminUrl(base = process.env.POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres") {
   return base;
 }
 
-export function databaseUrl(database, base = adminUrl()) {
+function databaseUrl(database, base = adminUrl()) {
   const url = new URL(base);
   url.pathname = `/${database}`;
   return url.toString();
@@ -29,12 +29,12 @@ function prisma(service, args, env = {}) {
   });
 }
 
-export function generate(service) {
+function generate(service) {
   prisma(service, ["generate"]);
 }
 
-export async function withAdmin(fn) {
-  const { default: pg } = await import("pg");
+async function withAdmin(fn) {
+  const pg = require("pg");
   const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
   try {
@@ -45,7 +45,7 @@ export async function withAdmin(fn) {
 }
 
 const SAFE = /^[a-z0-9_]+$/;
-export async function createDatabase(name, { fresh = false } = {}) {
+async function createDatabase(name, { fresh = false } = {}) {
   if (!SAFE.test(name)) throw new Error(`unsafe database name ${name}`);
   return withAdmin(async (client) => {
     if (fresh) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -55,27 +55,27 @@ export async function createDatabase(name, { fresh = false } = {}) {
   });
 }
 
-export async function dropDatabase(name) {
+async function dropDatabase(name) {
   if (!SAFE.test(name)) throw new Error(`unsafe database name ${name}`);
   await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
-export function migrate(service, url) {
+function migrate(service, url) {
   return prisma(service, ["migrate", "deploy"], { DATABASE_URL: url });
 }
 
-export function migrationsDir(service) {
+function migrationsDir(service) {
   return path.join(ROOT, "prisma", service, "migrations");
 }
 
-export function migrationNames(service) {
+function migrationNames(service) {
   const dir = migrationsDir(service);
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).filter((entry) => fs.statSync(path.join(dir, entry)).isDirectory()).sort();
 }
 
 /** SQL that takes the last migration's snapshot to the current schema.prisma ("" when in sync). */
-export function pendingSql(service) {
+function pendingSql(service) {
   const names = migrationNames(service);
   const schema = path.join(ROOT, "prisma", service, "schema.prisma");
   const from = names.length
@@ -85,8 +85,13 @@ export function pendingSql(service) {
   return sql.replace(/^-- This is an empty migration\.\s*$/m, "").trim();
 }
 
+/** SQL that creates, on an empty database, the schema described by one datamodel file. */
+function createSql(service, datamodel) {
+  return prisma(service, ["migrate", "diff", "--from-empty", "--to-schema-datamodel", datamodel, "--script"]);
+}
+
 /** Writes prisma/<service>/migrations/<timestamp>_<name>/{migration.sql,datamodel.prisma}. */
-export function newMigration(service, name) {
+function newMigration(service, name) {
   const sql = pendingSql(service);
   if (!sql) return null;
   const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
@@ -98,3 +103,5 @@ export function newMigration(service, name) {
   if (!fs.existsSync(lock)) fs.writeFileSync(lock, 'provider = "postgresql"\n');
   return dir;
 }
+
+module.exports = { ROOT, adminUrl, databaseUrl, generate, withAdmin, createDatabase, dropDatabase, migrate, migrationsDir, migrationNames, pendingSql, createSql, newMigration };

@@ -1,0 +1,128 @@
+import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import {
+  authenticate,
+  createErrorFormatter,
+  createLogger,
+  createMetrics,
+  currentRequestId,
+  Lifecycle,
+  REQUEST_ID_HEADER,
+  remoteJwks,
+  requestIdFrom,
+  runChecks,
+  withRequestId,
+  type KeyResolver,
+  type RequestContext,
+} from "@opsconductor/kit";
+import express from "express";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { subgraphUrls, type Env } from "./env";
+import { explorerRouter } from "./explorer";
+import { aliasLimit, depthLimit } from "./limits";
+
+export const SUPERGRAPH_FILE = path.join(__dirname, "..", "supergraph.graphql");
+
+/** Forwards the caller's token, request id and client identity to every subgraph. */
+class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
+    const headers = request.http?.headers;
+    if (!headers || !context?.requestId) return;
+    headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.token) headers.set("authorization", `Bearer ${context.token}`);
+    if (context.actor.ip) headers.set("x-forwarded-for", context.actor.ip);
+    if (context.actor.userAgent) headers.set("user-agent", context.actor.userAgent);
+  }
+}
+
+export type GatewayContext = RequestContext;
+
+export interface GatewayOptions {
+  keys?: KeyResolver;
+  handleSignals?: boolean;
+}
+
+export async function start(env: Env, options: GatewayOptions = {}) {
+  const logger = createLogger("gateway", env.LOG_LEVEL);
+  const lifecycle = new Lifecycle(logger);
+  const supergraphSdl = fs.readFileSync(env.SUPERGRAPH_PATH ?? SUPERGRAPH_FILE, "utf8");
+  const urls = subgraphUrls(env);
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => new AuthForwardingDataSource({ url: urls[name] ? `${urls[name]}/graphql` : url }),
+  });
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const httpServer = http.createServer(app);
+  const metrics = createMetrics("gateway");
+  const verify = {
+    keys: options.keys ?? remoteJwks(`${env.AUTH_URL}/.well-known/jwks.json`),
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+  };
+
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const end = metrics.httpDuration.startTimer({ method: req.method });
+    res.on("finish", () => end({ route: req.path, status: String(res.statusCode) }));
+    withRequestId(requestId, () => next());
+  });
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok", service: "gateway" });
+  });
+  app.get("/ready", async (_req, res) => {
+    const checks = Object.fromEntries(
+      Object.entries(urls).map(([name, base]) => [
+        name,
+        async () => {
+          const response = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
+          if (!response.ok) throw new Error(`${name} answered ${response.status}`);
+        },
+      ]),
+    );
+    const result = await runChecks(checks);
+    res.status(result.ok ? 200 : 503).json({ status: result.ok ? "ready" : "not ready", service: "gateway", ...result });
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(explorerRouter("/graphql"));
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: env.INTROSPECTION ?? env.NODE_ENV !== "production",
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [depthLimit(env.MAX_QUERY_DEPTH), aliasLimit(env.MAX_ALIASES)],
+    formatError: createErrorFormatter(logger, currentRequestId),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  await apollo.start();
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: ({ req }) => authenticate(req, currentRequestId() ?? requestIdFrom(req), verify),
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${env.HOST}:${port}/graphql`;
+  lifecycle.onShutdown("gateway", () => apollo.stop());
+  if (options.handleSignals ?? true) lifecycle.listen();
+  logger.info("gateway listening", { url, explorer: `http://${env.HOST}:${port}/graphiql` });
+  return { url, port, lifecycle, logger };
+}

@@ -1,0 +1,8 @@
+import { createLogger, runMain } from "@opsconductor/kit";
+import { start } from "./app";
+import { loadEnv } from "./env";
+
+const env = loadEnv();
+runMain(createLogger("gateway", env.LOG_LEVEL), async () => {
+  await start(env);
+});

@@ -1,0 +1,48 @@
+// Starts the whole platform (3 subgraphs + gateway) from dist/ on test ports against the fresh
+// opsc_e2e_* databases that `npm test` created, seeds the admin, and records how to reach it.
+const fs = require("node:fs");
+const path = require("node:path");
+const { randomBytes } = require("node:crypto");
+const { execFileSync } = require("node:child_process");
+const { stackEnv, startStack, ROOT } = require("../../../scripts/lib/stack.cjs");
+
+module.exports = async function globalSetup() {
+  if (!process.env.E2E_DATABASES) throw new Error("E2E_DATABASES is not set: run the end-to-end tests through `npm test`");
+  const databases = JSON.parse(process.env.E2E_DATABASES);
+  const secrets = { SERVICE_TOKEN: randomBytes(32).toString("base64url"), AUTH_SECRETS_KEY: randomBytes(32).toString("hex") };
+  const ports = { auth: 18001, users: 18002, targets: 18003, gateway: 14000 };
+  const adminPassword = `e2e-${randomBytes(12).toString("base64url")}`;
+  const exchange = "opsconductor.events";
+  const envs = stackEnv({
+    mode: "test",
+    secrets,
+    ports,
+    databases,
+    postgresUrl: process.env.POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+    extra: { EVENTS_EXCHANGE: exchange },
+  });
+  for (const name of ["users", "auth"]) {
+    execFileSync(process.execPath, [path.join(ROOT, "subgraphs", name, "dist", "seed.js")], {
+      env: { ...process.env, ...envs[name], OPSCONDUCTOR_ADMIN_PASSWORD: adminPassword },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
+  const logFile = path.join(ROOT, ".data", "e2e-stack.log");
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = fs.createWriteStream(logFile);
+  const stack = await startStack(envs, { log });
+  globalThis.__OPSC_STACK__ = { stack, log };
+  const state = {
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
+    adminPassword,
+    exchange,
+    secrets,
+    envs,
+    databases,
+    pids: Object.fromEntries(Object.entries(stack.procs).map(([name, proc]) => [name, proc.pid])),
+    logFile,
+  };
+  const stateFile = path.join(ROOT, ".data", "e2e-stack.json");
+  fs.writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
+  process.env.E2E_STACK_FILE = stateFile;
+};

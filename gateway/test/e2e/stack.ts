@@ -1,0 +1,82 @@
+import fs from "node:fs";
+import { graphql, login, type GraphQLResponse } from "@opsconductor/kit/testing";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- shared CommonJS launcher used by scripts and tests
+const launcher = require("../../../scripts/lib/stack.cjs") as {
+  startProcess(name: string, env: Record<string, string>, options?: { log?: NodeJS.WritableStream | null }): Promise<StartedProcess>;
+  stopProcess(proc: StartedProcess): Promise<void>;
+};
+interface StartedProcess {
+  pid: number;
+}
+
+export interface StackState {
+  gatewayUrl: string;
+  adminPassword: string;
+  exchange: string;
+  secrets: { SERVICE_TOKEN: string; AUTH_SECRETS_KEY: string };
+  envs: Record<string, Record<string, string>>;
+  databases: Record<string, string>;
+  pids: Record<string, number>;
+  logFile: string;
+}
+
+const stateFile = process.env.E2E_STACK_FILE;
+if (!stateFile) throw new Error("E2E_STACK_FILE is not set: the e2e global setup did not run");
+export const stack = (): StackState => JSON.parse(fs.readFileSync(stateFile, "utf8")) as StackState;
+export const gatewayUrl = stack().gatewayUrl;
+
+export const gql = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResponse<T>> =>
+  graphql<T>(gatewayUrl, query, variables, { token });
+
+export const loginAsAdmin = () => login(gatewayUrl, "admin", stack().adminPassword);
+export { login };
+
+export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/** Creates a user through the gateway (as admin) and logs in as them. */
+export async function createUserAndLogin(adminToken: string, roles: string[], password = "a-long-enough-password") {
+  const username = unique("u").toLowerCase();
+  const created = await gql<{ createUser: { id: string } }>(
+    `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
+    { input: { username, email: `${username}@example.test`, displayName: username, roles, password } },
+    adminToken,
+  );
+  if (!created.data?.createUser) throw new Error(`createUser failed: ${JSON.stringify(created.errors)}`);
+  const session = await login(gatewayUrl, username, password);
+  return { id: created.data.createUser.id, username, password, ...session };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops one stack member with SIGTERM and starts it again with extra environment. */
+export async function restartService(name: string, extraEnv: Record<string, string> = {}): Promise<void> {
+  const state = stack();
+  const pid = state.pids[name];
+  if (pid && isAlive(pid)) {
+    process.kill(pid, "SIGTERM");
+    const deadline = Date.now() + 15_000;
+    while (isAlive(pid)) {
+      if (Date.now() > deadline) throw new Error(`${name} (pid ${pid}) did not stop`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  const log = fs.createWriteStream(state.logFile, { flags: "a" });
+  const proc = await launcher.startProcess(name, { ...state.envs[name], ...extraEnv }, { log });
+  fs.writeFileSync(stateFile!, JSON.stringify({ ...state, pids: { ...state.pids, [name]: proc.pid } }, null, 2));
+}
+
+/** Starts a second gateway on its own port with extra settings (e.g. a lower depth limit). */
+export async function startExtraGateway(port: number, extraEnv: Record<string, string>) {
+  const state = stack();
+  const log = fs.createWriteStream(state.logFile, { flags: "a" });
+  const proc = await launcher.startProcess("gateway", { ...state.envs.gateway, PORT: String(port), ...extraEnv }, { log });
+  return { url: `http://127.0.0.1:${port}/graphql`, stop: () => launcher.stopProcess(proc) };
+}

@@ -1,0 +1,5 @@
+// Unit and integration tests of every workspace; the end-to-end suite has its own config
+// (gateway/jest.e2e.config.cjs) because it runs against a started stack.
+module.exports = {
+  projects: ["<rootDir>/packages/kit", "<rootDir>/subgraphs/auth", "<rootDir>/subgraphs/users", "<rootDir>/subgraphs/targets", "<rootDir>/gateway", "<rootDir>/prisma"],
+};

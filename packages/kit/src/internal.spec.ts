@@ -1,0 +1,88 @@
+import express from "express";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { InternalCallError, internalCall, requireServiceToken, SERVICE_TOKEN_HEADER } from "./internal";
+
+const TOKEN = "s".repeat(40);
+
+describe("requireServiceToken + internalCall (real express app)", () => {
+  let server: http.Server;
+  let base: string;
+  const seen: Array<{ requestId?: string; body: unknown }> = [];
+
+  beforeAll(async () => {
+    const app = express();
+    app.use("/internal", requireServiceToken(TOKEN));
+    app.use(express.json());
+    app.get("/internal/ping", (req, res) => {
+      seen.push({ requestId: req.header("x-request-id"), body: undefined });
+      res.json({ pong: true });
+    });
+    app.post("/internal/echo", (req, res) => {
+      seen.push({ requestId: req.header("x-request-id"), body: req.body });
+      res.json({ echoed: req.body });
+    });
+    app.get("/internal/empty", (_req, res) => {
+      res.status(204).end();
+    });
+    app.get("/internal/broken", (_req, res) => {
+      res.status(502).type("text/html").send("<html>Bad Gateway</html>");
+    });
+    app.get("/public", (_req, res) => {
+      res.json({ open: true });
+    });
+    server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("answers 401 without a service token and never reaches the route", async () => {
+    const before = seen.length;
+    const response = await fetch(`${base}/internal/ping`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: "service token required" });
+    expect(seen.length).toBe(before);
+  });
+
+  it("answers 401 with a wrong token, including one of a different length", async () => {
+    for (const wrong of ["t".repeat(40), `${TOKEN}x`, "short"]) {
+      const response = await fetch(`${base}/internal/ping`, { headers: { [SERVICE_TOKEN_HEADER]: wrong } });
+      expect(response.status).toBe(401);
+    }
+  });
+
+  it("lets the right token through", async () => {
+    const response = await fetch(`${base}/internal/ping`, { headers: { [SERVICE_TOKEN_HEADER]: TOKEN } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ pong: true });
+  });
+
+  it("guards only the routes it is mounted on", async () => {
+    expect((await fetch(`${base}/public`)).status).toBe(200);
+  });
+
+  it("internalCall sends the token and request id, POSTs JSON bodies and returns the parsed answer", async () => {
+    await expect(internalCall(`${base}/internal/ping`, { serviceToken: TOKEN, requestId: "req-7" })).resolves.toEqual({ pong: true });
+    await expect(internalCall(`${base}/internal/echo`, { serviceToken: TOKEN, body: { a: 1 } })).resolves.toEqual({ echoed: { a: 1 } });
+    expect(seen.slice(-2)).toEqual([
+      { requestId: "req-7", body: undefined },
+      { requestId: undefined, body: { a: 1 } },
+    ]);
+    await expect(internalCall(`${base}/internal/empty`, { serviceToken: TOKEN })).resolves.toBeUndefined();
+  });
+
+  it("internalCall throws InternalCallError with status and body when refused", async () => {
+    const error = await internalCall(`${base}/internal/ping`, { serviceToken: "wrong" }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InternalCallError);
+    expect(error).toMatchObject({ status: 401, body: { error: "service token required" }, message: "internal call /internal/ping answered 401" });
+  });
+
+  it("internalCall reports a non-JSON error page as InternalCallError, not a JSON parse error", async () => {
+    const error = await internalCall(`${base}/internal/broken`, { serviceToken: TOKEN }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InternalCallError);
+    expect(error).toMatchObject({ status: 502, body: "<html>Bad Gateway</html>" });
+  });
+});

@@ -1,0 +1,226 @@
+import { createTestSigner, errorCodes, graphql } from "./testing";
+import { WidgetResolver, widgetReferences } from "../test/fixtures/widget";
+import { createLogger } from "./logger";
+import { buildFederatedSchema } from "./schema";
+import { runChecks, startSubgraphServer, type RunningServer } from "./server";
+
+describe("startSubgraphServer", () => {
+  const signer = createTestSigner();
+  const lines: string[] = [];
+  const logged = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  let brokerDown = false;
+  let server: RunningServer;
+  let origin: string;
+
+  beforeAll(async () => {
+    const { schema } = await buildFederatedSchema({ resolvers: [WidgetResolver], references: widgetReferences });
+    server = await startSubgraphServer({
+      name: "kit-test",
+      host: "127.0.0.1",
+      port: 0,
+      logger: createLogger("kit-test", "debug", (line) => lines.push(line)),
+      schema,
+      verify: { keys: signer.keys, issuer: signer.issuer, audience: signer.audience },
+      readiness: {
+        postgres: async () => undefined,
+        rabbitmq: async () => {
+          if (brokerDown) throw new Error("connect ECONNREFUSED 127.0.0.1:5672");
+        },
+      },
+      routes: (app) => app.get("/internal/extra", (_req, res) => void res.json({ extra: true })),
+    });
+    origin = new URL(server.url).origin;
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it("listens on the requested host with an OS-assigned port", () => {
+    expect(server.port).toBeGreaterThan(0);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/graphql`);
+  });
+
+  it("routes Apollo's own log messages through the JSON logger", () => {
+    expect(logged().some((record) => String(record.msg).startsWith("Enabling inline tracing"))).toBe(true);
+  });
+
+  it("GET /health answers 200 while the process is alive", async () => {
+    const response = await fetch(`${origin}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok", service: "kit-test" });
+  });
+
+  it("GET /ready answers 200 when every dependency check passes", async () => {
+    brokerDown = false;
+    const response = await fetch(`${origin}/ready`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ready", ok: true, checks: { postgres: { ok: true }, rabbitmq: { ok: true } } });
+  });
+
+  it("GET /ready answers 503 naming the failing check and its error", async () => {
+    brokerDown = true;
+    try {
+      const response = await fetch(`${origin}/ready`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({
+        status: "not ready",
+        service: "kit-test",
+        ok: false,
+        checks: { postgres: { ok: true }, rabbitmq: { ok: false, error: "connect ECONNREFUSED 127.0.0.1:5672" } },
+      });
+    } finally {
+      brokerDown = false;
+    }
+  });
+
+  it("mounts extra routes", async () => {
+    expect(await (await fetch(`${origin}/internal/extra`)).json()).toEqual({ extra: true });
+  });
+
+  it("GET /metrics serves Prometheus text with HTTP and GraphQL metrics labelled by service", async () => {
+    await graphql(server.url, "query MetricsProbe { widget(id: \"w1\") { id } }");
+    const response = await fetch(`${origin}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    expect(text).toContain("# TYPE http_request_duration_seconds histogram");
+    expect(text).toContain("# TYPE graphql_operations_total counter");
+    expect(text).toMatch(/graphql_operations_total\{operation="MetricsProbe",outcome="ok",service="kit-test"\} 1/);
+    expect(text).toMatch(/process_cpu_seconds_total\{service="kit-test"\}/);
+  });
+
+  it("labels HTTP metrics by route, not by arbitrary request path", async () => {
+    await fetch(`${origin}/no-such-page-${Math.random().toString(36).slice(2)}`);
+    const text = await (await fetch(`${origin}/metrics`)).text();
+    const series = text.split("\n").filter((line) => line.startsWith("http_request_duration_seconds_count{"));
+    expect(series.some((line) => line.includes("no-such-page"))).toBe(false);
+    expect(series.some((line) => line.includes('route="unmatched"') && line.includes('status="404"'))).toBe(true);
+    expect(series.some((line) => line.includes('route="/health"') && line.includes('status="200"'))).toBe(true);
+    expect(series.some((line) => line.includes('route="/graphql"') && line.includes('method="POST"'))).toBe(true);
+  });
+
+  describe("/graphql", () => {
+    it("answers a public query without a token", async () => {
+      const response = await graphql(server.url, '{ widget(id: "w1") { id name } }');
+      expect(response.data).toEqual({ widget: { id: "w1", name: "first" } });
+    });
+
+    it("is UNAUTHENTICATED on a permission-guarded field without a token", async () => {
+      const response = await graphql(server.url, "{ widgets { id } }");
+      expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
+      expect(response.data).toBeNull();
+    });
+
+    it("is FORBIDDEN for a token lacking the permission", async () => {
+      const token = signer.sign({ id: "u1", username: "viewer", permissions: ["other:read"] });
+      const response = await graphql(server.url, "{ widgets { id } }", {}, { token });
+      expect(errorCodes(response)).toEqual(["FORBIDDEN"]);
+      expect(response.errors?.[0]?.message).toBe("Missing permission: widgets:read");
+    });
+
+    it("returns data for a token holding the permission", async () => {
+      const token = signer.sign({ id: "u1", username: "reader", permissions: ["widgets:read"] });
+      const response = await graphql(server.url, "{ widgets { id name } }", {}, { token });
+      expect(response.errors).toBeUndefined();
+      expect(response.data).toEqual({ widgets: [{ id: "w1", name: "first" }, { id: "w2", name: "second" }] });
+    });
+
+    it("rejects an invalid token with 401 UNAUTHENTICATED even on public fields", async () => {
+      const response = await graphql(server.url, '{ widget(id: "w1") { id } }', {}, { token: "garbage" });
+      expect(response.status).toBe(401);
+      expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
+    });
+
+    it("rejects an expired token with 'Access token expired'", async () => {
+      const token = signer.sign({ id: "u1", permissions: ["widgets:read"] }, -60);
+      const response = await graphql(server.url, "{ widgets { id } }", {}, { token });
+      expect(response.errors?.[0]).toMatchObject({ message: "Access token expired", extensions: { code: "UNAUTHENTICATED" } });
+    });
+
+    it("reports bad pagination input naming the field", async () => {
+      const token = signer.sign({ id: "u1", permissions: ["widgets:read"] });
+      const response = await graphql(server.url, "{ widgets(pagination: { limit: 500 }) { id } }", {}, { token });
+      expect(response.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "pagination.limit" });
+    });
+
+    it("masks a plain Error as 'Internal error' with the request id, and logs it with that id", async () => {
+      const response = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ boom }" }),
+      });
+      const requestId = response.headers.get("x-request-id");
+      const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+      expect(requestId).toBeTruthy();
+      expect(body.errors[0]).toMatchObject({ message: "Internal error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId } });
+      expect(JSON.stringify(body)).not.toContain("ECONNREFUSED");
+      expect(JSON.stringify(body)).not.toContain("stacktrace");
+      const line = logged().find((record) => record.msg === "unexpected error" && record.requestId === requestId);
+      expect((line?.error as { message?: string } | undefined)?.message).toBe("connect ECONNREFUSED 10.0.0.5:5432");
+    });
+
+    it("echoes a valid x-request-id and uses it in the context and in masked errors", async () => {
+      const response = await graphql(server.url, "{ caller { requestId } boom }", {}, { headers: { "x-request-id": "trace-abc.123" } });
+      expect(response.data).toBeNull();
+      expect(response.errors?.[0]?.extensions?.requestId).toBe("trace-abc.123");
+      const plain = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "trace-abc.123" },
+        body: JSON.stringify({ query: "{ caller { requestId username } }" }),
+      });
+      expect(plain.headers.get("x-request-id")).toBe("trace-abc.123");
+      expect(await plain.json()).toEqual({ data: { caller: { requestId: "trace-abc.123", username: null } } });
+    });
+
+    it("generates a request id when none (or an unsafe one) is sent, and the context sees the same id", async () => {
+      for (const headers of [{}, { "x-request-id": "bad id\twith spaces" }] as Array<Record<string, string>>) {
+        const response = await fetch(server.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify({ query: "{ caller { requestId } }" }),
+        });
+        const echoed = response.headers.get("x-request-id");
+        expect(echoed).toMatch(/^[0-9a-f-]{36}$/);
+        expect(await response.json()).toEqual({ data: { caller: { requestId: echoed } } });
+      }
+    });
+
+    it("puts the verified user in the context actor", async () => {
+      const token = signer.sign({ id: "u9", username: "carol" });
+      const response = await graphql<{ caller: { username: string } }>(server.url, "{ caller { username } }", {}, { token });
+      expect(response.data?.caller.username).toBe("carol");
+    });
+
+    it("resolves federation entity references over HTTP", async () => {
+      const response = await graphql(server.url, '{ _entities(representations: [{ __typename: "Widget", id: "w1" }]) { ... on Widget { name } } }');
+      expect(response.data).toEqual({ _entities: [{ name: "first" }] });
+    });
+  });
+});
+
+describe("runChecks", () => {
+  it("fails a check that does not answer within the timeout, naming it", async () => {
+    const result = await runChecks({ fast: async () => undefined, hanging: () => new Promise(() => undefined) }, 50);
+    expect(result).toEqual({ ok: false, checks: { fast: { ok: true }, hanging: { ok: false, error: "timed out" } } });
+  });
+});
+
+describe("stop()", () => {
+  it("closes the HTTP server so the port stops answering", async () => {
+    const signer = createTestSigner();
+    const { schema } = await buildFederatedSchema({ resolvers: [WidgetResolver] });
+    const running = await startSubgraphServer({
+      name: "kit-stop",
+      host: "127.0.0.1",
+      port: 0,
+      logger: createLogger("kit-stop", "silent"),
+      schema,
+      verify: { keys: signer.keys, issuer: signer.issuer, audience: signer.audience },
+      readiness: {},
+    });
+    const health = `http://127.0.0.1:${running.port}/health`;
+    expect((await fetch(health)).status).toBe(200);
+    await running.stop();
+    await expect(fetch(health)).rejects.toThrow();
+  });
+});

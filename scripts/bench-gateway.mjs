@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// `npm run bench:gateway`: the same cross-subgraph query through the gateway (targets + users via
+// federation) and straight at the targets subgraph (the part it answers alone), under the same load.
+// Prints requests/s and latency p50/p99 side by side, and the gateway's cost as a ratio.
+// Options: --duration <s> (default 10), --connections <n> (default 10).
+import autocannon from "autocannon";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClients, POSTGRES_URL, prepareDatabases } from "./setup.mjs";
+
+ensureDependencies();
+const require = createRequire(import.meta.url);
+const { stackEnv, startStack, ROOT } = require("./lib/stack.cjs");
+const arg = (name, fallback) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const duration = arg("duration", 10);
+const connections = arg("connections", 10);
+
+await checkInfra();
+await generateClients();
+const databases = await prepareDatabases((service) => `opsc_bench_${service.name}`, { fresh: true });
+build();
+
+const ports = { auth: 28001, users: 28002, targets: 28003, gateway: 24000 };
+const envs = stackEnv({ mode: "test", secrets: ephemeralSecrets(), ports, databases, postgresUrl: POSTGRES_URL, extra: { LOG_LEVEL: "error" } });
+const password = `bench-${randomBytes(9).toString("base64url")}`;
+for (const name of ["users", "auth"]) {
+  execFileSync(process.execPath, [path.join(ROOT, "subgraphs", name, "dist", "seed.js")], {
+    env: { ...process.env, ...envs[name], OPSCONDUCTOR_ADMIN_PASSWORD: password },
+    stdio: "ignore",
+  });
+}
+const stack = await startStack(envs, { log: null });
+const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
+const targetsUrl = `http://127.0.0.1:${ports.targets}/graphql`;
+
+async function call(url, query, variables = {}, token) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+function load(url, query, token) {
+  return autocannon({
+    url,
+    method: "POST",
+    duration,
+    connections,
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
+}
+
+try {
+  const { login } = await call(gatewayUrl, `mutation($p: String!) { login(username: "admin", password: $p) { accessToken } }`, { p: password });
+  const token = login.accessToken;
+  for (let i = 0; i < 20; i += 1) {
+    await call(gatewayUrl, `mutation($i: CreateTargetInput!) { createTarget(input: $i) { id } }`, { i: { name: `bench-${i}`, address: `10.200.0.${i + 1}`, tags: ["bench"] } }, token);
+  }
+  const viaGateway = `{ targets(pagination: { limit: 20 }) { total items { name address port createdBy { username } } } }`;
+  const direct = `{ targets(pagination: { limit: 20 }) { total items { name address port createdBy { id } } } }`;
+  await call(gatewayUrl, viaGateway, {}, token);
+  await call(targetsUrl, direct, {}, token);
+
+  process.stdout.write(`\nLoad: ${connections} connections, ${duration} s each, 20 targets per response, token verified on every request.\n`);
+  const gateway = await load(gatewayUrl, viaGateway, token);
+  const subgraph = await load(targetsUrl, direct, token);
+  const row = (name, result) =>
+    `${name.padEnd(44)} ${String(Math.round(result.requests.average)).padStart(8)} ${String(result.latency.p50).padStart(8)} ${String(result.latency.p99).padStart(8)} ${String(result.non2xx + result.errors).padStart(7)}`;
+  console.log(`\n${"".padEnd(44)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)}`);
+  console.log(row("gateway: targets + createdBy{username}", gateway));
+  console.log(row("targets subgraph direct: createdBy{id}", subgraph));
+  console.log(
+    `\ngateway / direct: throughput ${(gateway.requests.average / subgraph.requests.average).toFixed(2)}x, p50 ${(gateway.latency.p50 / Math.max(subgraph.latency.p50, 0.001)).toFixed(2)}x, p99 ${(gateway.latency.p99 / Math.max(subgraph.latency.p99, 0.001)).toFixed(2)}x`,
+  );
+} finally {
+  await stack.stop();
+}

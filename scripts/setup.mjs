@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// All set-up for `npm start` and `npm test`: dependencies, infrastructure check, secrets, Prisma
+// clients, databases, migrations, build, and (for start) the demo seed.
+import { execFileSync, execSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const log = (message) => process.stdout.write(`» ${message}\n`);
+
+export function ensureDependencies() {
+  const marker = path.join(ROOT, "node_modules", ".package-lock.json");
+  const lock = path.join(ROOT, "package-lock.json");
+  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  log("installing dependencies (npm ci)");
+  execSync("npm ci --no-audit --no-fund", { cwd: ROOT, stdio: "inherit" });
+}
+
+export const POSTGRES_URL = process.env.POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672";
+
+/** Per-install secrets for local runs, generated once into .data/secrets.json (git-ignored). */
+export function localSecrets() {
+  const file = path.join(ROOT, ".data", "secrets.json");
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
+  const secrets = {
+    SERVICE_TOKEN: process.env.SERVICE_TOKEN ?? randomBytes(32).toString("base64url"),
+    AUTH_SECRETS_KEY: process.env.AUTH_SECRETS_KEY ?? randomBytes(32).toString("hex"),
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export function ephemeralSecrets() {
+  return { SERVICE_TOKEN: randomBytes(32).toString("base64url"), AUTH_SECRETS_KEY: randomBytes(32).toString("hex") };
+}
+
+export async function checkInfra() {
+  const { checkInfrastructure } = await import("./lib/infra.mjs");
+  await checkInfrastructure({ postgresUrl: POSTGRES_URL, redisUrl: REDIS_URL, rabbitUrl: RABBITMQ_URL });
+}
+
+export async function generateClients() {
+  const { generate } = await import("./lib/db.cjs");
+  const { SERVICES } = await import("./lib/services.mjs");
+  log("generating Prisma clients");
+  for (const { name } of SERVICES) generate(name);
+}
+
+/** Creates (fresh: drops first) and migrates one database per service; returns name → database. */
+export async function prepareDatabases(nameOf, { fresh = false } = {}) {
+  const { createDatabase, migrate, databaseUrl } = await import("./lib/db.cjs");
+  const { SERVICES } = await import("./lib/services.mjs");
+  const databases = {};
+  for (const service of SERVICES) {
+    const database = nameOf(service);
+    const created = await createDatabase(database, { fresh });
+    migrate(service.name, databaseUrl(database, POSTGRES_URL));
+    log(`${created ? "created" : "migrated"} ${database}`);
+    databases[service.name] = database;
+  }
+  return databases;
+}
+
+export function build() {
+  log("building (turbo run build)");
+  execFileSync(path.join(ROOT, "node_modules/.bin/turbo"), ["run", "build", "--output-logs=errors-only"], { cwd: ROOT, stdio: "inherit" });
+}
+
+/** Seeds admin (users + auth) and demo targets with each service's own seed script. */
+export function seed(envs) {
+  for (const name of ["users", "auth", "targets"]) {
+    execFileSync(process.execPath, [path.join(ROOT, "subgraphs", name, "dist", "seed.js")], {
+      cwd: ROOT,
+      env: { ...process.env, ...envs[name] },
+      stdio: "inherit",
+    });
+  }
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  ensureDependencies();
+  const args = new Set(process.argv.slice(2));
+  await generateClients();
+  if (!args.has("--generate-only")) {
+    await checkInfra();
+    await prepareDatabases((service) => service.database);
+    if (!args.has("--migrate-only")) build();
+  }
+}

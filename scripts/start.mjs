@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// `npm start`: everything a fresh machine needs, then the whole platform in the foreground.
+import { createRequire } from "node:module";
+import { build, checkInfra, ensureDependencies, generateClients, localSecrets, POSTGRES_URL, prepareDatabases, seed } from "./setup.mjs";
+
+ensureDependencies();
+const require = createRequire(import.meta.url);
+const { SERVICES, GATEWAY_PORT } = await import("./lib/services.mjs");
+const { stackEnv, startStack } = require("./lib/stack.cjs");
+
+try {
+  await checkInfra();
+} catch (error) {
+  console.error(`Cannot start OpsConductor:\n  ${error.message}`);
+  process.exit(1);
+}
+await generateClients();
+const databases = await prepareDatabases((service) => service.database);
+build();
+
+const ports = Object.fromEntries(SERVICES.map(({ name, port }) => [name, port]));
+ports.gateway = Number(process.env.PORT ?? GATEWAY_PORT);
+const envs = stackEnv({ mode: "development", secrets: localSecrets(), ports, databases, postgresUrl: POSTGRES_URL });
+// The auth seed reads OPSCONDUCTOR_ADMIN_PASSWORD from this environment, or generates and prints one.
+seed(envs);
+
+const stack = await startStack(envs);
+console.log(`
+OpsConductor is running.
+  GraphQL API:       http://127.0.0.1:${ports.gateway}/graphql
+  GraphQL explorer:  http://127.0.0.1:${ports.gateway}/graphiql   (log in as admin)
+Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+const stop = async (signal, exitCode = 0) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping OpsConductor…`);
+  await stack.stop();
+  console.log("stopped.");
+  process.exit(exitCode);
+};
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));
+for (const proc of Object.values(stack.procs)) {
+  proc.child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`${proc.name} exited unexpectedly (${signal ?? code}); stopping everything.`);
+      void stop("exit", 1);
+    }
+  });
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// `npm test`: all set-up (dependencies, infrastructure check, Prisma clients, fresh test databases,
+// migrations, build), then typecheck, lint, the composition check, unit + integration tests, and
+// end-to-end tests through a running gateway. Prints one closing "N passed, N failed" line.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { build, checkInfra, ensureDependencies, generateClients, prepareDatabases, POSTGRES_URL } from "./setup.mjs";
+
+ensureDependencies();
+const ROOT = path.resolve(import.meta.dirname, "..");
+const bin = (name) => path.join(ROOT, "node_modules/.bin", name);
+const log = (message) => process.stdout.write(`\n» ${message}\n`);
+
+try {
+  await checkInfra();
+} catch (error) {
+  console.error(`Cannot run the tests:\n  ${error.message}`);
+  process.exit(1);
+}
+await generateClients();
+// Fresh databases every run: opsc_test_* for service integration tests, opsc_e2e_* for the stack.
+const testDbs = await prepareDatabases((service) => `opsc_test_${service.name}`, { fresh: true });
+const e2eDbs = await prepareDatabases((service) => `opsc_e2e_${service.name}`, { fresh: true });
+build();
+
+const { databaseUrl } = await import("./lib/db.cjs");
+const env = {
+  ...process.env,
+  POSTGRES_URL,
+  E2E_DATABASES: JSON.stringify(e2eDbs),
+  ...Object.fromEntries(Object.entries(testDbs).map(([name, db]) => [`TEST_DATABASE_URL_${name.toUpperCase()}`, databaseUrl(db, POSTGRES_URL)])),
+};
+
+const results = [];
+function step(name, command, args) {
+  log(name);
+  const started = Date.now();
+  const run = spawnSync(command, args, { cwd: ROOT, env, stdio: "inherit" });
+  results.push({ name, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
+  return run.status === 0;
+}
+function jestCounts(file) {
+  if (!fs.existsSync(file)) return { passed: 0, failed: 0 };
+  const report = JSON.parse(fs.readFileSync(file, "utf8"));
+  return { passed: report.numPassedTests, failed: report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0) };
+}
+
+fs.mkdirSync(path.join(ROOT, ".data"), { recursive: true });
+const unitReport = path.join(ROOT, ".data/jest-unit.json");
+const e2eReport = path.join(ROOT, ".data/jest-e2e.json");
+for (const file of [unitReport, e2eReport]) fs.rmSync(file, { force: true });
+
+step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]);
+step("lint", bin("turbo"), ["run", "lint", "--output-logs=errors-only"]);
+step("supergraph is composed and up to date", process.execPath, ["gateway/scripts/compose.mjs", "--check"]);
+step("unit and integration tests", bin("jest"), ["--runInBand", "--json", `--outputFile=${unitReport}`]);
+step("end-to-end tests through the gateway", bin("jest"), ["-c", "gateway/jest.e2e.config.cjs", "--runInBand", "--json", `--outputFile=${e2eReport}`]);
+
+const unit = jestCounts(unitReport);
+const e2e = jestCounts(e2eReport);
+const checksFailed = results.filter((result) => !result.ok && !/tests/.test(result.name)).length;
+log("summary");
+for (const result of results) console.log(`  ${result.ok ? "ok  " : "FAIL"}  ${result.name} (${result.seconds.toFixed(1)} s)`);
+console.log(`  unit+integration: ${unit.passed} passed, ${unit.failed} failed; end-to-end: ${e2e.passed} passed, ${e2e.failed} failed`);
+const passed = unit.passed + e2e.passed;
+const failed = unit.failed + e2e.failed + checksFailed;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(results.every((result) => result.ok) ? 0 : 1);
