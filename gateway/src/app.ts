@@ -102,6 +102,8 @@ export async function start(env: Env, options: GatewayOptions = {}) {
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // Lifecycle owns SIGTERM/SIGINT; Apollo re-raising the signal would turn one into two.
+    stopOnTerminationSignals: false,
     validationRules: [depthLimit(env.MAX_QUERY_DEPTH), aliasLimit(env.MAX_ALIASES)],
     formatError: createErrorFormatter(logger, currentRequestId),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],

@@ -34,5 +34,6 @@ export const baseEnv = {
 };
 
 export const envBool = bool;
-export const envPort = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+/** A TCP port; 0 asks the OS for a free one (in-process tests). */
+export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 export { z };

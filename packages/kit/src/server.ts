@@ -104,6 +104,8 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
     introspection: options.introspection ?? true,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // Lifecycle owns SIGTERM/SIGINT; Apollo re-raising the signal would turn one into two.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger, currentRequestId),
     // Apollo's own messages go through the JSON logger instead of console.
     logger: {

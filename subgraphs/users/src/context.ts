@@ -1,0 +1,8 @@
+import type { RequestContext } from "@opsconductor/kit";
+import type { UserLoaders } from "./user/user.loader";
+import type { UserService } from "./user/user.service";
+
+export interface UsersContext extends RequestContext {
+  users: UserService;
+  loaders: UserLoaders;
+}

@@ -1,0 +1,50 @@
+import { isRole, Role } from "./role";
+
+/** Every permission in the platform. The one source: tokens, GraphQL and the internal endpoint derive from it. */
+export const PERMISSIONS = [
+  "users:read",
+  "users:write",
+  "targets:read",
+  "targets:write",
+  "credentials:read",
+  "jobs:read",
+  "jobs:write",
+  "jobs:execute",
+  "discovery:read",
+  "discovery:write",
+  "audit:read",
+  "analytics:read",
+  "notifications:read",
+  "notifications:write",
+  "system:read",
+  "system:write",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  [Role.ADMIN]: PERMISSIONS,
+  [Role.OPERATOR]: [
+    "users:read",
+    "targets:read",
+    "targets:write",
+    "jobs:read",
+    "jobs:write",
+    "jobs:execute",
+    "discovery:read",
+    "discovery:write",
+    "audit:read",
+    "analytics:read",
+    "notifications:read",
+    "system:read",
+  ],
+  [Role.VIEWER]: ["users:read", "targets:read", "jobs:read", "discovery:read", "analytics:read", "system:read"],
+};
+
+/** Union of the roles' permissions, in the order of PERMISSIONS; unknown role names grant nothing. */
+export function permissionsFor(roles: readonly string[]): Permission[] {
+  const granted = new Set<Permission>();
+  for (const role of roles) {
+    if (isRole(role)) for (const permission of ROLE_PERMISSIONS[role]) granted.add(permission);
+  }
+  return PERMISSIONS.filter((permission) => granted.has(permission));
+}

@@ -1,0 +1,520 @@
+import "reflect-metadata";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createEnvelope, createLogger, SERVICE_TOKEN_HEADER } from "@opsconductor/kit";
+import { createTestSigner, errorCodes, graphql, type GraphQLResponse } from "@opsconductor/kit/testing";
+import { start, type UsersSubgraph } from "../src/app";
+import { envSchema } from "../src/env";
+import { ADMIN_USER, ensureAdminUser } from "../src/seed";
+import { permissionsFor } from "../src/user/permissions";
+
+const DATABASE_URL = process.env.TEST_DATABASE_URL_USERS ?? "postgresql://postgres@127.0.0.1:5432/opsc_test_users";
+const SERVICE_TOKEN = randomBytes(24).toString("hex");
+const WEAK_PASSWORD_MESSAGE = "password must be at least 12 characters long";
+/** Usernames the stand-in auth service claims to have credentials for already. */
+const AUTH_TAKEN_PREFIX = "authtaken";
+/** Usernames for which the stand-in auth service fails unexpectedly. */
+const AUTH_BROKEN_PREFIX = "authbroken";
+
+interface AuthCall {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+}
+
+/** Stands in for the auth service's POST /internal/credentials and records every call it gets. */
+async function startFakeAuth() {
+  const calls: AuthCall[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
+    req.on("end", () => {
+      const body = raw ? (JSON.parse(raw) as { userId?: string; username?: string; password?: string }) : undefined;
+      calls.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
+      const reply = (status: number, payload: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(payload));
+      };
+      if (req.url !== "/internal/credentials" || req.method !== "POST") return reply(404, { error: "not found" });
+      if (req.headers[SERVICE_TOKEN_HEADER] !== SERVICE_TOKEN) return reply(401, { error: "service token required" });
+      if (!body?.password || body.password.length < 12) return reply(400, { error: WEAK_PASSWORD_MESSAGE });
+      if (body.username?.startsWith(AUTH_BROKEN_PREFIX)) return reply(500, { error: "database unavailable" });
+      if (body.username?.startsWith(AUTH_TAKEN_PREFIX)) return reply(409, { error: "credentials already exist for this username" });
+      return reply(201, { userId: body.userId });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const USER_FIELDS = "id username email displayName roles permissions isActive lastLoginAt createdAt updatedAt";
+const CREATE = `mutation($input: CreateUserInput!) { createUser(input: $input) { ${USER_FIELDS} } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { ${USER_FIELDS} } }`;
+const DEACTIVATE = `mutation($id: ID!) { deactivateUser(id: $id) { id isActive } }`;
+const ACTIVATE = `mutation($id: ID!) { activateUser(id: $id) { id isActive } }`;
+const DELETE = `mutation($id: ID!) { deleteUser(id: $id) }`;
+const USER = `query($id: ID!) { user(id: $id) { ${USER_FIELDS} } }`;
+const USERS = `query($filter: UserFilter, $pagination: PaginationInput, $sort: UserSort) {
+  users(filter: $filter, pagination: $pagination, sort: $sort) { total items { id username isActive roles lastLoginAt } }
+}`;
+
+interface GqlUser {
+  id: string;
+  username: string;
+  email: string;
+  displayName: string;
+  roles: string[];
+  permissions: string[];
+  isActive: boolean;
+  lastLoginAt: string | null;
+}
+
+describe("users subgraph", () => {
+  const signer = createTestSigner();
+  const suffix = randomBytes(4).toString("hex");
+  const logLines: string[] = [];
+  let fakeAuth: Awaited<ReturnType<typeof startFakeAuth>>;
+  let subgraph: UsersSubgraph;
+  let url: string;
+
+  const tokenFor = (id: string, roles: string[], username = `caller-${suffix}`) =>
+    signer.sign({ id, username, roles, permissions: permissionsFor(roles) });
+  // Callers that do not exist as users, so "yourself" rules never trigger by accident.
+  const adminToken = tokenFor(randomUUID(), ["admin"]);
+  const viewerToken = tokenFor(randomUUID(), ["viewer"]);
+
+  /** As the admin caller by default; `null` sends no token. */
+  const gql = <T>(query: string, variables: Record<string, unknown> = {}, token: string | null = adminToken) =>
+    graphql<T>(url, query, variables, { token: token ?? undefined }) as Promise<GraphQLResponse<T>>;
+  const fieldOf = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.field;
+
+  let counter = 0;
+  const newInput = (overrides: Record<string, unknown> = {}) => {
+    counter += 1;
+    const username = `u${counter}-${suffix}`;
+    return {
+      username,
+      email: `${username}@example.test`,
+      displayName: `Person ${counter} ${suffix}`,
+      roles: ["VIEWER"],
+      password: `correct-horse-${randomBytes(6).toString("hex")}`,
+      ...overrides,
+    };
+  };
+  const createUser = async (overrides: Record<string, unknown> = {}) => {
+    const result = await gql<{ createUser: GqlUser }>(CREATE, { input: newInput(overrides) });
+    if (!result.data?.createUser) throw new Error(`createUser failed: ${JSON.stringify(result.errors)}`);
+    return result.data.createUser;
+  };
+  const outboxRows = (subjectId: string) =>
+    subgraph.prisma.outboxEvent.findMany({
+      where: { payload: { path: ["subject", "id"], equals: subjectId } },
+      orderBy: { seq: "asc" },
+    });
+  const outboxTotal = () => subgraph.prisma.outboxEvent.count();
+  const userTotal = () => subgraph.prisma.user.count();
+
+  beforeAll(async () => {
+    fakeAuth = await startFakeAuth();
+    const parsed = envSchema.parse({
+      NODE_ENV: "test",
+      LOG_LEVEL: "debug",
+      DATABASE_URL,
+      SERVICE_TOKEN,
+      AUTH_URL: fakeAuth.url,
+      OUTBOX_RELAY_ENABLED: "false",
+      // No broker: a test instance must not compete with a running users service for the shared
+      // `users.events` queue. Events are fed to the consumer directly through process().
+      RABBITMQ_URL: "amqp://guest:guest@127.0.0.1:1",
+    });
+    // Port 0 (any free port) is for tests only, so the schema itself does not accept it.
+    const env = { ...parsed, PORT: 0 };
+    subgraph = await start(env, {
+      keys: signer.keys,
+      handleSignals: false,
+      logger: createLogger("users", "debug", (line) => logLines.push(line)),
+    });
+    url = subgraph.server.url;
+  });
+
+  afterAll(async () => {
+    await subgraph?.lifecycle.shutdown();
+    await fakeAuth?.close();
+  });
+
+  describe("createUser", () => {
+    it("stores the user, writes one users.user.created event without the password, and sends the password only to auth", async () => {
+      const input = newInput({ username: `New.User-${suffix}`, email: `New.User-${suffix}@Example.test`, roles: ["OPERATOR", "VIEWER"] });
+      const callsBefore = fakeAuth.calls.length;
+      const result = await gql<{ createUser: GqlUser }>(CREATE, { input });
+      expect(result.errors).toBeUndefined();
+      const user = result.data!.createUser;
+      expect(user).toMatchObject({
+        username: `new.user-${suffix}`,
+        email: `new.user-${suffix}@example.test`,
+        displayName: input.displayName,
+        roles: ["OPERATOR", "VIEWER"],
+        permissions: permissionsFor(["operator"]),
+        isActive: true,
+        lastLoginAt: null,
+      });
+
+      const row = await subgraph.prisma.user.findUnique({ where: { id: user.id } });
+      expect(row).toMatchObject({ username: user.username, roles: ["operator", "viewer"], isActive: true });
+
+      const events = await outboxRows(user.id);
+      expect(events.map((event) => event.type)).toEqual(["users.user.created"]);
+      const payload = events[0].payload as Record<string, unknown>;
+      expect(payload).toMatchObject({
+        type: "users.user.created",
+        subject: { type: "User", id: user.id },
+        actor: { username: `caller-${suffix}` },
+        data: { id: user.id, username: user.username, email: user.email, roles: ["operator", "viewer"], isActive: true },
+      });
+      expect(JSON.stringify(payload)).not.toContain(input.password);
+      expect(JSON.stringify(payload).toLowerCase()).not.toContain("password");
+
+      const calls = fakeAuth.calls.slice(callsBefore);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).toMatchObject({ method: "POST", path: "/internal/credentials" });
+      expect(calls[0].headers[SERVICE_TOKEN_HEADER]).toBe(SERVICE_TOKEN);
+      expect(calls[0].body).toEqual({ userId: user.id, username: user.username, password: input.password });
+      expect(logLines.join("\n")).not.toContain(input.password);
+    });
+
+    it("rejects a password the auth service refuses as BAD_USER_INPUT on input.password and stores nothing", async () => {
+      const input = newInput({ password: "short" });
+      const [users, events] = [await userTotal(), await outboxTotal()];
+      const result = await gql(CREATE, { input });
+      expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
+      expect(fieldOf(result)).toBe("input.password");
+      expect(result.errors?.[0].message).toContain(WEAK_PASSWORD_MESSAGE);
+      expect(fakeAuth.calls.at(-1)?.body).toMatchObject({ username: input.username });
+      expect(await subgraph.prisma.user.findUnique({ where: { username: input.username } })).toBeNull();
+      expect([await userTotal(), await outboxTotal()]).toEqual([users, events]);
+      expect(logLines.join("\n")).not.toContain(`"short"`);
+    });
+
+    it("maps auth's 409 to CONFLICT on username and stores nothing", async () => {
+      const input = newInput({ username: `${AUTH_TAKEN_PREFIX}-${suffix}` });
+      const [users, events] = [await userTotal(), await outboxTotal()];
+      const result = await gql(CREATE, { input });
+      expect(errorCodes(result)).toEqual(["CONFLICT"]);
+      expect(fieldOf(result)).toBe("username");
+      expect([await userTotal(), await outboxTotal()]).toEqual([users, events]);
+    });
+
+    it("masks an unexpected auth failure as an internal error, stores nothing and logs no password", async () => {
+      const input = newInput({ username: `${AUTH_BROKEN_PREFIX}-${suffix}` });
+      const [users, events] = [await userTotal(), await outboxTotal()];
+      const result = await gql(CREATE, { input });
+      expect(errorCodes(result)).toEqual(["INTERNAL_SERVER_ERROR"]);
+      expect(result.errors?.[0].message).toBe("Internal error");
+      expect([await userTotal(), await outboxTotal()]).toEqual([users, events]);
+      expect(logLines.some((line) => line.includes("/internal/credentials answered 500"))).toBe(true);
+      expect(logLines.join("\n")).not.toContain(input.password);
+    });
+
+    it("rejects a duplicate username or email (any case) with CONFLICT naming the field, without calling auth", async () => {
+      const existing = await createUser();
+      const callsBefore = fakeAuth.calls.length;
+      const [users, events] = [await userTotal(), await outboxTotal()];
+
+      const sameUsername = await gql(CREATE, { input: newInput({ username: existing.username.toUpperCase() }) });
+      expect(errorCodes(sameUsername)).toEqual(["CONFLICT"]);
+      expect(fieldOf(sameUsername)).toBe("username");
+
+      const sameEmail = await gql(CREATE, { input: newInput({ email: existing.email.toUpperCase() }) });
+      expect(errorCodes(sameEmail)).toEqual(["CONFLICT"]);
+      expect(fieldOf(sameEmail)).toBe("email");
+
+      expect(fakeAuth.calls.length).toBe(callsBefore);
+      expect([await userTotal(), await outboxTotal()]).toEqual([users, events]);
+    });
+
+    it.each([
+      ["input.email", { email: "not-an-email" }],
+      ["input.username", { username: "-bad name" }],
+      ["input.username", { username: "ab" }],
+      ["input.displayName", { displayName: "   " }],
+      ["input.roles", { roles: [] }],
+    ])("rejects invalid input with BAD_USER_INPUT naming %s, without writing or calling auth", async (field, overrides) => {
+      const callsBefore = fakeAuth.calls.length;
+      const [users, events] = [await userTotal(), await outboxTotal()];
+      const result = await gql(CREATE, { input: newInput(overrides) });
+      expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
+      expect(fieldOf(result)).toBe(field);
+      expect(fakeAuth.calls.length).toBe(callsBefore);
+      expect([await userTotal(), await outboxTotal()]).toEqual([users, events]);
+    });
+
+    it("refuses a viewer with FORBIDDEN and an anonymous caller with UNAUTHENTICATED", async () => {
+      const users = await userTotal();
+      expect(errorCodes(await gql(CREATE, { input: newInput() }, viewerToken))).toEqual(["FORBIDDEN"]);
+      expect(errorCodes(await gql(CREATE, { input: newInput() }, null))).toEqual(["UNAUTHENTICATED"]);
+      expect(errorCodes(await gql(USERS, {}, null))).toEqual(["UNAUTHENTICATED"]);
+      expect(await userTotal()).toBe(users);
+    });
+  });
+
+  describe("queries", () => {
+    it("lists users with search, role and active filters, sorting, pagination and the total", async () => {
+      const marker = `List${suffix}`;
+      const a = await createUser({ username: `la-${suffix}`, displayName: `${marker} Alpha`, roles: ["ADMIN"] });
+      const b = await createUser({ username: `lb-${suffix}`, email: `${marker}.b@example.test`, roles: ["OPERATOR"] });
+      const c = await createUser({ username: `lc-${suffix}`, displayName: `${marker} Gamma`, roles: ["VIEWER"] });
+      await gql(DEACTIVATE, { id: c.id });
+      const usernames = (response: GraphQLResponse<{ users: { items: GqlUser[] } }>) =>
+        response.data?.users.items.map((user) => user.username);
+
+      const all = await gql<{ users: { total: number; items: GqlUser[] } }>(USERS, { filter: { search: marker.toUpperCase() } }, viewerToken);
+      expect(all.data?.users.total).toBe(3);
+      expect(usernames(all)).toEqual([a.username, b.username, c.username]);
+
+      const desc = await gql<{ users: { items: GqlUser[] } }>(USERS, { filter: { search: marker }, sort: { field: "USERNAME", direction: "DESC" } });
+      expect(usernames(desc)).toEqual([c.username, b.username, a.username]);
+
+      const page2 = await gql<{ users: { total: number; items: GqlUser[] } }>(USERS, {
+        filter: { search: marker },
+        pagination: { offset: 2, limit: 2 },
+      });
+      expect(page2.data?.users.total).toBe(3);
+      expect(usernames(page2)).toEqual([c.username]);
+
+      const operators = await gql<{ users: { total: number; items: GqlUser[] } }>(USERS, { filter: { search: marker, role: "OPERATOR" } });
+      expect(usernames(operators)).toEqual([b.username]);
+      const inactive = await gql<{ users: { total: number; items: GqlUser[] } }>(USERS, { filter: { search: marker, isActive: false } });
+      expect(inactive.data?.users.total).toBe(1);
+      expect(usernames(inactive)).toEqual([c.username]);
+
+      const newest = await gql<{ users: { items: GqlUser[] } }>(USERS, { filter: { search: marker }, sort: { field: "CREATED_AT", direction: "DESC" } });
+      expect(usernames(newest)).toEqual([c.username, b.username, a.username]);
+
+      for (const [user, occurredAt] of [
+        [a, "2030-01-01T10:00:00.000Z"],
+        [c, "2030-01-02T10:00:00.000Z"],
+      ] as const) {
+        await subgraph.consumer!.process(loginEvent(user, occurredAt));
+      }
+      const byLogin = await gql<{ users: { items: GqlUser[] } }>(USERS, { filter: { search: marker }, sort: { field: "LAST_LOGIN_AT", direction: "DESC" } });
+      expect(usernames(byLogin)).toEqual([c.username, a.username, b.username]);
+      const byLoginAsc = await gql<{ users: { items: GqlUser[] } }>(USERS, { filter: { search: marker }, sort: { field: "LAST_LOGIN_AT", direction: "ASC" } });
+      expect(usernames(byLoginAsc)).toEqual([a.username, c.username, b.username]);
+    });
+
+    it("rejects a page larger than the maximum with BAD_USER_INPUT on pagination.limit", async () => {
+      const result = await gql(USERS, { pagination: { limit: 101 } });
+      expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
+      expect(fieldOf(result)).toBe("pagination.limit");
+    });
+
+    it("returns one user by id, and null for an unknown or malformed id", async () => {
+      const created = await createUser();
+      const found = await gql<{ user: GqlUser | null }>(USER, { id: created.id }, viewerToken);
+      expect(found.data?.user).toMatchObject({ id: created.id, username: created.username });
+      expect((await gql<{ user: GqlUser | null }>(USER, { id: randomUUID() })).data).toEqual({ user: null });
+      expect((await gql<{ user: GqlUser | null }>(USER, { id: "not-a-uuid" })).data).toEqual({ user: null });
+    });
+  });
+
+  describe("updates and lifecycle", () => {
+    it("updates email, display name and roles, recording which fields changed", async () => {
+      const user = await createUser({ roles: ["VIEWER"] });
+      const result = await gql<{ updateUser: GqlUser }>(UPDATE, {
+        id: user.id,
+        input: { email: `Changed-${suffix}@Example.test`, displayName: user.displayName, roles: ["OPERATOR"] },
+      });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.updateUser).toMatchObject({
+        username: user.username,
+        email: `changed-${suffix}@example.test`,
+        roles: ["OPERATOR"],
+        permissions: permissionsFor(["operator"]),
+      });
+      const events = await outboxRows(user.id);
+      expect(events.map((event) => event.type)).toEqual(["users.user.created", "users.user.updated"]);
+      expect((events[1].payload as { data: { changed: string[] } }).data.changed).toEqual(["email", "roles"]);
+
+      const noChange = await gql<{ updateUser: GqlUser }>(UPDATE, { id: user.id, input: { roles: ["OPERATOR"] } });
+      expect(noChange.data?.updateUser.roles).toEqual(["OPERATOR"]);
+      expect(await outboxRows(user.id)).toHaveLength(2);
+    });
+
+    it("does not accept a username or password change, and rejects a bad or taken email", async () => {
+      const user = await createUser();
+      const other = await createUser();
+      expect(errorCodes(await gql(UPDATE, { id: user.id, input: { username: "renamed" } }))).toEqual(["BAD_USER_INPUT"]);
+      expect(errorCodes(await gql(UPDATE, { id: user.id, input: { password: "new-password-123" } }))).toEqual(["BAD_USER_INPUT"]);
+      const bad = await gql(UPDATE, { id: user.id, input: { email: "nope" } });
+      expect(fieldOf(bad)).toBe("input.email");
+      const taken = await gql(UPDATE, { id: user.id, input: { email: other.email } });
+      expect(errorCodes(taken)).toEqual(["CONFLICT"]);
+      expect(fieldOf(taken)).toBe("email");
+      expect(errorCodes(await gql(UPDATE, { id: randomUUID(), input: { displayName: "X" } }))).toEqual(["NOT_FOUND"]);
+      expect(await outboxRows(user.id)).toHaveLength(1);
+    });
+
+    it("deactivates, activates and deletes a user, each with its event", async () => {
+      const user = await createUser();
+      expect((await gql<{ deactivateUser: GqlUser }>(DEACTIVATE, { id: user.id })).data?.deactivateUser.isActive).toBe(false);
+      expect((await gql<{ activateUser: GqlUser }>(ACTIVATE, { id: user.id })).data?.activateUser.isActive).toBe(true);
+      expect((await gql<{ deleteUser: boolean }>(DELETE, { id: user.id })).data?.deleteUser).toBe(true);
+      expect(await subgraph.prisma.user.findUnique({ where: { id: user.id } })).toBeNull();
+      const events = await outboxRows(user.id);
+      expect(events.map((event) => event.type)).toEqual([
+        "users.user.created",
+        "users.user.deactivated",
+        "users.user.activated",
+        "users.user.deleted",
+      ]);
+      expect((events[3].payload as { data: unknown }).data).toEqual({ id: user.id, username: user.username });
+      expect(errorCodes(await gql(DELETE, { id: user.id }))).toEqual(["NOT_FOUND"]);
+    });
+
+    it("does not let a user deactivate or delete themselves", async () => {
+      const self = await createUser({ roles: ["ADMIN"] });
+      const selfToken = tokenFor(self.id, ["admin"], self.username);
+      const deactivate = await gql(DEACTIVATE, { id: self.id }, selfToken);
+      expect(errorCodes(deactivate)).toEqual(["BAD_USER_INPUT"]);
+      expect(fieldOf(deactivate)).toBe("id");
+      expect(errorCodes(await gql(DELETE, { id: self.id }, selfToken))).toEqual(["BAD_USER_INPUT"]);
+      expect(await subgraph.prisma.user.findUnique({ where: { id: self.id } })).toMatchObject({ isActive: true });
+      expect(await outboxRows(self.id)).toHaveLength(1);
+    });
+
+    it("protects the last active admin from deactivation, deletion and losing the admin role", async () => {
+      // Start from a state with no active admin, then make exactly one.
+      await subgraph.prisma.user.updateMany({ where: { roles: { has: "admin" }, isActive: true }, data: { isActive: false } });
+      const first = await createUser({ roles: ["ADMIN"] });
+      const events = await outboxTotal();
+
+      const deactivate = await gql(DEACTIVATE, { id: first.id });
+      expect(errorCodes(deactivate)).toEqual(["CONFLICT"]);
+      expect(deactivate.errors?.[0].message).toMatch(/last active admin/i);
+      expect(errorCodes(await gql(DELETE, { id: first.id }))).toEqual(["CONFLICT"]);
+      const demote = await gql(UPDATE, { id: first.id, input: { roles: ["OPERATOR"] } });
+      expect(errorCodes(demote)).toEqual(["CONFLICT"]);
+      expect(fieldOf(demote)).toBe("input.roles");
+      expect(await subgraph.prisma.user.findUnique({ where: { id: first.id } })).toMatchObject({ isActive: true, roles: ["admin"] });
+      expect(await outboxTotal()).toBe(events);
+
+      // With a second active admin the first may go; then the second is the last one.
+      const second = await createUser({ roles: ["ADMIN", "OPERATOR"] });
+      expect((await gql<{ deactivateUser: GqlUser }>(DEACTIVATE, { id: first.id })).data?.deactivateUser.isActive).toBe(false);
+      expect(errorCodes(await gql(DELETE, { id: second.id }))).toEqual(["CONFLICT"]);
+      // An inactive admin is not protected.
+      expect((await gql<{ updateUser: GqlUser }>(UPDATE, { id: first.id, input: { roles: ["VIEWER"] } })).data?.updateUser.roles).toEqual(["VIEWER"]);
+      expect((await gql<{ deleteUser: boolean }>(DELETE, { id: first.id })).data?.deleteUser).toBe(true);
+    });
+
+    it("never lets two concurrent requests remove the last two active admins together", async () => {
+      await subgraph.prisma.user.updateMany({ where: { roles: { has: "admin" }, isActive: true }, data: { isActive: false } });
+      const one = await createUser({ roles: ["ADMIN"] });
+      const two = await createUser({ roles: ["ADMIN"] });
+      const results = await Promise.all([gql(DEACTIVATE, { id: one.id }), gql(DELETE, { id: two.id })]);
+      expect(results.map(errorCodes).flat()).toEqual(["CONFLICT"]);
+      expect(await subgraph.prisma.user.count({ where: { roles: { has: "admin" }, isActive: true } })).toBe(1);
+    });
+  });
+
+  describe("internal endpoint GET /internal/users/:id", () => {
+    const internalUrl = (id: string) => new URL(`/internal/users/${id}`, url).toString();
+
+    it("answers the auth service's lookup only with the service token", async () => {
+      const user = await createUser({ roles: ["OPERATOR"] });
+      expect((await fetch(internalUrl(user.id))).status).toBe(401);
+      expect((await fetch(internalUrl(user.id), { headers: { [SERVICE_TOKEN_HEADER]: "x".repeat(48) } })).status).toBe(401);
+
+      const response = await fetch(internalUrl(user.id), { headers: { [SERVICE_TOKEN_HEADER]: SERVICE_TOKEN } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        id: user.id,
+        username: user.username,
+        roles: ["operator"],
+        permissions: permissionsFor(["operator"]),
+        isActive: true,
+      });
+    });
+
+    it("answers 404 for an unknown or malformed id", async () => {
+      for (const id of [randomUUID(), "nope"]) {
+        const response = await fetch(internalUrl(id), { headers: { [SERVICE_TOKEN_HEADER]: SERVICE_TOKEN } });
+        expect(response.status).toBe(404);
+        expect(await response.json()).toEqual({ error: "not found" });
+      }
+    });
+  });
+
+  describe("auth.login.succeeded", () => {
+    it("sets lastLoginAt to the event time once; a redelivery or an older login changes nothing", async () => {
+      const user = await createUser();
+      const event = loginEvent(user, "2031-05-06T07:08:09.123Z");
+      expect(await subgraph.consumer!.process(event)).toBe(true);
+      const after = await subgraph.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+      expect(after.lastLoginAt?.toISOString()).toBe("2031-05-06T07:08:09.123Z");
+
+      expect(await subgraph.consumer!.process(event)).toBe(false);
+      expect(await subgraph.consumer!.process(loginEvent(user, "2031-01-01T00:00:00.000Z"))).toBe(true);
+      const again = await subgraph.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+      expect(again).toEqual(after);
+
+      const viaGraphql = await gql<{ user: GqlUser }>(USER, { id: user.id });
+      expect(viaGraphql.data?.user.lastLoginAt).toBe("2031-05-06T07:08:09.123Z");
+    });
+  });
+
+  describe("federation", () => {
+    it("resolves User references in one batch, with null for an unknown id", async () => {
+      const one = await createUser();
+      const two = await createUser();
+      const query = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id username permissions } } }`;
+      const unknown = randomUUID();
+      const result = await graphql<{ _entities: Array<GqlUser | null> }>(url, query, {
+        representations: [
+          { __typename: "User", id: one.id },
+          { __typename: "User", id: unknown },
+          { __typename: "User", id: two.id },
+        ],
+      });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?._entities).toEqual([
+        { id: one.id, username: one.username, permissions: permissionsFor(["viewer"]) },
+        null,
+        { id: two.id, username: two.username, permissions: permissionsFor(["viewer"]) },
+      ]);
+    });
+
+    it("declares User as an entity keyed by id, with the agreed arguments", () => {
+      expect(subgraph.sdl).toContain("users(filter: UserFilter, pagination: PaginationInput, sort: UserSort): UserPage!");
+      expect(subgraph.sdl).toContain("updateUser(id: ID!, input: UpdateUserInput!): User!");
+      expect(subgraph.sdl).toMatch(/type User @key\(fields: "id"\)/);
+      expect(subgraph.sdl).toMatch(/lastLoginAt: DateTimeISO\n/);
+    });
+  });
+
+  describe("seed", () => {
+    it("creates the built-in admin once and leaves an existing one unchanged", async () => {
+      const first = await ensureAdminUser(subgraph.prisma);
+      expect(["created", "exists"]).toContain(first);
+      await subgraph.prisma.user.update({ where: { id: ADMIN_USER.id }, data: { displayName: `Renamed ${suffix}` } });
+      const before = await subgraph.prisma.user.findUniqueOrThrow({ where: { id: ADMIN_USER.id } });
+      const events = await outboxTotal();
+      expect(await ensureAdminUser(subgraph.prisma)).toBe("exists");
+      expect(await subgraph.prisma.user.findUniqueOrThrow({ where: { id: ADMIN_USER.id } })).toEqual(before);
+      expect(before).toMatchObject({ username: "admin", email: "admin@opsconductor.local", roles: ["admin"] });
+      expect(await outboxTotal()).toBe(events);
+    });
+  });
+});
+
+function loginEvent(user: { id: string; username: string }, occurredAt: string) {
+  const event = createEnvelope("auth.login.succeeded", {
+    actor: { userId: user.id, username: user.username, ip: "127.0.0.1", userAgent: "jest" },
+    subject: { type: "User", id: user.id },
+    data: { userId: user.id, username: user.username },
+  });
+  return { ...event, occurredAt };
+}
