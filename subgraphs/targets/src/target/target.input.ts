@@ -1,0 +1,88 @@
+import { Field, InputType, Int, registerEnumType } from "type-graphql";
+import { OsType } from "./target.type";
+
+export enum TargetSortField {
+  NAME = "NAME",
+  ADDRESS = "ADDRESS",
+  CREATED_AT = "CREATED_AT",
+  UPDATED_AT = "UPDATED_AT",
+}
+registerEnumType(TargetSortField, { name: "TargetSortField" });
+
+export enum SortDirection {
+  ASC = "ASC",
+  DESC = "DESC",
+}
+registerEnumType(SortDirection, { name: "SortDirection" });
+
+@InputType()
+export class CreateTargetInput {
+  @Field({ description: "1-100 characters." })
+  name!: string;
+
+  @Field({ description: "IPv4/IPv6 address or RFC 1123 hostname." })
+  address!: string;
+
+  @Field(() => Int, { nullable: true, defaultValue: 22 })
+  port?: number | null;
+
+  @Field(() => OsType, { nullable: true, defaultValue: OsType.LINUX })
+  osType?: OsType | null;
+
+  @Field(() => String, { nullable: true, defaultValue: "production" })
+  environment?: string | null;
+
+  @Field(() => [String], { nullable: true, description: "Lower-cased and de-duplicated; at most 20." })
+  tags?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: "At most 1000 characters." })
+  description?: string | null;
+}
+
+@InputType({ description: "Only the fields sent change; description: null clears it." })
+export class UpdateTargetInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  address?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  port?: number | null;
+
+  @Field(() => OsType, { nullable: true })
+  osType?: OsType | null;
+
+  @Field(() => String, { nullable: true })
+  environment?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  tags?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+}
+
+@InputType()
+export class TargetFilter {
+  @Field(() => String, { nullable: true, description: "Case-insensitive match in name, address or description." })
+  search?: string | null;
+
+  @Field(() => [String], { nullable: true, description: "Targets having all of these tags." })
+  tags?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  environment?: string | null;
+
+  @Field(() => OsType, { nullable: true })
+  osType?: OsType | null;
+}
+
+@InputType()
+export class TargetSort {
+  @Field(() => TargetSortField, { nullable: true, defaultValue: TargetSortField.NAME })
+  field?: TargetSortField | null;
+
+  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC })
+  direction?: SortDirection | null;
+}

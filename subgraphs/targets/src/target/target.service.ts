@@ -1,0 +1,213 @@
+import {
+  badInput,
+  conflict,
+  emitEvent,
+  isUniqueViolation,
+  notFound,
+  pageArgs,
+  requirePermission,
+  type EventData,
+  type PaginationInput,
+  type RequestContext,
+} from "@opsconductor/kit";
+import type { Prisma, PrismaClient, Target as TargetModel } from "../generated/prisma/client";
+import type { TargetsContext } from "../context";
+import { SortDirection, TargetSortField, type TargetFilter, type TargetSort } from "./target.input";
+import {
+  changedFields,
+  hostPort,
+  isUuid,
+  normalizeEnvironment,
+  validateCreate,
+  validateUpdate,
+  type TargetInputShape,
+} from "./target.validation";
+
+export const TARGETS_READ = "targets:read";
+export const TARGETS_WRITE = "targets:write";
+const SEARCH_MAX = 200;
+
+export type TargetRow = TargetModel;
+type Tx = Prisma.TransactionClient;
+
+export interface ListArgs {
+  filter?: TargetFilter | null;
+  pagination?: PaginationInput | null;
+  sort?: TargetSort | null;
+}
+
+type SortColumn = keyof Prisma.TargetOrderByWithRelationInput;
+const sortColumns: Record<TargetSortField, SortColumn[]> = {
+  [TargetSortField.NAME]: ["nameKey", "name"],
+  [TargetSortField.ADDRESS]: ["address"],
+  [TargetSortField.CREATED_AT]: ["createdAt"],
+  [TargetSortField.UPDATED_AT]: ["updatedAt"],
+};
+
+/** Adds the case-insensitive sort key whenever the name is written. */
+export function withNameKey<T extends { name?: string }>(values: T): T & { nameKey?: string } {
+  return values.name === undefined ? values : { ...values, nameKey: values.name.toLowerCase() };
+}
+
+/** The target as events describe it (no secrets live on a target). */
+export function targetSnapshot(row: TargetRow): EventData<"targets.target.created"> {
+  return {
+    id: row.id,
+    name: row.name,
+    address: row.address,
+    port: row.port,
+    osType: row.osType,
+    environment: row.environment,
+    tags: row.tags,
+  };
+}
+
+export const targetSubject = (row: Pick<TargetRow, "id">) => ({ type: "Target", id: row.id });
+
+/**
+ * The inventory's rules: authorization, validation, address:port uniqueness among active targets,
+ * and a domain event in the same transaction as every change.
+ */
+export class TargetService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** Runs after a committed change (wired to the outbox relay's kick). */
+    private readonly afterCommit: () => void = () => undefined,
+  ) {}
+
+  /** Active targets for the ids, in the same order; null for unknown, deleted or malformed ids. */
+  async findActiveByIds(ids: readonly string[]): Promise<Array<TargetRow | null>> {
+    const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+    const rows = valid.length ? await this.prisma.target.findMany({ where: { id: { in: valid }, deletedAt: null } }) : [];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+  }
+
+  async get(ctx: TargetsContext, id: string): Promise<TargetRow | null> {
+    requirePermission(ctx, TARGETS_READ);
+    return ctx.loaders.target.load(id);
+  }
+
+  async list(ctx: RequestContext, { filter, pagination, sort }: ListArgs): Promise<{ items: TargetRow[]; total: number }> {
+    requirePermission(ctx, TARGETS_READ);
+    const { skip, take } = pageArgs(pagination);
+    const where = this.whereOf(filter);
+    const direction = (sort?.direction ?? SortDirection.ASC) === SortDirection.DESC ? "desc" : "asc";
+    // id breaks ties so pages never overlap or skip rows.
+    const orderBy = [...sortColumns[sort?.field ?? TargetSortField.NAME].map((column) => ({ [column]: direction })), { id: "asc" as const }];
+    const [items, total] = await Promise.all([
+      this.prisma.target.findMany({ where, orderBy, skip, take }),
+      this.prisma.target.count({ where }),
+    ]);
+    return { items, total };
+  }
+
+  async create(ctx: RequestContext, input: TargetInputShape): Promise<TargetRow> {
+    const user = requirePermission(ctx, TARGETS_WRITE);
+    const values = validateCreate(input);
+    return this.write(
+      async (tx) => {
+        await this.assertAddressFree(tx, values.address, values.port);
+        // created_by_id is a uuid column; a principal without a uuid id (none today) is recorded as unknown.
+        const createdById = isUuid(user.id) ? user.id : null;
+        const row = await tx.target.create({ data: { ...values, nameKey: values.name.toLowerCase(), createdById } });
+        await emitEvent(tx, "targets.target.created", { actor: ctx.actor, subject: targetSubject(row), data: targetSnapshot(row) });
+        return row;
+      },
+      () => hostPort(values.address, values.port),
+    );
+  }
+
+  async update(ctx: RequestContext, id: string, input: TargetInputShape): Promise<TargetRow> {
+    requirePermission(ctx, TARGETS_WRITE);
+    const changes = validateUpdate(input);
+    if (!isUuid(id)) throw notFound("Target", id);
+    let addressInUse = "this address and port";
+    return this.write(
+      async (tx) => {
+        const current = await this.lockActive(tx, id);
+        const address = changes.address ?? current.address;
+        const port = changes.port ?? current.port;
+        addressInUse = hostPort(address, port);
+        if (address !== current.address || port !== current.port) await this.assertAddressFree(tx, address, port, id);
+        const changed = changedFields(current, changes);
+        const row = await tx.target.update({ where: { id }, data: withNameKey(changes) });
+        await emitEvent(tx, "targets.target.updated", {
+          actor: ctx.actor,
+          subject: targetSubject(row),
+          data: { ...targetSnapshot(row), changed },
+        });
+        return row;
+      },
+      () => addressInUse,
+    );
+  }
+
+  /** Soft delete: the row stays for history, and its address:port becomes free again. */
+  async delete(ctx: RequestContext, id: string): Promise<boolean> {
+    requirePermission(ctx, TARGETS_WRITE);
+    if (!isUuid(id)) throw notFound("Target", id);
+    await this.write(async (tx) => {
+      const current = await this.lockActive(tx, id);
+      await tx.target.update({ where: { id }, data: { deletedAt: new Date(), active: null } });
+      await emitEvent(tx, "targets.target.deleted", {
+        actor: ctx.actor,
+        subject: targetSubject(current),
+        data: { id: current.id, name: current.name, address: current.address, port: current.port },
+      });
+    });
+    return true;
+  }
+
+  /**
+   * Runs a change in one transaction and kicks the relay after commit. A concurrent write can pass the
+   * friendly check and still hit the unique index; that is reported as the same CONFLICT.
+   */
+  private async write<T>(fn: (tx: Tx) => Promise<T>, addressInUse: () => string = () => "this address and port"): Promise<T> {
+    let result: T;
+    try {
+      result = await this.prisma.$transaction((tx) => fn(tx));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict("address", `Address ${addressInUse()} is already used by another target`);
+      throw error;
+    }
+    this.afterCommit();
+    return result;
+  }
+
+  /** Locks the active row so a concurrent update or delete waits for this transaction. */
+  private async lockActive(tx: Tx, id: string): Promise<TargetRow> {
+    await tx.$executeRawUnsafe("SELECT 1 FROM targets WHERE id = $1::uuid AND deleted_at IS NULL FOR UPDATE", id);
+    const current = await tx.target.findFirst({ where: { id, deletedAt: null } });
+    if (!current) throw notFound("Target", id);
+    return current;
+  }
+
+  private async assertAddressFree(tx: Tx, address: string, port: number, exceptId?: string) {
+    const existing = await tx.target.findFirst({
+      where: { address, port, active: true, ...(exceptId ? { id: { not: exceptId } } : {}) },
+      select: { name: true },
+    });
+    if (existing) {
+      throw conflict("address", `Address ${hostPort(address, port)} is already used by target "${existing.name}"`);
+    }
+  }
+
+  private whereOf(filter?: TargetFilter | null): Prisma.TargetWhereInput {
+    const where: Prisma.TargetWhereInput = { deletedAt: null };
+    const search = filter?.search?.trim();
+    if (search) {
+      if (search.length > SEARCH_MAX) throw badInput("filter.search", `must be at most ${SEARCH_MAX} characters`);
+      // Prisma passes `contains` to ILIKE unescaped; a typed "%" or "_" must match itself.
+      const pattern = search.replace(/[\\%_]/g, (char) => `\\${char}`);
+      where.OR = (["name", "address", "description"] as const).map((column) => ({
+        [column]: { contains: pattern, mode: "insensitive" },
+      }));
+    }
+    const tags = [...new Set((filter?.tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+    if (tags.length) where.tags = { hasEvery: tags };
+    if (filter?.environment != null) where.environment = normalizeEnvironment(filter.environment, "filter.environment");
+    if (filter?.osType != null) where.osType = filter.osType;
+    return where;
+  }
+}

@@ -1,0 +1,57 @@
+import { pgAdapter, type RequestContext } from "@opsconductor/kit";
+import { eventually, graphql } from "@opsconductor/kit/testing";
+import { randomUUID } from "node:crypto";
+import { PrismaClient } from "../src/generated/prisma/client";
+import { TargetService } from "../src/target/target.service";
+import { DATABASE_URL, startTargets, suffix, uniqueHost } from "./harness";
+
+const writer = (): RequestContext => ({
+  requestId: "test",
+  user: { id: randomUUID(), username: "writer", roles: ["operator"], permissions: ["targets:read", "targets:write"] },
+  actor: { userId: null, username: "writer", ip: null, userAgent: null },
+});
+
+describe("after-commit hook", () => {
+  const prisma = new PrismaClient({ adapter: pgAdapter(DATABASE_URL, 2) });
+  afterAll(() => prisma.$disconnect());
+
+  it("runs once after each committed change and never after a refused one", async () => {
+    const afterCommit = jest.fn();
+    const service = new TargetService(prisma, afterCommit);
+    const ctx = writer();
+    const created = await service.create(ctx, { name: `hook-${suffix()}`, address: uniqueHost() });
+    expect(afterCommit).toHaveBeenCalledTimes(1);
+    await service.update(ctx, created.id, { port: 2022 });
+    await service.delete(ctx, created.id);
+    expect(afterCommit).toHaveBeenCalledTimes(3);
+
+    await expect(service.create(ctx, { name: "", address: uniqueHost() })).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
+    await expect(service.delete(ctx, created.id)).rejects.toMatchObject({ extensions: { code: "NOT_FOUND" } });
+    expect(afterCommit).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe("outbox relay", () => {
+  it("publishes a created target's event to RabbitMQ and marks its outbox row published", async () => {
+    const h = await startTargets({ OUTBOX_RELAY_ENABLED: "true" });
+    try {
+      const token = h.signer.sign({ id: randomUUID(), permissions: ["targets:write"] });
+      const created = await graphql<{ createTarget: { id: string } }>(
+        h.url,
+        `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`,
+        { input: { name: `relay-${suffix()}`, address: uniqueHost() } },
+        { token },
+      );
+      const id = created.data!.createTarget.id;
+      await eventually(async () => {
+        const rows = await h.db.$queryRawUnsafe<Array<{ published_at: Date | null }>>(
+          "SELECT published_at FROM outbox_events WHERE payload->'subject'->>'id' = $1",
+          id,
+        );
+        return rows.length === 1 && rows[0].published_at !== null;
+      });
+    } finally {
+      await h.stop();
+    }
+  });
+});

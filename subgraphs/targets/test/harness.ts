@@ -1,0 +1,85 @@
+import { pgAdapter, type Subgraph } from "@opsconductor/kit";
+import { createTestSigner } from "@opsconductor/kit/testing";
+import { randomUUID } from "node:crypto";
+import { start } from "../src/app";
+import { envSchema } from "../src/env";
+import { PrismaClient } from "../src/generated/prisma/client";
+
+/** In-process targets subgraph on a free port, against the migrated test database. */
+
+export const DATABASE_URL =
+  process.env.TEST_DATABASE_URL_TARGETS ?? "postgresql://postgres@127.0.0.1:5432/opsc_test_targets";
+
+export function testEnv(overrides: Record<string, string> = {}) {
+  return envSchema.parse({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    PORT: "0",
+    DATABASE_URL,
+    SERVICE_TOKEN: "test-service-token-0123456789abcdef",
+    OUTBOX_RELAY_ENABLED: "false",
+    ...overrides,
+  });
+}
+
+export interface Harness {
+  subgraph: Subgraph;
+  url: string;
+  db: PrismaClient;
+  signer: ReturnType<typeof createTestSigner>;
+  stop(): Promise<void>;
+}
+
+export async function startTargets(envOverrides: Record<string, string> = {}): Promise<Harness> {
+  const signer = createTestSigner();
+  const subgraph = await start(testEnv(envOverrides), { keys: signer.keys, handleSignals: false });
+  const db = new PrismaClient({ adapter: pgAdapter(DATABASE_URL, 2) });
+  return {
+    subgraph,
+    url: subgraph.server.url,
+    db,
+    signer,
+    async stop() {
+      await subgraph.lifecycle.shutdown();
+      await db.$disconnect();
+    },
+  };
+}
+
+/** A short random suffix so re-runs on the same database never collide. */
+export const suffix = () => randomUUID().slice(0, 8);
+
+/** A hostname nobody else in the test database uses. */
+export const uniqueHost = (prefix = "host") => `${prefix}-${suffix()}.example.test`;
+
+export interface OutboxRow {
+  type: string;
+  payload: { type: string; actor: { userId: string | null }; subject: { type: string; id: string }; data: Record<string, unknown> };
+  xmin: string;
+}
+
+/** The outbox rows about one target, oldest first, with the id of the transaction that wrote each. */
+export function outboxFor(db: PrismaClient, targetId: string): Promise<OutboxRow[]> {
+  return db.$queryRawUnsafe<OutboxRow[]>(
+    "SELECT type, payload, xmin::text AS xmin FROM outbox_events WHERE payload->'subject'->>'id' = $1 ORDER BY seq",
+    targetId,
+  );
+}
+
+/** The id of the transaction that last wrote the target row. */
+export async function rowXmin(db: PrismaClient, targetId: string): Promise<string> {
+  const rows = await db.$queryRawUnsafe<Array<{ xmin: string }>>("SELECT xmin::text AS xmin FROM targets WHERE id = $1::uuid", targetId);
+  return rows[0].xmin;
+}
+
+/**
+ * Rows in targets and outbox_events that mention marker (in name or address, or anywhere in the event).
+ * "Nothing written" is checked this way rather than with table totals, which other test files change in parallel.
+ */
+export async function traces(db: PrismaClient, marker: string) {
+  const [targets, outbox] = await Promise.all([
+    db.target.count({ where: { OR: [{ name: { contains: marker } }, { address: { contains: marker } }] } }),
+    db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM outbox_events WHERE strpos(payload::text, $1) > 0", marker),
+  ]);
+  return { targets, outbox: outbox[0].n };
+}

@@ -1,0 +1,68 @@
+import { pgAdapter } from "@opsconductor/kit";
+import { freshDatabase } from "@opsconductor/kit/testing";
+import fs from "node:fs";
+import path from "node:path";
+import { Client } from "pg";
+import { PrismaClient } from "../src/generated/prisma/client";
+import { ADMIN_USER_ID, seedDemoTargets } from "../src/seed";
+import { DATABASE_URL } from "./harness";
+
+// The seed only acts on an empty inventory, so it gets a database of its own, migrated from the committed SQL.
+const MIGRATIONS = path.join(__dirname, "../../../prisma/targets/migrations");
+const SEED_DB = `${new URL(DATABASE_URL).pathname.slice(1)}_seed`;
+
+async function migratedDatabase(): Promise<string> {
+  const admin = new URL(DATABASE_URL);
+  admin.pathname = "/postgres";
+  const url = await freshDatabase(admin.toString(), SEED_DB);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const dir of fs.readdirSync(MIGRATIONS).filter((entry) => fs.statSync(path.join(MIGRATIONS, entry)).isDirectory()).sort()) {
+      await client.query(fs.readFileSync(path.join(MIGRATIONS, dir, "migration.sql"), "utf8"));
+    }
+  } finally {
+    await client.end();
+  }
+  return url;
+}
+
+describe("seed", () => {
+  let prisma: PrismaClient;
+  let url: string;
+
+  beforeAll(async () => {
+    url = await migratedDatabase();
+    prisma = new PrismaClient({ adapter: pgAdapter(url, 2) });
+  });
+
+  afterAll(async () => {
+    await prisma.$disconnect();
+    const admin = new Client({ connectionString: url.replace(`/${SEED_DB}`, "/postgres") });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${SEED_DB}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it("inserts the four demo targets, created by admin, each with one created event, into an empty inventory", async () => {
+    expect(await seedDemoTargets(prisma)).toBe(4);
+    const targets = await prisma.target.findMany({ orderBy: { name: "asc" } });
+    expect(targets.map((t) => [t.name, t.address, t.port, t.osType, t.environment, t.tags])).toEqual([
+      ["core-sw-01", "10.0.255.1", 22, "NETWORK", "production", ["network"]],
+      ["db-01", "10.0.0.21", 22, "LINUX", "production", ["db", "postgres"]],
+      ["web-01", "10.0.0.11", 22, "LINUX", "production", ["web", "nginx"]],
+      ["win-app-01", "10.0.1.5", 5985, "WINDOWS", "staging", []],
+    ]);
+    expect(new Set(targets.map((t) => t.createdById))).toEqual(new Set([ADMIN_USER_ID]));
+    const events = await prisma.outboxEvent.findMany();
+    expect(events.map((e) => e.type)).toEqual(Array(4).fill("targets.target.created"));
+    expect(new Set(events.map((e) => (e.payload as { subject: { id: string } }).subject.id))).toEqual(new Set(targets.map((t) => t.id)));
+  });
+
+  it("changes nothing when targets exist, even if they were all deleted", async () => {
+    await prisma.target.updateMany({ data: { deletedAt: new Date(), active: null } });
+    expect(await seedDemoTargets(prisma)).toBe(0);
+    expect(await prisma.target.count()).toBe(4);
+    expect(await prisma.outboxEvent.count()).toBe(4);
+  });
+});

@@ -1,0 +1,400 @@
+import { errorCodes, graphql } from "@opsconductor/kit/testing";
+import { randomUUID } from "node:crypto";
+import { outboxFor, rowXmin, startTargets, suffix, traces, uniqueHost, type Harness } from "./harness";
+
+const FIELDS = "id name address port osType environment tags description createdAt updatedAt createdBy { id }";
+const CREATE = `mutation($input: CreateTargetInput!) { createTarget(input: $input) { ${FIELDS} } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateTargetInput!) { updateTarget(id: $id, input: $input) { ${FIELDS} } }`;
+const DELETE = `mutation($id: ID!) { deleteTarget(id: $id) }`;
+const GET = `query($id: ID!) { target(id: $id) { ${FIELDS} } }`;
+const LIST = `query($filter: TargetFilter, $pagination: PaginationInput, $sort: TargetSort) {
+  targets(filter: $filter, pagination: $pagination, sort: $sort) { total items { id name address } }
+}`;
+const ENTITIES = `query($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Target { id name address port createdBy { id } } }
+}`;
+
+interface TargetResult {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  osType: string;
+  environment: string;
+  tags: string[];
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: { id: string } | null;
+}
+interface Page {
+  total: number;
+  items: Array<{ id: string; name: string; address: string }>;
+}
+
+let h: Harness;
+const operatorId = randomUUID();
+let operator: string;
+let viewer: string;
+
+beforeAll(async () => {
+  h = await startTargets();
+  operator = h.signer.sign({ id: operatorId, username: "operator1", roles: ["operator"], permissions: ["targets:read", "targets:write"] });
+  viewer = h.signer.sign({ id: randomUUID(), username: "viewer1", roles: ["viewer"], permissions: ["targets:read"] });
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+async function create(input: Record<string, unknown>, token = operator): Promise<TargetResult> {
+  const result = await graphql<{ createTarget: TargetResult }>(h.url, CREATE, { input }, { token });
+  if (!result.data?.createTarget) throw new Error(`create failed: ${JSON.stringify(result.errors)}`);
+  return result.data.createTarget;
+}
+
+async function list(variables: Record<string, unknown>, token = operator): Promise<Page> {
+  const result = await graphql<{ targets: Page }>(h.url, LIST, variables, { token });
+  if (!result.data?.targets) throw new Error(`list failed: ${JSON.stringify(result.errors)}`);
+  return result.data.targets;
+}
+
+describe("createTarget", () => {
+  it("stores a normalized target with defaults and createdBy as the caller's User reference", async () => {
+    const host = uniqueHost("Web");
+    const target = await create({ name: "  web-01  ", address: `  ${host.toUpperCase()} `, tags: [" Web ", "NGINX", "web"], description: " front " });
+    expect(target).toMatchObject({
+      name: "web-01",
+      address: host.toLowerCase(),
+      port: 22,
+      osType: "LINUX",
+      environment: "production",
+      tags: ["web", "nginx"],
+      description: "front",
+      createdBy: { id: operatorId },
+    });
+    expect(Date.parse(target.createdAt)).not.toBeNaN();
+    expect(Date.parse(target.updatedAt)).not.toBeNaN();
+  });
+
+  it("writes exactly one targets.target.created outbox row in the same transaction as the row", async () => {
+    const target = await create({ name: `evt-${suffix()}`, address: uniqueHost(), port: 2222, osType: "WINDOWS", environment: "staging" });
+    const events = await outboxFor(h.db, target.id);
+    expect(events).toHaveLength(1);
+    expect(events[0].type).toBe("targets.target.created");
+    expect(events[0].payload.actor.userId).toBe(operatorId);
+    expect(events[0].payload.subject).toEqual({ type: "Target", id: target.id });
+    expect(events[0].payload.data).toEqual({
+      id: target.id,
+      name: target.name,
+      address: target.address,
+      port: 2222,
+      osType: "WINDOWS",
+      environment: "staging",
+      tags: [],
+    });
+    // PostgreSQL stamps every row with the id of the transaction that wrote it.
+    expect(events[0].xmin).toBe(await rowXmin(h.db, target.id));
+  });
+
+  // $M becomes a fresh marker per run, so "nothing written" can be checked for exactly this attempt.
+  it.each([
+    [{ name: "", address: "m-$M.example.test" }, "input.name"],
+    [{ name: "   ", address: "m-$M.example.test" }, "input.name"],
+    [{ name: "bad-address-$M", address: "not a host!" }, "input.address"],
+    [{ name: "bad-address-$M", address: "10.0.0.256" }, "input.address"],
+    [{ name: "bad-port-$M", address: "m-$M.example.test", port: 70000 }, "input.port"],
+    [{ name: "bad-port-$M", address: "m-$M.example.test", port: 0 }, "input.port"],
+    [{ name: "bad-env-$M", address: "m-$M.example.test", environment: "Prod Env" }, "input.environment"],
+    [{ name: "bad-tag-$M", address: "m-$M.example.test", tags: ["ok", "no spaces"] }, "input.tags"],
+    [{ name: "bad-desc-$M", address: "m-$M.example.test", description: "d".repeat(1001) }, "input.description"],
+  ])("refuses %j with BAD_USER_INPUT naming %s and writes no row and no event", async (template, field) => {
+    const marker = suffix();
+    const input = JSON.parse(JSON.stringify(template).replaceAll("$M", marker));
+    const result = await graphql(h.url, CREATE, { input }, { token: operator });
+    expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
+    expect(result.errors?.[0].extensions?.field).toBe(field);
+    expect(result.errors?.[0].message).toContain(field);
+    expect(await traces(h.db, marker)).toEqual({ targets: 0, outbox: 0 });
+  });
+
+  it("refuses a duplicate address and port with CONFLICT on address, case-insensitively, writing nothing", async () => {
+    const host = uniqueHost("dup");
+    const first = await create({ name: `dup-${suffix()}`, address: host, port: 22 });
+    const marker = suffix();
+    const result = await graphql(h.url, CREATE, { input: { name: `dup-${marker}`, address: host.toUpperCase(), port: 22 } }, { token: operator });
+    expect(errorCodes(result)).toEqual(["CONFLICT"]);
+    expect(result.errors?.[0].extensions?.field).toBe("address");
+    expect(result.errors?.[0].message).toContain(`${host}:22`);
+    expect(result.errors?.[0].message).toContain(first.name);
+    expect(await traces(h.db, marker)).toEqual({ targets: 0, outbox: 0 });
+    expect(await h.db.target.count({ where: { address: host } })).toBe(1);
+    // Another port on the same host is a different endpoint.
+    await expect(create({ name: `dup-${suffix()}`, address: host, port: 2222 })).resolves.toMatchObject({ port: 2222 });
+  });
+
+  it("lets exactly one of several concurrent creates of the same address:port win; the others get CONFLICT", async () => {
+    const host = uniqueHost("race");
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => graphql(h.url, CREATE, { input: { name: `race-${i}`, address: host } }, { token: operator })),
+    );
+    const codes = results.map((result) => errorCodes(result)[0] ?? "OK").sort();
+    expect(codes).toEqual(["CONFLICT", "CONFLICT", "CONFLICT", "CONFLICT", "OK"]);
+    // The losers passed the friendly check together; the unique index stopped them, reported the same way.
+    for (const result of results.filter((r) => r.errors)) {
+      expect(result.errors?.[0].extensions?.field).toBe("address");
+      expect(result.errors?.[0].message).toContain(`${host}:22`);
+    }
+    expect(await h.db.target.count({ where: { address: host } })).toBe(1);
+    expect(await h.db.outboxEvent.count({ where: { payload: { path: ["data", "address"], equals: host } } })).toBe(1);
+  });
+
+  it("canonicalizes IPv6 addresses so two spellings of one host conflict", async () => {
+    const group = (0x1000 + Math.floor(Math.random() * 0xe000)).toString(16);
+    await create({ name: `v6-${suffix()}`, address: `2001:DB8:${group}:0:0:0:0:1` });
+    const result = await graphql(h.url, CREATE, { input: { name: `v6-${suffix()}`, address: `2001:db8:${group}::1` } }, { token: operator });
+    expect(errorCodes(result)).toEqual(["CONFLICT"]);
+    expect(result.errors?.[0].message).toContain(`[2001:db8:${group}::1]:22`);
+  });
+});
+
+describe("authorization", () => {
+  it("gives a viewer (targets:read only) FORBIDDEN on createTarget and writes nothing", async () => {
+    const marker = suffix();
+    const result = await graphql(h.url, CREATE, { input: { name: `viewer-${marker}`, address: `v-${marker}.example.test` } }, { token: viewer });
+    expect(errorCodes(result)).toEqual(["FORBIDDEN"]);
+    expect(await traces(h.db, marker)).toEqual({ targets: 0, outbox: 0 });
+    await expect(list({}, viewer)).resolves.toMatchObject({ total: expect.any(Number) });
+  });
+
+  it("gives a viewer FORBIDDEN on updateTarget and deleteTarget and changes nothing", async () => {
+    const target = await create({ name: `guarded-${suffix()}`, address: uniqueHost() });
+    const update = await graphql(h.url, UPDATE, { id: target.id, input: { name: "renamed" } }, { token: viewer });
+    const remove = await graphql(h.url, DELETE, { id: target.id }, { token: viewer });
+    expect(errorCodes(update)).toEqual(["FORBIDDEN"]);
+    expect(errorCodes(remove)).toEqual(["FORBIDDEN"]);
+    expect(await outboxFor(h.db, target.id)).toHaveLength(1);
+    expect((await h.db.target.findUniqueOrThrow({ where: { id: target.id } })).name).toBe(target.name);
+  });
+
+  it("answers UNAUTHENTICATED without a token, for queries and mutations", async () => {
+    const query = await graphql(h.url, LIST, {});
+    const mutation = await graphql(h.url, CREATE, { input: { name: "anon", address: uniqueHost() } });
+    expect(errorCodes(query)).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(mutation)).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("gives a user without targets:read FORBIDDEN on the list", async () => {
+    const nobody = h.signer.sign({ id: randomUUID(), permissions: [] });
+    expect(errorCodes(await graphql(h.url, LIST, {}, { token: nobody }))).toEqual(["FORBIDDEN"]);
+  });
+});
+
+describe("targets query", () => {
+  const tag = `run-${suffix()}`;
+  let seeded: TargetResult[];
+
+  beforeAll(async () => {
+    seeded = [];
+    // Created in this order so createdAt order differs from name order.
+    const inputs = [
+      { name: "charlie", address: `c-${tag}.example.test`, tags: [tag, "web"], osType: "LINUX", environment: "production", description: "Edge PROXY" },
+      { name: "alpha", address: `a-${tag}.example.test`, tags: [tag, "db"], osType: "LINUX", environment: "staging" },
+      { name: "Bravo", address: `b-${tag}.example.test`, tags: [tag, "web", "nginx"], osType: "WINDOWS", environment: "production" },
+      { name: "delta", address: `d-${tag}.example.test`, tags: [tag, "network"], osType: "NETWORK", environment: "production" },
+    ];
+    for (const input of inputs) seeded.push(await create(input));
+  });
+
+  const names = (page: Page) => page.items.map((item) => item.name);
+
+  it("sorts by name ascending, case-insensitively, by default and counts every match", async () => {
+    const page = await list({ filter: { tags: [tag] } });
+    expect(page.total).toBe(4);
+    expect(names(page)).toEqual(["alpha", "Bravo", "charlie", "delta"]);
+  });
+
+  it("sorts by address descending and by creation time", async () => {
+    expect(names(await list({ filter: { tags: [tag] }, sort: { field: "ADDRESS", direction: "DESC" } }))).toEqual(["delta", "charlie", "Bravo", "alpha"]);
+    expect(names(await list({ filter: { tags: [tag] }, sort: { field: "CREATED_AT", direction: "ASC" } }))).toEqual(["charlie", "alpha", "Bravo", "delta"]);
+  });
+
+  it("paginates with offset and limit while total counts all matches", async () => {
+    const sort = { field: "ADDRESS", direction: "ASC" };
+    const first = await list({ filter: { tags: [tag] }, sort, pagination: { offset: 0, limit: 3 } });
+    const second = await list({ filter: { tags: [tag] }, sort, pagination: { offset: 3, limit: 3 } });
+    expect(first.total).toBe(4);
+    expect(second.total).toBe(4);
+    expect([...names(first), ...names(second)]).toEqual(["alpha", "Bravo", "charlie", "delta"]);
+  });
+
+  it("refuses a page size above 100", async () => {
+    const result = await graphql(h.url, LIST, { pagination: { limit: 101 } }, { token: operator });
+    expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
+    expect(result.errors?.[0].extensions?.field).toBe("pagination.limit");
+  });
+
+  it("filters by all given tags, case-insensitively", async () => {
+    expect(names(await list({ filter: { tags: [tag, "web"] } })).sort()).toEqual(["Bravo", "charlie"]);
+    expect(names(await list({ filter: { tags: [tag.toUpperCase(), "WEB", "nginx"] } }))).toEqual(["Bravo"]);
+  });
+
+  it("filters by environment and osType", async () => {
+    expect(names(await list({ filter: { tags: [tag], environment: "staging" } }))).toEqual(["alpha"]);
+    expect(names(await list({ filter: { tags: [tag], osType: "LINUX" } }))).toEqual(["alpha", "charlie"]);
+    expect(names(await list({ filter: { tags: [tag], osType: "NETWORK", environment: "production" } }))).toEqual(["delta"]);
+  });
+
+  it("searches name, address and description case-insensitively", async () => {
+    expect(names(await list({ filter: { tags: [tag], search: "BRAV" } }))).toEqual(["Bravo"]);
+    expect(names(await list({ filter: { search: `D-${tag}` } }))).toEqual(["delta"]);
+    expect(names(await list({ filter: { tags: [tag], search: "proxy" } }))).toEqual(["charlie"]);
+    // LIKE wildcards are matched literally.
+    expect((await list({ filter: { tags: [tag], search: "%" } })).total).toBe(0);
+    expect((await list({ filter: { tags: [tag], search: "a_pha" } })).total).toBe(0);
+    expect(names(await list({ filter: { tags: [tag], search: "edge proxy" } }))).toEqual(["charlie"]);
+  });
+
+  it("returns one target by id, and null for an unknown or malformed id", async () => {
+    const got = await graphql<{ target: TargetResult | null }>(h.url, GET, { id: seeded[0].id }, { token: viewer });
+    expect(got.data?.target).toMatchObject({ id: seeded[0].id, name: "charlie", createdBy: { id: operatorId } });
+    const unknown = await graphql<{ target: TargetResult | null }>(h.url, GET, { id: randomUUID() }, { token: viewer });
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data?.target).toBeNull();
+    const malformed = await graphql<{ target: TargetResult | null }>(h.url, GET, { id: "not-a-uuid" }, { token: viewer });
+    expect(malformed.errors).toBeUndefined();
+    expect(malformed.data?.target).toBeNull();
+  });
+});
+
+describe("updateTarget", () => {
+  it("changes only the fields sent and writes one targets.target.updated event naming them, in the same transaction", async () => {
+    const target = await create({ name: `upd-${suffix()}`, address: uniqueHost(), tags: ["a"], description: "old" });
+    const result = await graphql<{ updateTarget: TargetResult }>(
+      h.url,
+      UPDATE,
+      { id: target.id, input: { name: target.name, port: 2200, tags: ["A", "b"], description: null } },
+      { token: operator },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.updateTarget).toMatchObject({ name: target.name, address: target.address, port: 2200, tags: ["a", "b"], description: null });
+    expect(Date.parse(result.data!.updateTarget.updatedAt)).toBeGreaterThanOrEqual(Date.parse(target.updatedAt));
+
+    const events = await outboxFor(h.db, target.id);
+    expect(events.map((event) => event.type)).toEqual(["targets.target.created", "targets.target.updated"]);
+    expect(events[1].payload.data).toMatchObject({ id: target.id, port: 2200, tags: ["a", "b"], changed: ["port", "tags", "description"] });
+    expect(events[1].xmin).toBe(await rowXmin(h.db, target.id));
+  });
+
+  it("refuses invalid values naming the field and changes nothing", async () => {
+    const target = await create({ name: `upd-${suffix()}`, address: uniqueHost() });
+    for (const [input, field] of [
+      [{ port: 70000 }, "input.port"],
+      [{ name: "" }, "input.name"],
+      [{ name: null }, "input.name"],
+      [{ address: "bad host" }, "input.address"],
+      [{ tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, "input.tags"],
+    ] as const) {
+      const result = await graphql(h.url, UPDATE, { id: target.id, input }, { token: operator });
+      expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
+      expect(result.errors?.[0].extensions?.field).toBe(field);
+    }
+    expect(await outboxFor(h.db, target.id)).toHaveLength(1);
+    expect(await h.db.target.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ name: target.name, port: 22 });
+  });
+
+  it("refuses moving onto another active target's address:port with CONFLICT", async () => {
+    const taken = await create({ name: `taken-${suffix()}`, address: uniqueHost(), port: 22 });
+    const mover = await create({ name: `mover-${suffix()}`, address: uniqueHost(), port: 22 });
+    const result = await graphql(h.url, UPDATE, { id: mover.id, input: { address: taken.address } }, { token: operator });
+    expect(errorCodes(result)).toEqual(["CONFLICT"]);
+    expect(result.errors?.[0].extensions?.field).toBe("address");
+    expect(result.errors?.[0].message).toContain(`${taken.address}:22`);
+    expect(await outboxFor(h.db, mover.id)).toHaveLength(1);
+    // Keeping its own address:port is not a conflict with itself.
+    const same = await graphql(h.url, UPDATE, { id: mover.id, input: { address: mover.address, port: 22 } }, { token: operator });
+    expect(same.errors).toBeUndefined();
+  });
+
+  it("answers NOT_FOUND for an unknown or deleted target", async () => {
+    expect(errorCodes(await graphql(h.url, UPDATE, { id: randomUUID(), input: { name: "x" } }, { token: operator }))).toEqual(["NOT_FOUND"]);
+    const target = await create({ name: `gone-${suffix()}`, address: uniqueHost() });
+    await graphql(h.url, DELETE, { id: target.id }, { token: operator });
+    expect(errorCodes(await graphql(h.url, UPDATE, { id: target.id, input: { name: "x" } }, { token: operator }))).toEqual(["NOT_FOUND"]);
+  });
+});
+
+describe("deleteTarget", () => {
+  it("soft-deletes: the target disappears from queries, the row stays, one deleted event is written", async () => {
+    const tag = `del-${suffix()}`;
+    const target = await create({ name: `del-${suffix()}`, address: uniqueHost(), port: 2022, tags: [tag] });
+    const result = await graphql<{ deleteTarget: boolean }>(h.url, DELETE, { id: target.id }, { token: operator });
+    expect(result.data?.deleteTarget).toBe(true);
+
+    expect((await graphql<{ target: unknown }>(h.url, GET, { id: target.id }, { token: operator })).data?.target).toBeNull();
+    expect((await list({ filter: { tags: [tag] } })).total).toBe(0);
+    const row = await h.db.target.findUniqueOrThrow({ where: { id: target.id } });
+    expect(row.deletedAt).toBeInstanceOf(Date);
+    expect(row.active).toBeNull();
+
+    const events = await outboxFor(h.db, target.id);
+    expect(events.map((event) => event.type)).toEqual(["targets.target.created", "targets.target.deleted"]);
+    expect(events[1].payload.data).toEqual({ id: target.id, name: target.name, address: target.address, port: 2022 });
+    expect(events[1].xmin).toBe(await rowXmin(h.db, target.id));
+  });
+
+  it("answers NOT_FOUND when deleting twice or an unknown id, writing nothing", async () => {
+    const target = await create({ name: `twice-${suffix()}`, address: uniqueHost() });
+    await graphql(h.url, DELETE, { id: target.id }, { token: operator });
+    const unknownId = randomUUID();
+    expect(errorCodes(await graphql(h.url, DELETE, { id: target.id }, { token: operator }))).toEqual(["NOT_FOUND"]);
+    expect(errorCodes(await graphql(h.url, DELETE, { id: unknownId }, { token: operator }))).toEqual(["NOT_FOUND"]);
+    expect((await outboxFor(h.db, target.id)).map((event) => event.type)).toEqual(["targets.target.created", "targets.target.deleted"]);
+    expect(await outboxFor(h.db, unknownId)).toEqual([]);
+  });
+
+  it("frees the address:port: a deleted target's endpoint can be registered again, and deleted twice over", async () => {
+    const address = uniqueHost("reuse");
+    for (let round = 0; round < 2; round++) {
+      const target = await create({ name: `reuse-${round}`, address, port: 22 });
+      expect((await graphql(h.url, DELETE, { id: target.id }, { token: operator })).errors).toBeUndefined();
+    }
+    await expect(create({ name: "reuse-final", address, port: 22 })).resolves.toMatchObject({ address });
+    expect(await h.db.target.count({ where: { address } })).toBe(3);
+  });
+});
+
+describe("federation", () => {
+  it("resolves Target entities by id and returns null for unknown, deleted and malformed ids", async () => {
+    const live = await create({ name: `ent-${suffix()}`, address: uniqueHost() });
+    const deleted = await create({ name: `ent-${suffix()}`, address: uniqueHost() });
+    await graphql(h.url, DELETE, { id: deleted.id }, { token: operator });
+    const result = await graphql<{ _entities: Array<Record<string, unknown> | null> }>(
+      h.url,
+      ENTITIES,
+      {
+        representations: [
+          { __typename: "Target", id: live.id },
+          { __typename: "Target", id: randomUUID() },
+          { __typename: "Target", id: deleted.id },
+          { __typename: "Target", id: "nope" },
+        ],
+      },
+      { token: viewer },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?._entities).toEqual([
+      { id: live.id, name: live.name, address: live.address, port: 22, createdBy: { id: operatorId } },
+      null,
+      null,
+      null,
+    ]);
+  });
+
+  it("publishes Target with @key(id) and User as a non-resolvable stub", async () => {
+    const result = await graphql<{ _service: { sdl: string } }>(h.url, "{ _service { sdl } }");
+    const sdl = result.data?._service.sdl ?? "";
+    expect(sdl).toMatch(/type Target\s+@key\(fields: "id"\)/);
+    expect(sdl).toMatch(/type User\s+@key\(fields: "id", resolvable: false\)\s*\{\s*id: ID!\s*\}/);
+  });
+});
