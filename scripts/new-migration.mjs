@@ -8,5 +8,5 @@ if (!service || !name) {
   console.error("usage: node scripts/new-migration.mjs <service> <name>");
   process.exit(2);
 }
-const dir = newMigration(service, name);
+const dir = await newMigration(service, name);
 console.log(dir ? `wrote ${dir}` : `prisma/${service}/schema.prisma has no changes since the last migration`);

@@ -48,22 +48,23 @@ export async function generateClients() {
   const { generate } = await import("./lib/db.cjs");
   const { SERVICES } = await import("./lib/services.mjs");
   log("generating Prisma clients");
-  for (const { name } of SERVICES) generate(name);
+  await Promise.all(SERVICES.map(({ name }) => generate(name)));
 }
 
 /** Creates (fresh: drops first) and migrates one database per service; returns name → database. */
 export async function prepareDatabases(nameOf, { fresh = false } = {}) {
   const { createDatabase, migrate, databaseUrl } = await import("./lib/db.cjs");
   const { SERVICES } = await import("./lib/services.mjs");
-  const databases = {};
-  for (const service of SERVICES) {
-    const database = nameOf(service);
-    const created = await createDatabase(database, { fresh });
-    migrate(service.name, databaseUrl(database, POSTGRES_URL));
-    log(`${created ? "created" : "migrated"} ${database}`);
-    databases[service.name] = database;
-  }
-  return databases;
+  const prepared = await Promise.all(
+    SERVICES.map(async (service) => {
+      const database = nameOf(service);
+      const created = await createDatabase(database, { fresh });
+      await migrate(service.name, databaseUrl(database, POSTGRES_URL));
+      log(`${created ? "created" : "migrated"} ${database}`);
+      return [service.name, database];
+    }),
+  );
+  return Object.fromEntries(prepared);
 }
 
 export function build() {

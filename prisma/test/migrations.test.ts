@@ -3,17 +3,19 @@ import { Client } from "pg";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the scripts' CommonJS database helpers
 const db = require("../../scripts/lib/db.cjs") as {
-  pendingSql(service: string): string;
-  createSql(service: string, datamodel: string): string;
+  pendingSql(service: string): Promise<string>;
+  createSql(service: string, datamodel: string): Promise<string>;
   migrationNames(service: string): string[];
   migrationsDir(service: string): string;
-  migrate(service: string, url: string): string;
+  migrate(service: string, url: string): Promise<string>;
   createDatabase(name: string, options?: { fresh?: boolean }): Promise<boolean>;
   dropDatabase(name: string): Promise<void>;
   databaseUrl(name: string): string;
 };
 
 const SERVICES = ["auth", "users", "targets"];
+// The Prisma CLI takes seconds per call; every service is checked at once in beforeAll.
+const SLOW = 240_000;
 
 /** Tables, columns, indexes and constraints of the public schema, in a stable order. */
 async function catalog(url: string): Promise<string[]> {
@@ -35,33 +37,50 @@ async function catalog(url: string): Promise<string[]> {
   }
 }
 
-describe.each(SERVICES)("%s migrations", (service) => {
+interface Checked {
+  pending: string;
+  migrated: string[];
+  expected: string[];
+}
+
+/** Applies the migrations to one fresh database and the latest snapshot's full SQL to another. */
+async function check(service: string): Promise<Checked> {
+  const names = db.migrationNames(service);
+  if (!names.length) throw new Error(`${service} has no migrations`);
   const migrated = `opsc_drift_${service}_migrated`;
   const expected = `opsc_drift_${service}_expected`;
-  afterAll(async () => {
-    await db.dropDatabase(migrated);
-    await db.dropDatabase(expected);
-  });
-
-  it("schema.prisma has no change that a migration does not cover", () => {
-    expect(db.pendingSql(service)).toBe("");
-  });
-
-  it("applying the migrations yields exactly the schema of the latest snapshot", async () => {
-    const names = db.migrationNames(service);
-    expect(names.length).toBeGreaterThan(0);
-    await db.createDatabase(migrated, { fresh: true });
-    await db.createDatabase(expected, { fresh: true });
-    db.migrate(service, db.databaseUrl(migrated));
+  await db.createDatabase(migrated, { fresh: true });
+  await db.createDatabase(expected, { fresh: true });
+  try {
+    const [pending, , createSql] = await Promise.all([
+      db.pendingSql(service),
+      db.migrate(service, db.databaseUrl(migrated)),
+      db.createSql(service, path.join(db.migrationsDir(service), names.at(-1)!, "datamodel.prisma")),
+    ]);
     const client = new Client({ connectionString: db.databaseUrl(expected) });
     await client.connect();
-    try {
-      await client.query(db.createSql(service, path.join(db.migrationsDir(service), names.at(-1)!, "datamodel.prisma")));
-    } finally {
-      await client.end();
-    }
-    const [actual, wanted] = await Promise.all([catalog(db.databaseUrl(migrated)), catalog(db.databaseUrl(expected))]);
-    expect(wanted.length).toBeGreaterThan(0);
-    expect(actual).toEqual(wanted);
+    await client.query(createSql).finally(() => client.end());
+    return { pending, migrated: await catalog(db.databaseUrl(migrated)), expected: await catalog(db.databaseUrl(expected)) };
+  } finally {
+    await db.dropDatabase(migrated);
+    await db.dropDatabase(expected);
+  }
+}
+
+const results = new Map<string, Checked>();
+beforeAll(async () => {
+  const checked = await Promise.all(SERVICES.map(async (service) => [service, await check(service)] as const));
+  for (const [service, result] of checked) results.set(service, result);
+}, SLOW);
+
+describe.each(SERVICES)("%s migrations", (service) => {
+  it("schema.prisma has no change that a migration does not cover", () => {
+    expect(results.get(service)?.pending).toBe("");
+  });
+
+  it("applying the migrations yields exactly the schema of the latest snapshot", () => {
+    const result = results.get(service)!;
+    expect(result.expected.length).toBeGreaterThan(0);
+    expect(result.migrated).toEqual(result.expected);
   });
 });

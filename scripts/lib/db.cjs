@@ -3,7 +3,8 @@
 // shadow databases: each migration folder therefore keeps a `datamodel.prisma` snapshot, and a new
 // migration is the diff from the last snapshot to the current schema.
 "use strict";
-const { execFileSync } = require("node:child_process");
+const { execFile } = require("node:child_process");
+const { promisify } = require("node:util");
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -20,17 +21,19 @@ function databaseUrl(database, base = adminUrl()) {
   return url.toString();
 }
 
-function prisma(service, args, env = {}) {
-  return execFileSync(PRISMA, [...args, "--config", path.join(ROOT, "prisma", service, "prisma.config.ts")], {
+/** Runs the Prisma CLI for one service; resolves with its stdout, rejects with its stderr. */
+async function prisma(service, args, env = {}) {
+  const { stdout } = await promisify(execFile)(PRISMA, [...args, "--config", path.join(ROOT, "prisma", service, "prisma.config.ts")], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl("postgres"), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
   });
+  return stdout;
 }
 
-function generate(service) {
-  prisma(service, ["generate"]);
+async function generate(service) {
+  await prisma(service, ["generate"]);
 }
 
 async function withAdmin(fn) {
@@ -60,7 +63,7 @@ async function dropDatabase(name) {
   await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
-function migrate(service, url) {
+async function migrate(service, url) {
   return prisma(service, ["migrate", "deploy"], { DATABASE_URL: url });
 }
 
@@ -75,24 +78,24 @@ function migrationNames(service) {
 }
 
 /** SQL that takes the last migration's snapshot to the current schema.prisma ("" when in sync). */
-function pendingSql(service) {
+async function pendingSql(service) {
   const names = migrationNames(service);
   const schema = path.join(ROOT, "prisma", service, "schema.prisma");
   const from = names.length
     ? ["--from-schema-datamodel", path.join(migrationsDir(service), names.at(-1), "datamodel.prisma")]
     : ["--from-empty"];
-  const sql = prisma(service, ["migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"]);
+  const sql = await prisma(service, ["migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"]);
   return sql.replace(/^-- This is an empty migration\.\s*$/m, "").trim();
 }
 
 /** SQL that creates, on an empty database, the schema described by one datamodel file. */
-function createSql(service, datamodel) {
+async function createSql(service, datamodel) {
   return prisma(service, ["migrate", "diff", "--from-empty", "--to-schema-datamodel", datamodel, "--script"]);
 }
 
 /** Writes prisma/<service>/migrations/<timestamp>_<name>/{migration.sql,datamodel.prisma}. */
-function newMigration(service, name) {
-  const sql = pendingSql(service);
+async function newMigration(service, name) {
+  const sql = await pendingSql(service);
   if (!sql) return null;
   const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
   const dir = path.join(migrationsDir(service), `${stamp}_${name.replace(/[^a-z0-9_]/gi, "_")}`);

@@ -1,6 +1,7 @@
 import type { Request } from "express";
 import { randomUUID } from "node:crypto";
-import { bearerToken, verifyAccessToken, type AuthContext, type VerifyOptions } from "./auth";
+import { bearerToken, verifyAccessToken, type AuthContext, type AuthUser, type VerifyOptions } from "./auth";
+import { withHttpStatus } from "./errors";
 
 export interface Actor {
   userId: string | null;
@@ -31,8 +32,14 @@ export function clientIp(req: Pick<Request, "header" | "ip">): string | null {
 
 /** Builds the auth part of a request context: verifies the bearer token when one is sent. */
 export async function authenticate(req: Request, requestId: string, verify: VerifyOptions): Promise<RequestContext> {
-  const token = bearerToken(req.header("authorization"));
-  const user = token ? await verifyAccessToken(token, verify) : undefined;
+  let token: string | undefined;
+  let user: AuthUser | undefined;
+  try {
+    token = bearerToken(req.header("authorization"));
+    user = token ? await verifyAccessToken(token, verify) : undefined;
+  } catch (error) {
+    throw withHttpStatus(error, 401);
+  }
   return {
     requestId,
     token,

@@ -8,6 +8,7 @@ import {
   notFound,
   tooManyRequests,
   unauthenticated,
+  withHttpStatus,
 } from "./errors";
 import { createLogger } from "./logger";
 
@@ -33,7 +34,10 @@ describe("error helpers", () => {
 
   it("give each expected failure its code", () => {
     expect(unauthenticated().extensions.code).toBe("UNAUTHENTICATED");
-    expect(unauthenticated().extensions.http).toEqual({ status: 401 });
+    // No HTTP status on resolver errors: at the gateway a 401 from a subgraph replaces the message.
+    expect(unauthenticated().extensions.http).toBeUndefined();
+    expect((withHttpStatus(unauthenticated("bad token"), 401) as GraphQLError).extensions).toEqual({ code: "UNAUTHENTICATED", http: { status: 401 } });
+    expect((withHttpStatus(unauthenticated("bad token"), 401) as GraphQLError).message).toBe("bad token");
     expect(forbidden().extensions.code).toBe("FORBIDDEN");
     expect(notFound("Target", "t1")).toMatchObject({ message: "Target t1 not found", extensions: { code: "NOT_FOUND", entity: "Target" } });
     expect(tooManyRequests("slow down").extensions.code).toBe("TOO_MANY_REQUESTS");

@@ -24,11 +24,8 @@ const PUBLIC_CODES = new Set<string>([
   "OPERATION_RESOLUTION_FAILURE",
 ]);
 
-const httpStatus: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
-
 function appError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
-  const status = httpStatus[code];
-  return new GraphQLError(message, { extensions: { code, ...extra, ...(status ? { http: { status } } : {}) } });
+  return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
 export const unauthenticated = (message = "Authentication required") => appError(ErrorCode.UNAUTHENTICATED, message);
@@ -39,6 +36,16 @@ export const conflict = (field: string, message: string) => appError(ErrorCode.C
 export const badInput = (field: string, message: string) =>
   appError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });
 export const tooManyRequests = (message: string) => appError(ErrorCode.TOO_MANY_REQUESTS, message);
+
+/**
+ * The same error with an HTTP status. Only for errors raised before execution (a bad token while
+ * building the context): a status on a resolver error would turn a whole federated response into
+ * an HTTP failure at the gateway.
+ */
+export function withHttpStatus(error: unknown, status: number): unknown {
+  if (!(error instanceof GraphQLError)) return error;
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
+}
 
 export function isPublicError(error: unknown): error is GraphQLError {
   const code = (error as GraphQLError | undefined)?.extensions?.code;

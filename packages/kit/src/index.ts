@@ -1,3 +1,5 @@
+// Decorated classes (PaginationInput) need the metadata polyfill before they load.
+import "reflect-metadata";
 export * from "./amqp";
 export * from "./auth";
 export * from "./consumer";

@@ -44,3 +44,14 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
 export async function subgraphSdl(options: FederatedSchemaOptions): Promise<string> {
   return (await typeGraphqlSchema(options)).sdl;
 }
+
+/** Body of a service's `src/sdl.ts`: prints its SDL for static composition (no server, no database). */
+export function printSdl(service: string, options: FederatedSchemaOptions): void {
+  subgraphSdl(options).then(
+    (sdl) => process.stdout.write(`${sdl.trim()}\n`),
+    (error: unknown) => {
+      process.stderr.write(`cannot print the ${service} SDL: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

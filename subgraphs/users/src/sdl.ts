@@ -1,12 +1,5 @@
 import "reflect-metadata";
-import { subgraphSdl } from "@opsconductor/kit";
+import { printSdl } from "@opsconductor/kit";
 import { usersSchema } from "./schema";
 
-// Prints the subgraph SDL for static composition (gateway/scripts/compose.mjs); needs no database or server.
-subgraphSdl(usersSchema).then(
-  (sdl) => process.stdout.write(`${sdl.trim()}\n`),
-  (error: unknown) => {
-    process.stderr.write(`cannot print the users SDL: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+printSdl("users", usersSchema);

@@ -90,4 +90,7 @@ CREATE UNIQUE INDEX "outbox_events_id_key" ON "outbox_events"("id");
 CREATE INDEX "outbox_events_published_at_seq_idx" ON "outbox_events"("published_at", "seq");
 
 -- AddForeignKey
+ALTER TABLE "refresh_families" ADD CONSTRAINT "refresh_families_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "credentials"("user_id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "refresh_tokens" ADD CONSTRAINT "refresh_tokens_family_id_fkey" FOREIGN KEY ("family_id") REFERENCES "refresh_families"("id") ON DELETE CASCADE ON UPDATE CASCADE;

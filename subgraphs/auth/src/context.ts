@@ -1,0 +1,7 @@
+import type { RequestContext } from "@opsconductor/kit";
+import type { AuthService } from "./auth/auth.service";
+
+/** The request context of this subgraph: the kit's auth context plus the services resolvers call. */
+export interface AppContext extends RequestContext {
+  auth: AuthService;
+}

@@ -1,0 +1,44 @@
+import { baseEnv, envPort, parseEnv, z } from "@opsconductor/kit";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./credential/password";
+
+const seconds = (fallback: number, max?: number) => {
+  const base = z.coerce.number().int().min(1);
+  return (max === undefined ? base : base.max(max)).default(fallback);
+};
+
+export const envSchema = z.object({
+  ...baseEnv,
+  PORT: envPort(8001),
+  USERS_URL: z.string().url().default("http://127.0.0.1:8002"),
+  AUTH_SECRETS_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (32 bytes)"),
+  // Access tokens cannot be revoked, so their lifetime is capped at 15 minutes.
+  ACCESS_TOKEN_TTL_SECONDS: seconds(900, 900),
+  REFRESH_TOKEN_TTL_SECONDS: seconds(7 * 24 * 3600),
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  LOGIN_LOCKOUT_SECONDS: seconds(900),
+});
+export type Env = z.infer<typeof envSchema>;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  return parseEnv(envSchema, source);
+}
+
+/** The seed script needs only the database and the optional admin password. */
+export const seedEnvSchema = z.object({
+  DATABASE_URL: baseEnv.DATABASE_URL,
+  LOG_LEVEL: baseEnv.LOG_LEVEL,
+  // An empty variable means "not set": the seed then generates a password.
+  OPSCONDUCTOR_ADMIN_PASSWORD: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .string()
+      .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+      .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`)
+      .optional(),
+  ),
+});
+export type SeedEnv = z.infer<typeof seedEnvSchema>;
+
+export function loadSeedEnv(source: NodeJS.ProcessEnv = process.env): SeedEnv {
+  return parseEnv(seedEnvSchema, source);
+}

@@ -1,0 +1,34 @@
+import { randomUUID } from "node:crypto";
+import jwt from "jsonwebtoken";
+import { JWT_ALGORITHM, type AuthUser } from "@opsconductor/kit";
+import type { ActiveSigningKey } from "./signing-key.service";
+
+export interface AccessTokenOptions {
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+  now?: Date;
+}
+
+/** Signs an ES256 access token carrying the user's roles and permissions; returns it with its expiry. */
+export function signAccessToken(
+  key: ActiveSigningKey,
+  user: AuthUser,
+  options: AccessTokenOptions,
+): { token: string; expiresAt: Date } {
+  const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const exp = iat + options.ttlSeconds;
+  const token = jwt.sign(
+    { username: user.username, roles: user.roles, permissions: user.permissions, iat, exp },
+    key.privateKey,
+    {
+      algorithm: JWT_ALGORITHM,
+      keyid: key.kid,
+      subject: user.id,
+      issuer: options.issuer,
+      audience: options.audience,
+      jwtid: randomUUID(),
+    },
+  );
+  return { token, expiresAt: new Date(exp * 1000) };
+}

@@ -1,0 +1,205 @@
+import jwt from "jsonwebtoken";
+import { sha256 } from "@opsconductor/kit";
+import { errorCodes, graphql } from "@opsconductor/kit/testing";
+import {
+  createUser,
+  firstError,
+  login,
+  loginOk,
+  outboxEvents,
+  refresh,
+  refreshOk,
+  startHarness,
+  type Harness,
+} from "./support";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.stop());
+
+const LOGOUT = /* GraphQL */ `
+  mutation Logout($refreshToken: String, $allSessions: Boolean) {
+    logout(refreshToken: $refreshToken, allSessions: $allSessions)
+  }
+`;
+const CHANGE_PASSWORD = /* GraphQL */ `
+  mutation Change($currentPassword: String!, $newPassword: String!) {
+    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
+  }
+`;
+
+const familyOf = async (token: string) =>
+  (await h.auth.prisma.refreshToken.findUniqueOrThrow({ where: { tokenHash: sha256(token) }, include: { family: true } })).family;
+
+describe("refreshToken", () => {
+  it("rotates: the new token continues the same family and the used one is spent", async () => {
+    const user = await createUser(h);
+    const first = await loginOk(h, user);
+    const second = await refreshOk(h, first.refreshToken);
+
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(second.user).toEqual({ id: user.id });
+    expect(jwt.decode(second.accessToken)).toMatchObject({ sub: user.id, username: user.username });
+    expect((await familyOf(second.refreshToken)).id).toBe((await familyOf(first.refreshToken)).id);
+
+    const third = await refreshOk(h, second.refreshToken);
+    expect((await familyOf(third.refreshToken)).id).toBe((await familyOf(first.refreshToken)).id);
+  });
+
+  it("puts the users service's current roles into the refreshed access token", async () => {
+    const user = await createUser(h, { roles: ["viewer"], permissions: ["targets:read"] });
+    const tokens = await loginOk(h, user);
+    h.users.profiles.set(user.id, { ...h.users.profiles.get(user.id)!, roles: ["operator"], permissions: ["targets:read", "jobs:run"] });
+    const refreshed = await refreshOk(h, tokens.refreshToken);
+    expect(jwt.decode(refreshed.accessToken)).toMatchObject({ roles: ["operator"], permissions: ["targets:read", "jobs:run"] });
+  });
+
+  it("treats a replayed token as theft: the whole family is revoked, the newest token fails too, auth.refresh.reused is written", async () => {
+    const user = await createUser(h);
+    const first = await loginOk(h, user);
+    const second = await refreshOk(h, first.refreshToken);
+    const other = await loginOk(h, user);
+
+    const replay = await refresh(h, first.refreshToken);
+    expect(errorCodes(replay)).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(await refresh(h, second.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+
+    const family = await familyOf(first.refreshToken);
+    expect(family).toMatchObject({ revokedReason: "reuse", revokedAt: expect.any(Date) });
+    const [event] = await outboxEvents(h, "auth.refresh.reused", user.id);
+    expect(event?.data).toEqual({ userId: user.id, familyId: family.id });
+
+    // The user's other session is a different family and keeps working.
+    await refreshOk(h, other.refreshToken);
+  });
+
+  it("lets exactly one of several concurrent refreshes with one token succeed", async () => {
+    const user = await createUser(h);
+    const tokens = await loginOk(h, user);
+    const results = await Promise.all(Array.from({ length: 5 }, () => refresh(h, tokens.refreshToken)));
+    expect(results.filter((result) => result.data?.refreshToken)).toHaveLength(1);
+    for (const result of results.filter((candidate) => !candidate.data?.refreshToken)) {
+      expect(errorCodes(result)).toEqual(["UNAUTHENTICATED"]);
+    }
+    expect(await h.auth.prisma.refreshToken.count({ where: { familyId: (await familyOf(tokens.refreshToken)).id } })).toBe(2);
+  });
+
+  it("refuses unknown and expired tokens", async () => {
+    expect(errorCodes(await refresh(h, "not-a-token"))).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(await refresh(h, ""))).toEqual(["UNAUTHENTICATED"]);
+
+    const user = await createUser(h);
+    const tokens = await loginOk(h, user);
+    await h.auth.prisma.refreshToken.update({ where: { tokenHash: sha256(tokens.refreshToken) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await refresh(h, tokens.refreshToken);
+    expect(errorCodes(expired)).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("refuses and revokes the family when the user became inactive or was deleted from the users service", async () => {
+    const user = await createUser(h);
+    const tokens = await loginOk(h, user);
+    h.users.profiles.set(user.id, { ...h.users.profiles.get(user.id)!, isActive: false });
+    expect(errorCodes(await refresh(h, tokens.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+    expect(await familyOf(tokens.refreshToken)).toMatchObject({ revokedReason: "inactive" });
+
+    // Reactivation does not bring the revoked session back.
+    h.users.profiles.set(user.id, { ...h.users.profiles.get(user.id)!, isActive: true });
+    expect(errorCodes(await refresh(h, tokens.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+
+    const gone = await createUser(h);
+    const goneTokens = await loginOk(h, gone);
+    h.users.profiles.delete(gone.id);
+    expect(errorCodes(await refresh(h, goneTokens.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+  });
+});
+
+describe("logout", () => {
+  it("ends the session of the given refresh token only, and writes auth.logout", async () => {
+    const user = await createUser(h);
+    const a = await loginOk(h, user);
+    const b = await loginOk(h, user);
+    const result = await graphql(h.url, LOGOUT, { refreshToken: a.refreshToken }, { token: a.accessToken });
+    expect(result.data).toEqual({ logout: true });
+    expect(errorCodes(await refresh(h, a.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+    await refreshOk(h, b.refreshToken);
+    const [event] = await outboxEvents(h, "auth.logout", user.id);
+    expect(event?.data).toEqual({ userId: user.id, allSessions: false });
+  });
+
+  it("ends every session of the caller with allSessions", async () => {
+    const user = await createUser(h);
+    const a = await loginOk(h, user);
+    const b = await loginOk(h, user);
+    const result = await graphql(h.url, LOGOUT, { allSessions: true }, { token: a.accessToken });
+    expect(result.data).toEqual({ logout: true });
+    expect(errorCodes(await refresh(h, a.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(await refresh(h, b.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("does not touch another user's session", async () => {
+    const alice = await createUser(h);
+    const bob = await createUser(h);
+    const aliceTokens = await loginOk(h, alice);
+    const bobTokens = await loginOk(h, bob);
+    const result = await graphql(h.url, LOGOUT, { refreshToken: bobTokens.refreshToken }, { token: aliceTokens.accessToken });
+    expect(result.data).toEqual({ logout: false });
+    await refreshOk(h, bobTokens.refreshToken);
+  });
+
+  it("needs an access token, and a refresh token or allSessions", async () => {
+    const user = await createUser(h);
+    const tokens = await loginOk(h, user);
+    expect(errorCodes(await graphql(h.url, LOGOUT, { refreshToken: tokens.refreshToken }))).toEqual(["UNAUTHENTICATED"]);
+    await refreshOk(h, tokens.refreshToken);
+
+    const neither = await graphql(h.url, LOGOUT, {}, { token: tokens.accessToken });
+    expect(errorCodes(neither)).toEqual(["BAD_USER_INPUT"]);
+    expect(firstError(neither)?.extensions?.field).toBe("refreshToken");
+  });
+});
+
+describe("changePassword", () => {
+  it("rejects a wrong current password on field currentPassword and changes nothing", async () => {
+    const user = await createUser(h);
+    const tokens = await loginOk(h, user);
+    const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: "wrong-password", newPassword: "a-brand-new-password" }, { token: tokens.accessToken });
+    expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
+    expect(firstError(result)?.extensions?.field).toBe("currentPassword");
+    await loginOk(h, user);
+  });
+
+  it("rejects a new password that breaks the policy on field newPassword, naming the rule", async () => {
+    const user = await createUser(h);
+    const tokens = await loginOk(h, user);
+    const short = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword: "short" }, { token: tokens.accessToken });
+    expect(firstError(short)?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "newPassword" });
+    expect(firstError(short)?.message).toMatch(/at least 10 characters/);
+    const long = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword: "x".repeat(257) }, { token: tokens.accessToken });
+    expect(firstError(long)?.message).toMatch(/at most 256 characters/);
+    await loginOk(h, user);
+  });
+
+  it("needs an access token", async () => {
+    const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: "whatever-1234", newPassword: "whatever-5678" });
+    expect(errorCodes(result)).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("replaces the password, ends every session and writes auth.password.changed", async () => {
+    const user = await createUser(h);
+    const a = await loginOk(h, user);
+    const b = await loginOk(h, user);
+    const newPassword = "correct horse battery staple";
+    const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword }, { token: a.accessToken });
+    expect(result.data).toEqual({ changePassword: true });
+
+    expect(errorCodes(await refresh(h, a.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(await refresh(h, b.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(await login(h, user.username, user.password))).toEqual(["UNAUTHENTICATED"]);
+    await loginOk(h, { username: user.username, password: newPassword });
+
+    const [event] = await outboxEvents(h, "auth.password.changed", user.id);
+    expect(event?.data).toEqual({ userId: user.id });
+  });
+});

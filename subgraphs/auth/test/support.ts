@@ -1,0 +1,174 @@
+import express from "express";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { graphql, type GraphQLResponse } from "@opsconductor/kit/testing";
+import { start, type AuthSubgraph } from "../src/app";
+import { envSchema } from "../src/env";
+
+/** Shared fixtures of auth's integration tests: the service in-process plus a stand-in users service. */
+
+export const DATABASE_URL = process.env.TEST_DATABASE_URL_AUTH ?? "postgresql://postgres@127.0.0.1:5432/opsc_test_auth";
+export const SERVICE_TOKEN = "auth-tests-service-token-0123456789";
+// Fixed, because signing keys stored in the shared test database are encrypted with it.
+const SECRETS_KEY = "7f3c1e9a5b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e";
+
+export interface Profile {
+  id: string;
+  username: string;
+  roles: string[];
+  permissions: string[];
+  isActive: boolean;
+}
+
+/** Answers `GET /internal/users/:id` as the users service would, from an in-memory map. */
+export class FakeUsersService {
+  readonly profiles = new Map<string, Profile>();
+  requests = 0;
+  private server?: Server;
+  url = "";
+
+  async start(): Promise<void> {
+    const app = express();
+    app.get("/internal/users/:id", (req, res) => {
+      this.requests += 1;
+      if (req.header("x-service-token") !== SERVICE_TOKEN) {
+        res.status(401).json({ error: "service token required" });
+        return;
+      }
+      const profile = this.profiles.get(req.params.id);
+      if (!profile) res.status(404).json({ error: "not found" });
+      else res.json(profile);
+    });
+    await new Promise<void>((resolve) => {
+      this.server = app.listen(0, "127.0.0.1", () => resolve());
+    });
+    this.url = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+export interface Harness {
+  auth: AuthSubgraph;
+  users: FakeUsersService;
+  /** The GraphQL endpoint. */
+  url: string;
+  /** http://host:port of the auth service. */
+  base: string;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
+  const users = new FakeUsersService();
+  await users.start();
+  const env = envSchema.parse({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    PORT: "0",
+    DATABASE_URL,
+    SERVICE_TOKEN,
+    AUTH_SECRETS_KEY: SECRETS_KEY,
+    USERS_URL: users.url,
+    OUTBOX_RELAY_ENABLED: "false",
+    ...extraEnv,
+  });
+  let auth: AuthSubgraph;
+  try {
+    auth = await start(env, { handleSignals: false, consumeEvents: false });
+  } catch (error) {
+    await users.stop();
+    throw error;
+  }
+  return {
+    auth,
+    users,
+    url: auth.server.url,
+    base: `http://127.0.0.1:${auth.server.port}`,
+    async stop() {
+      await auth.lifecycle.shutdown();
+      await users.stop();
+    },
+  };
+}
+
+export const unique = (prefix = "user") => `${prefix}_${randomBytes(5).toString("hex")}`;
+
+export interface TestUser extends Profile {
+  password: string;
+}
+
+/** Stores a credential through the internal endpoint and registers the profile with the fake users service. */
+export async function createUser(h: Harness, profile: Partial<Profile> & { password?: string } = {}): Promise<TestUser> {
+  const user: TestUser = {
+    id: randomUUID(),
+    username: unique(),
+    roles: ["operator"],
+    permissions: ["targets:read", "jobs:run"],
+    isActive: true,
+    password: `pw-${randomBytes(8).toString("hex")}`,
+    ...profile,
+  };
+  const response = await postCredential(h, { userId: user.id, username: user.username, password: user.password });
+  if (response.status !== 201) throw new Error(`credential not created: ${response.status} ${response.text}`);
+  h.users.profiles.set(user.id, { id: user.id, username: user.username, roles: user.roles, permissions: user.permissions, isActive: user.isActive });
+  return user;
+}
+
+export async function postCredential(h: Harness, body: unknown, token: string | null = SERVICE_TOKEN, raw?: string) {
+  const response = await fetch(`${h.base}/internal/credentials`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token === null ? {} : { "x-service-token": token }) },
+    body: raw ?? JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+}
+
+export interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: string;
+  user: { id: string };
+}
+
+const LOGIN = /* GraphQL */ `
+  mutation Login($username: String!, $password: String!) {
+    login(username: $username, password: $password) { accessToken refreshToken expiresAt user { id } }
+  }
+`;
+const REFRESH = /* GraphQL */ `
+  mutation Refresh($token: String!) {
+    refreshToken(token: $token) { accessToken refreshToken expiresAt user { id } }
+  }
+`;
+
+export const login = (h: Harness, username: string, password: string) =>
+  graphql<{ login: Tokens }>(h.url, LOGIN, { username, password });
+
+export const refresh = (h: Harness, token: string) => graphql<{ refreshToken: Tokens }>(h.url, REFRESH, { token });
+
+/** Logs in and returns the tokens, failing the test with the errors otherwise. */
+export async function loginOk(h: Harness, user: { username: string; password: string }): Promise<Tokens> {
+  const response = await login(h, user.username, user.password);
+  if (!response.data?.login) throw new Error(`login failed: ${JSON.stringify(response.errors)}`);
+  return response.data.login;
+}
+
+export async function refreshOk(h: Harness, token: string): Promise<Tokens> {
+  const response = await refresh(h, token);
+  if (!response.data?.refreshToken) throw new Error(`refresh failed: ${JSON.stringify(response.errors)}`);
+  return response.data.refreshToken;
+}
+
+/** Outbox events of one type about one subject id, oldest first. */
+export async function outboxEvents(h: Harness, type: string, subjectId: string) {
+  const rows = await h.auth.prisma.outboxEvent.findMany({ where: { type }, orderBy: { seq: "asc" } });
+  return rows
+    .map((row) => row.payload as { type: string; subject: { id: string }; actor: Record<string, unknown>; data: Record<string, unknown> })
+    .filter((event) => event.subject.id === subjectId);
+}
+
+export const firstError = (response: GraphQLResponse<unknown>) => response.errors?.[0];
