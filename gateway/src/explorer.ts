@@ -26,11 +26,12 @@ export function explorerRouter(graphqlPath: string): Router {
   router.get("/graphiql", (_req, res) => {
     res.setHeader(
       "content-security-policy",
-      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'",
     );
     res.type("html").send(page(graphqlPath));
   });
   router.get("/", (_req, res) => res.redirect("/graphiql"));
+  router.get("/favicon.ico", (_req, res) => res.status(204).end());
   return router;
 }
 

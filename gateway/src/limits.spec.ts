@@ -1,4 +1,4 @@
-import { buildSchema, parse, validate, specifiedRules } from "graphql";
+import { buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } from "graphql";
 import { aliasLimit, depthLimit } from "./limits";
 
 const schema = buildSchema(`
@@ -20,6 +20,10 @@ describe("depthLimit", () => {
     expect(errorsOf(`{ node { ...F } } fragment F on Node { child { ... on Node { child { id } } } }`)).toEqual([
       "Query depth 4 exceeds the maximum of 3",
     ]);
+  });
+  it("accepts the standard introspection query at the default limit (ofType chains do not count)", () => {
+    const errors = validate(buildSchema("type Query { a: Int }"), parse(getIntrospectionQuery()), [depthLimit(10)]);
+    expect(errors).toEqual([]);
   });
   it("does not loop on a fragment cycle (reported by the standard rules instead)", () => {
     const errors = errorsOf(`{ node { ...A } } fragment A on Node { child { ...B } } fragment B on Node { child { ...A } }`);

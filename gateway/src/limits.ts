@@ -10,7 +10,11 @@ import {
 
 const limitError = (message: string) => new GraphQLError(message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
 
-/** Rejects operations nested deeper than `max` fields (fragments are followed; introspection counts too). */
+/**
+ * Rejects operations nested deeper than `max` fields (fragments are followed). `ofType` does not
+ * count: it is the linear TypeRef chain of introspection (no fan-out), and counting it would reject
+ * the standard introspection query that GraphiQL and codegen send.
+ */
 export function depthLimit(max: number): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
     const fragments = new Map<string, FragmentDefinitionNode>();
@@ -22,7 +26,8 @@ export function depthLimit(max: number): ValidationRule {
       let deepest = 0;
       for (const selection of selectionSet.selections) {
         if (selection.kind === Kind.FIELD) {
-          deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, seen) : 1);
+          const own = selection.name.value === "ofType" ? 0 : 1;
+          deepest = Math.max(deepest, selection.selectionSet ? own + depthOf(selection.selectionSet, seen) : own);
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
         } else {

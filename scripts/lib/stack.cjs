@@ -60,6 +60,9 @@ async function startProcess(name, env, { log = process.stdout, timeoutMs = 30000
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Own process group: a terminal's Ctrl-C reaches only the launcher, which then stops each
+    // child once with SIGTERM (a child seeing SIGINT and SIGTERM would treat it as "force quit").
+    detached: true,
   });
   const prefix = `[${name}] `;
   const pipe = (stream) => {

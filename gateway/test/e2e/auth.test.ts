@@ -1,7 +1,7 @@
 import jwt from "jsonwebtoken";
 import { Client } from "pg";
 import { decrypt, parseKey } from "@opsconductor/kit";
-import { errorCodes } from "@opsconductor/kit/testing";
+import { errorCodes, eventually } from "@opsconductor/kit/testing";
 import { createUserAndLogin, gql, login, gatewayUrl, loginAsAdmin, stack, unique } from "./stack";
 
 const CREATE_TARGET = `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`;
@@ -104,6 +104,16 @@ describe("sessions", () => {
     const wrong = await gql(LOGIN, { u: user.username, p: "definitely-wrong-password" });
     expect(unknown.errors).toEqual(wrong.errors);
     expect(errorCodes(wrong)).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("a login reaches the users service over RabbitMQ and sets lastLoginAt", async () => {
+    const user = await createUserAndLogin(admin.accessToken, ["VIEWER"]);
+    const USER = `query($id: ID!) { user(id: $id) { lastLoginAt } }`;
+    const lastLoginAt = await eventually(async () => {
+      const result = await gql<{ user: { lastLoginAt: string | null } }>(USER, { id: user.id }, admin.accessToken);
+      return result.data?.user.lastLoginAt;
+    });
+    expect(Date.parse(lastLoginAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it("me resolves the caller through auth and users", async () => {

@@ -12,7 +12,8 @@ module.exports = async function globalSetup() {
   const secrets = { SERVICE_TOKEN: randomBytes(32).toString("base64url"), AUTH_SECRETS_KEY: randomBytes(32).toString("hex") };
   const ports = { auth: 18001, users: 18002, targets: 18003, gateway: 14000 };
   const adminPassword = `e2e-${randomBytes(12).toString("base64url")}`;
-  const exchange = "opsconductor.events";
+  // Its own exchange (and so its own queues) keeps a running dev stack from taking these events.
+  const exchange = "opsconductor.e2e.events";
   const envs = stackEnv({
     mode: "test",
     secrets,

@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from "graphql";
 import { errorCodes as codes, graphql } from "@opsconductor/kit/testing";
 import { gatewayUrl, gql, loginAsAdmin, stack, startExtraGateway } from "./stack";
 
@@ -44,6 +45,12 @@ describe("gateway limits", () => {
     } finally {
       await strict.stop();
     }
+  });
+
+  it("answers the explorer's standard introspection query", async () => {
+    const result = await gql<{ __schema: { types: Array<{ name: string }> } }>(getIntrospectionQuery(), {}, token);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.__schema.types.map((type) => type.name)).toEqual(expect.arrayContaining(["Target", "User", "AuthPayload"]));
   });
 
   it("rejects too many aliases before any subgraph sees it", async () => {

@@ -11,7 +11,7 @@ export interface ConsumerOptions {
   db: SqlClient;
   amqp: AmqpConnection;
   exchange: string;
-  /** Durable quorum queue name, e.g. `users.events`. */
+  /** Durable quorum queue name, e.g. `opsconductor.events.users`. */
   queue: string;
   handlers: EventHandlers;
   logger: Logger;

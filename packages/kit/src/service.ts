@@ -25,6 +25,12 @@ export interface SubgraphEnv {
   JWT_AUDIENCE: string;
 }
 
+/**
+ * A service's durable queue, named after the exchange it is bound to, so two stacks on one broker
+ * (a dev stack and the end-to-end tests, each with its own exchange) never share a queue.
+ */
+export const eventQueueName = (exchange: string, service: string) => `${exchange}.${service}`;
+
 export interface PrismaLike extends SqlClient {
   $disconnect(): Promise<void>;
 }
@@ -38,7 +44,7 @@ export interface SubgraphOptions<C extends RequestContext> extends FederatedSche
   keys?: KeyResolver;
   context?: (base: RequestContext, req: Request) => C | Promise<C>;
   routes?: (app: Express, deps: { amqp: AmqpConnection; relay?: OutboxRelay }) => void;
-  /** Consumed events, by type; the queue is `<name>.events`. */
+  /** Consumed events, by type; the queue is `<exchange>.<name>` (see `eventQueueName`). */
   handlers?: EventHandlers;
   readiness?: ReadinessChecks;
   /** Extra shutdown work (workers, clients) run after the server closes, before AMQP and Prisma. */
@@ -74,7 +80,7 @@ export async function runSubgraph<C extends RequestContext>(options: SubgraphOpt
     : undefined;
   if (relay) lifecycle.onShutdown("outbox relay", () => relay.stop());
   const consumer = options.handlers
-    ? new EventConsumer({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, queue: `${name}.events`, handlers: options.handlers, logger })
+    ? new EventConsumer({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, queue: eventQueueName(env.EVENTS_EXCHANGE, name), handlers: options.handlers, logger })
     : undefined;
   if (consumer) lifecycle.onShutdown("event consumer", () => consumer.stop());
   for (const [hookName, hook] of options.onShutdown ?? []) lifecycle.onShutdown(hookName, hook);

@@ -127,7 +127,7 @@ describe("users subgraph", () => {
       AUTH_URL: fakeAuth.url,
       OUTBOX_RELAY_ENABLED: "false",
       // No broker: a test instance must not compete with a running users service for the shared
-      // `users.events` queue. Events are fed to the consumer directly through process().
+      // `<exchange>.users` queue. Events are fed to the consumer directly through process().
       RABBITMQ_URL: "amqp://guest:guest@127.0.0.1:1",
     });
     // Port 0 (any free port) is for tests only, so the schema itself does not accept it.
