@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Static supergraph composition: each subgraph prints its SDL (`node dist/sdl.js`, no server, no
 // database) into subgraphs/<name>/schema.graphql; @apollo/composition composes them into
-// gateway/supergraph.graphql. Composition errors fail. `--check` fails when a committed file is stale.
+// gateway/supergraph.graphql, and prints the client-facing API schema (no federation directives) to
+// gateway/schema.graphql for codegen and the explorer. Composition errors fail. `--check` fails when a committed file is stale.
 import { composeServices } from "@apollo/composition";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse } from "graphql";
+import { parse, printSchema } from "graphql";
 import { SERVICES } from "../../scripts/lib/services.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -35,6 +36,7 @@ if (result.errors?.length) {
   process.exit(1);
 }
 writeOrCheck(path.join(root, "gateway", "supergraph.graphql"), result.supergraphSdl);
+writeOrCheck(path.join(root, "gateway", "schema.graphql"), `${printSchema(result.schema.toAPISchema().toGraphQLJSSchema())}\n`);
 if (stale.length) {
   console.error(`Stale composed schema; run \`npm run compose\` and commit:\n  ${stale.join("\n  ")}`);
   process.exit(1);
