@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench:gateway`: the same cross-subgraph query through the gateway (targets + users via
 // federation) and straight at the targets subgraph (the part it answers alone), under the same load.
-// Prints requests/s and latency p50/p99 side by side, and the gateway's cost as a ratio.
+// Prints requests/s and latency p50/p99 side by side, and the gateway's cost as a ratio. A third
+// row sends the direct query through the gateway, separating the gateway hop from the users fetch.
 // Options: --duration <s> (default 10), --connections <n> (default 10).
 import autocannon from "autocannon";
 import { execFileSync } from "node:child_process";
@@ -73,11 +74,13 @@ try {
 
   process.stdout.write(`\nLoad: ${connections} connections, ${duration} s each, 20 targets per response, token verified on every request.\n`);
   const gateway = await load(gatewayUrl, viaGateway, token);
+  const gatewaySameQuery = await load(gatewayUrl, direct, token);
   const subgraph = await load(targetsUrl, direct, token);
   const row = (name, result) =>
     `${name.padEnd(44)} ${String(Math.round(result.requests.average)).padStart(8)} ${String(result.latency.p50).padStart(8)} ${String(result.latency.p99).padStart(8)} ${String(result.non2xx + result.errors).padStart(7)}`;
   console.log(`\n${"".padEnd(44)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)}`);
   console.log(row("gateway: targets + createdBy{username}", gateway));
+  console.log(row("gateway: createdBy{id} (targets only)", gatewaySameQuery));
   console.log(row("targets subgraph direct: createdBy{id}", subgraph));
   console.log(
     `\ngateway / direct: throughput ${(gateway.requests.average / subgraph.requests.average).toFixed(2)}x, p50 ${(gateway.latency.p50 / Math.max(subgraph.latency.p50, 0.001)).toFixed(2)}x, p99 ${(gateway.latency.p99 / Math.max(subgraph.latency.p99, 0.001)).toFixed(2)}x`,
