@@ -65,13 +65,18 @@ async function startProcess(name, env, { log = process.stdout, timeoutMs = 30000
     detached: true,
   });
   const prefix = `[${name}] `;
+  const recent = [];
   const pipe = (stream) => {
     let buffered = "";
     stream.on("data", (chunk) => {
       buffered += chunk.toString("utf8");
       const lines = buffered.split("\n");
       buffered = lines.pop() ?? "";
-      for (const line of lines) if (log) log.write(prefix + line + "\n");
+      for (const line of lines) {
+        if (log) log.write(prefix + line + "\n");
+        recent.push(line.slice(0, 400));
+        if (recent.length > 5) recent.shift();
+      }
     });
   };
   pipe(child.stdout);
@@ -80,7 +85,7 @@ async function startProcess(name, env, { log = process.stdout, timeoutMs = 30000
     await waitReady(`http://127.0.0.1:${env.PORT}/ready`, child, timeoutMs);
   } catch (error) {
     child.kill("SIGKILL");
-    throw new Error(`${name}: ${error.message}`);
+    throw new Error(`${name}: ${error.message}\n  last output:\n  ${recent.join("\n  ")}`);
   }
   return { name, child, pid: child.pid, env };
 }
@@ -102,11 +107,14 @@ function stopProcess(proc, timeoutMs = 10000) {
 async function startStack(envs, options = {}) {
   const names = Object.keys(envs).filter((name) => name !== "gateway");
   const procs = {};
+  const started = await Promise.allSettled(names.map((name) => startProcess(name, envs[name], options)));
+  for (const result of started) if (result.status === "fulfilled") procs[result.value.name] = result.value;
   try {
-    const started = await Promise.all(names.map((name) => startProcess(name, envs[name], options)));
-    for (const proc of started) procs[proc.name] = proc;
+    const failed = started.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
     procs.gateway = await startProcess("gateway", envs.gateway, options);
   } catch (error) {
+    // Stop the ones that did start, so a failed start leaves no process holding a port.
     await Promise.all(Object.values(procs).map((proc) => stopProcess(proc)));
     throw error;
   }
