@@ -145,20 +145,6 @@ describe("consumed events", () => {
     expect(errorCodes(await refresh(h, tokens.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     expect(errorCodes(await login(h, user.username, user.password))).toEqual(["UNAUTHENTICATED"]);
   });
-
-  it("users.user.updated with a new username lets the user log in under it", async () => {
-    const user = await createUser(h);
-    const renamed = { ...user, username: unique("renamed") };
-    h.users.profiles.set(user.id, { ...h.users.profiles.get(user.id)!, username: renamed.username });
-    const event = createEnvelope("users.user.updated", {
-      actor: SYSTEM_ACTOR,
-      subject: { type: "User", id: user.id },
-      data: { ...snapshot(renamed, true), changed: ["username"] },
-    });
-    expect(await consumer().process(event)).toBe(true);
-    await loginOk(h, renamed);
-    expect(errorCodes(await login(h, user.username, user.password))).toEqual(["UNAUTHENTICATED"]);
-  });
 });
 
 describe("seed", () => {
