@@ -54,7 +54,12 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   const urls = subgraphUrls(env);
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new AuthForwardingDataSource({ url: urls[name] ? `${urls[name]}/graphql` : url }),
+    buildService: ({ name, url }) =>
+      new AuthForwardingDataSource({
+        url: urls[name] ? `${urls[name]}/graphql` : url,
+        // Node's own fetch (undici, pooled keep-alive) instead of the default make-fetch-happen.
+        fetcher: fetch as unknown as RemoteGraphQLDataSource["fetcher"],
+      }),
   });
 
   const app = express();
