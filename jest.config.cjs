@@ -3,5 +3,5 @@
 module.exports = {
   // testTimeout is global: per-project values are ignored when projects run together.
   testTimeout: 60000,
-  projects: ["<rootDir>/packages/kit", "<rootDir>/subgraphs/auth", "<rootDir>/subgraphs/users", "<rootDir>/subgraphs/targets", "<rootDir>/gateway", "<rootDir>/prisma"],
+  projects: ["<rootDir>/packages/kit", "<rootDir>/subgraphs/auth", "<rootDir>/subgraphs/users", "<rootDir>/subgraphs/targets", "<rootDir>/gateway", "<rootDir>/prisma", "<rootDir>/scripts"],
 };
