@@ -33,6 +33,24 @@ describe("createLogger", () => {
     expect(after!.requestId).toBe("req-123");
   });
 
+  it("keeps its own time, level, service and msg when fields use the same names", () => {
+    const lines: string[] = [];
+    const logger = createLogger("svc", "info", (line) => lines.push(line));
+    logger.info("real message", { msg: "forged", level: "debug", service: "other", time: "then", detail: 1 });
+    const record = JSON.parse(lines[0]);
+    expect(record).toMatchObject({ msg: "real message", level: "info", service: "svc", detail: 1 });
+    expect(record.time).not.toBe("then");
+  });
+
+  it("redacts encryption and signing keys", () => {
+    expect(redact({ ENCRYPTION_KEY: "k1", signingKey: "k2", signing_key: "k3", routingKey: "targets.target.created" })).toEqual({
+      ENCRYPTION_KEY: "[redacted]",
+      signingKey: "[redacted]",
+      signing_key: "[redacted]",
+      routingKey: "targets.target.created",
+    });
+  });
+
   it("redacts values under password/token/authorization keys, also when nested", () => {
     const { logger, lines, records } = capture();
     logger.info("login", {

@@ -16,7 +16,9 @@ export function currentRequestId(): string | undefined {
   return scope.getStore()?.requestId;
 }
 
-const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|private|credential|apikey|api_key/i;
+const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|private|credential|apikey|api_key|encryption|signing_?key/i;
+/** Keys every record has; fields of the same name cannot overwrite them. */
+const RESERVED = new Set(["time", "level", "service", "requestId", "msg"]);
 
 /** Replaces values under secret-looking keys, so a careless log call cannot leak them. */
 export function redact(value: unknown, depth = 0): unknown {
@@ -59,7 +61,9 @@ export function createLogger(
       service,
       ...(requestId ? { requestId } : {}),
       msg,
-      ...(redact({ ...base, ...fields }) as Record<string, unknown>),
+      ...Object.fromEntries(
+        Object.entries(redact({ ...base, ...fields }) as Record<string, unknown>).filter(([key]) => !RESERVED.has(key)),
+      ),
     };
     write(`${JSON.stringify(record)}\n`);
   };
