@@ -40,6 +40,10 @@ describe("createLogger", () => {
     const record = JSON.parse(lines[0]);
     expect(record).toMatchObject({ msg: "real message", level: "info", service: "svc", detail: 1 });
     expect(record.time).not.toBe("then");
+    withRequestId("scoped", () => logger.info("inside", { requestId: "forged" }));
+    expect(JSON.parse(lines[1]).requestId).toBe("scoped");
+    logger.info("outside", { requestId: "given" });
+    expect(JSON.parse(lines[2]).requestId).toBe("given");
   });
 
   it("redacts encryption and signing keys", () => {

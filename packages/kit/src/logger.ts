@@ -17,8 +17,8 @@ export function currentRequestId(): string | undefined {
 }
 
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|private|credential|apikey|api_key|encryption|signing_?key/i;
-/** Keys every record has; fields of the same name cannot overwrite them. */
-const RESERVED = new Set(["time", "level", "service", "requestId", "msg"]);
+/** Keys every record has; fields of the same name cannot overwrite them (requestId only inside a request scope). */
+const RESERVED = new Set(["time", "level", "service", "msg"]);
 
 /** Replaces values under secret-looking keys, so a careless log call cannot leak them. */
 export function redact(value: unknown, depth = 0): unknown {
@@ -62,7 +62,7 @@ export function createLogger(
       ...(requestId ? { requestId } : {}),
       msg,
       ...Object.fromEntries(
-        Object.entries(redact({ ...base, ...fields }) as Record<string, unknown>).filter(([key]) => !RESERVED.has(key)),
+        Object.entries(redact({ ...base, ...fields }) as Record<string, unknown>).filter(([key]) => !RESERVED.has(key) && !(requestId && key === "requestId")),
       ),
     };
     write(`${JSON.stringify(record)}\n`);
