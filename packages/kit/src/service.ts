@@ -25,6 +25,16 @@ export interface SubgraphEnv {
   JWT_AUDIENCE: string;
 }
 
+/** Waits for work at most `ms`; calls onTimeout when it gives up. */
+function within(ms: number, work: Promise<unknown>, onTimeout: () => void): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * A service's durable queue, named after the exchange it is bound to, so two stacks on one broker
  * (a dev stack and the end-to-end tests, each with its own exchange) never share a queue.
@@ -72,7 +82,9 @@ export async function runSubgraph<C extends RequestContext>(options: SubgraphOpt
   const logger = options.logger ?? createLogger(name, env.LOG_LEVEL);
   const lifecycle = new Lifecycle(logger);
   const amqp = new AmqpConnection(env.RABBITMQ_URL, logger, name);
-  lifecycle.onShutdown("prisma", () => prisma.$disconnect());
+  // Bounded: after a connection was killed mid-transaction, adapter-pg's pool never finishes ending
+  // (measured: $disconnect() never resolves), and shutdown must not hang on it.
+  lifecycle.onShutdown("prisma", () => within(3_000, prisma.$disconnect(), () => logger.warn("database pool did not close in time")));
   lifecycle.onShutdown("amqp", () => amqp.close());
 
   const relay = env.OUTBOX_RELAY_ENABLED

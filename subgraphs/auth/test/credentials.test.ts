@@ -3,7 +3,7 @@ import { EventConsumer, SYSTEM_ACTOR, createEnvelope, createLogger } from "@opsc
 import { errorCodes, graphql } from "@opsconductor/kit/testing";
 import { eventHandlers } from "../src/events";
 import { ADMIN_USER_ID, seedAdmin } from "../src/seed";
-import { createUser, login, loginOk, postCredential, refresh, refreshOk, startHarness, unique, type Harness } from "./support";
+import { SERVICE_TOKEN, createUser, login, loginOk, postCredential, refresh, refreshOk, startHarness, unique, type Harness } from "./support";
 
 let h: Harness;
 beforeAll(async () => {
@@ -55,6 +55,31 @@ describe("POST /internal/credentials", () => {
     const missing = await postCredential(h, { userId: randomUUID(), username: unique() });
     expect(missing.status).toBe(400);
     expect(missing.json).toEqual({ error: { field: "password", message: "password is required" } });
+  });
+});
+
+describe("DELETE /internal/credentials/:userId", () => {
+  const remove = (userId: string, token: string | null = SERVICE_TOKEN) =>
+    fetch(`${h.base}/internal/credentials/${userId}`, { method: "DELETE", headers: token === null ? {} : { "x-service-token": token } });
+
+  it("takes a credential back with its sessions, so the username is free again; idempotent", async () => {
+    const user = await createUser(h);
+    const tokens = await loginOk(h, user);
+    expect((await remove(user.id)).status).toBe(204);
+    expect(await h.auth.prisma.credential.count({ where: { userId: user.id } })).toBe(0);
+    expect(errorCodes(await refresh(h, tokens.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+    expect((await remove(user.id)).status).toBe(204);
+    expect((await postCredential(h, { userId: randomUUID(), username: user.username, password: "a-good-long-password" })).status).toBe(201);
+  });
+
+  it("answers 401 without the service token and 400 for an id that is not a UUID, deleting nothing", async () => {
+    const user = await createUser(h);
+    expect((await remove(user.id, null)).status).toBe(401);
+    expect((await remove(user.id, "wrong-service-token-wrong-service-token")).status).toBe(401);
+    const bad = await remove("not-a-uuid");
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: { field: "userId", message: "userId must be a UUID" } });
+    expect(await h.auth.prisma.credential.count({ where: { userId: user.id } })).toBe(1);
   });
 });
 

@@ -25,6 +25,7 @@ export async function start(env: Env, overrides: StartOverrides = {}): Promise<U
   const users = new UserService({
     prisma,
     credentials: authCredentialsClient(env.AUTH_URL, env.SERVICE_TOKEN),
+    logger,
     afterCommit: () => subgraph?.relay?.kick(),
   });
   try {

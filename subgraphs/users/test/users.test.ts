@@ -2,6 +2,7 @@ import "reflect-metadata";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
+import { Client } from "pg";
 import { createEnvelope, createLogger, SERVICE_TOKEN_HEADER } from "@opsconductor/kit";
 import { createTestSigner, errorCodes, graphql, type GraphQLResponse } from "@opsconductor/kit/testing";
 import { start, type UsersSubgraph } from "../src/app";
@@ -16,6 +17,25 @@ const WEAK_PASSWORD_MESSAGE = "password must be at least 12 characters long";
 const AUTH_TAKEN_PREFIX = "authtaken";
 /** Usernames for which the stand-in auth service fails unexpectedly. */
 const AUTH_BROKEN_PREFIX = "authbroken";
+/**
+ * Usernames for which the stand-in auth service stores the credential, then kills the users
+ * service's open transaction (as a crash or lost connection would) before answering 201.
+ */
+const AUTH_KILLS_TX_PREFIX = "authkillstx";
+
+/** Terminates the users database's connections that sit in an open transaction. */
+async function killOpenTransactions(): Promise<number> {
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()",
+    );
+    return rowCount ?? 0;
+  } finally {
+    await client.end();
+  }
+}
 
 interface AuthCall {
   method: string;
@@ -24,30 +44,36 @@ interface AuthCall {
   body: unknown;
 }
 
-/** Stands in for the auth service's POST /internal/credentials and records every call it gets. */
+/** Stands in for the auth service's /internal/credentials and records every call it gets. */
 async function startFakeAuth() {
   const calls: AuthCall[] = [];
+  const killed: number[] = [];
   const server = http.createServer((req, res) => {
     let raw = "";
     req.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
-    req.on("end", () => {
+    req.on("end", async () => {
       const body = raw ? (JSON.parse(raw) as { userId?: string; username?: string; password?: string }) : undefined;
       calls.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
       const reply = (status: number, payload: unknown) => {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(payload));
       };
-      if (req.url !== "/internal/credentials" || req.method !== "POST") return reply(404, { error: "not found" });
       if (req.headers[SERVICE_TOKEN_HEADER] !== SERVICE_TOKEN) return reply(401, { error: "service token required" });
+      if (req.method === "DELETE" && req.url?.startsWith("/internal/credentials/")) {
+        res.writeHead(204).end();
+        return;
+      }
+      if (req.url !== "/internal/credentials" || req.method !== "POST") return reply(404, { error: "not found" });
       if (!body?.password || body.password.length < 12) return reply(400, { error: WEAK_PASSWORD_MESSAGE });
       if (body.username?.startsWith(AUTH_BROKEN_PREFIX)) return reply(500, { error: "database unavailable" });
       if (body.username?.startsWith(AUTH_TAKEN_PREFIX)) return reply(409, { error: "credentials already exist for this username" });
+      if (body.username?.startsWith(AUTH_KILLS_TX_PREFIX)) killed.push(await killOpenTransactions());
       return reply(201, { userId: body.userId });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { url, calls, killed, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 const USER_FIELDS = "id username email displayName roles permissions isActive lastLoginAt createdAt updatedAt";
@@ -216,6 +242,22 @@ describe("users subgraph", () => {
       expect([await userTotal(), await outboxTotal()]).toEqual([users, events]);
       expect(logLines.some((line) => line.includes("/internal/credentials answered 500"))).toBe(true);
       expect(logLines.join("\n")).not.toContain(input.password);
+    });
+
+    it("takes the credential back from auth when the user it was stored for does not commit", async () => {
+      const input = newInput({ username: `${AUTH_KILLS_TX_PREFIX}-${suffix}` });
+      const [users, events] = [await userTotal(), await outboxTotal()];
+      const result = await gql(CREATE, { input });
+      expect(fakeAuth.killed.at(-1)).toBeGreaterThan(0);
+      expect(errorCodes(result)).toEqual(["INTERNAL_SERVER_ERROR"]);
+      expect([await userTotal(), await outboxTotal()]).toEqual([users, events]);
+      const stored = fakeAuth.calls.find((call) => call.method === "POST" && (call.body as { username?: string })?.username === input.username);
+      const userId = (stored?.body as { userId: string }).userId;
+      const takenBack = fakeAuth.calls.filter((call) => call.method === "DELETE");
+      expect(takenBack.map((call) => call.path)).toContain(`/internal/credentials/${userId}`);
+      expect(takenBack.at(-1)?.headers[SERVICE_TOKEN_HEADER]).toBe(SERVICE_TOKEN);
+      // The service recovers: its pool replaces the killed connection.
+      await createUser();
     });
 
     it("rejects a duplicate username or email (any case) with CONFLICT naming the field, without calling auth", async () => {

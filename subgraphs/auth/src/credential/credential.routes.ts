@@ -15,6 +15,8 @@ const bodySchema = z.object(
 /**
  * `POST /internal/credentials`: the users service stores the initial password of a user it
  * created. The body holds a password, so it is never logged, not even on errors.
+ * `DELETE /internal/credentials/:userId`: the users service takes a credential back when the user
+ * it was stored for did not commit. Idempotent: 204 whether or not one existed.
  */
 export function credentialRoutes(app: Express, deps: { serviceToken: string; credentials: CredentialService; logger: Logger }) {
   const router = express.Router();
@@ -35,6 +37,16 @@ export function credentialRoutes(app: Express, deps: { serviceToken: string; cre
       return;
     }
     res.status(result.reason === "policy" ? 400 : 409).json({ error: { field: result.field, message: result.message } });
+  });
+
+  router.delete("/credentials/:userId", async (req, res) => {
+    const userId = z.string().uuid().safeParse(req.params.userId);
+    if (!userId.success) {
+      res.status(400).json({ error: { field: "userId", message: "userId must be a UUID" } });
+      return;
+    }
+    if (await deps.credentials.remove(userId.data)) deps.logger.info("credential removed", { userId: userId.data });
+    res.status(204).end();
   });
 
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {

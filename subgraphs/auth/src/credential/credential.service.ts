@@ -42,6 +42,12 @@ export class CredentialService {
     return { ok: true };
   }
 
+  /** Deletes a user's credential (its sessions go with it); true when there was one. */
+  async remove(userId: string): Promise<boolean> {
+    const { count } = await this.prisma.credential.deleteMany({ where: { userId } });
+    return count > 0;
+  }
+
   exists(userId: string): Promise<boolean> {
     return this.prisma.credential.count({ where: { userId } }).then((count) => count > 0);
   }

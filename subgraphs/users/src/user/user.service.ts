@@ -8,6 +8,7 @@ import {
   notFound,
   pageArgs,
   requirePermission,
+  type Logger,
   type PaginationInput,
   type RequestContext,
 } from "@opsconductor/kit";
@@ -32,6 +33,7 @@ type Tx = Prisma.TransactionClient;
 export interface UserServiceDeps {
   prisma: PrismaClient;
   credentials: CredentialsClient;
+  logger: Logger;
   /** Runs after each committed mutation (wired to the outbox relay's kick). */
   afterCommit?: () => void;
 }
@@ -98,14 +100,22 @@ export class UserService {
     await this.assertAvailable(this.prisma, data);
 
     const id = randomUUID();
-    const row = await this.write(async (tx) => {
-      const created = await tx.user.create({ data: { id, ...data } });
-      await emitEvent(tx, "users.user.created", { actor: ctx.actor, subject: { type: SUBJECT, id }, data: userSnapshot(created) });
-      // Last step inside the transaction: if auth refuses the password, the user row and event roll back.
-      await this.createCredentials(ctx, { userId: id, username: data.username, password: input.password });
-      return created;
-    }, CREATE_TX);
-    return toUser(row);
+    let credentialStored = false;
+    try {
+      const row = await this.write(async (tx) => {
+        const created = await tx.user.create({ data: { id, ...data } });
+        await emitEvent(tx, "users.user.created", { actor: ctx.actor, subject: { type: SUBJECT, id }, data: userSnapshot(created) });
+        // Last step inside the transaction: if auth refuses the password, the user row and event roll back.
+        await this.createCredentials(ctx, { userId: id, username: data.username, password: input.password });
+        credentialStored = true;
+        return created;
+      }, CREATE_TX);
+      return toUser(row);
+    } catch (error) {
+      // Auth stored the credential but the user did not commit: take it back, or the username stays taken there.
+      if (credentialStored) await this.takeBackCredentials(ctx, id);
+      throw error;
+    }
   }
 
   async update(ctx: RequestContext, id: string, input: UpdateUserInput): Promise<User> {
@@ -225,6 +235,14 @@ export class UserService {
       throw conflict("username", `Username '${fields.username}' is already taken`);
     }
     if (taken.some((user) => user.email === fields.email)) throw conflict("email", `Email '${fields.email}' is already in use`);
+  }
+
+  private async takeBackCredentials(ctx: RequestContext, userId: string) {
+    try {
+      await this.deps.credentials.remove(userId, ctx.requestId);
+    } catch (error) {
+      this.deps.logger.error("could not take back the credential of a user that did not commit", { userId, error });
+    }
   }
 
   private async createCredentials(ctx: RequestContext, credentials: { userId: string; username: string; password: string }) {
