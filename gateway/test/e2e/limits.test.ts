@@ -53,6 +53,19 @@ describe("gateway limits", () => {
     expect(result.data?.__schema.types.map((type) => type.name)).toEqual(expect.arrayContaining(["Target", "User", "AuthPayload"]));
   });
 
+  it("turns introspection off when INTROSPECTION=false", async () => {
+    const closed = await startExtraGateway(14002, { INTROSPECTION: "false" });
+    try {
+      const introspection = await graphql(closed.url, `{ __schema { types { name } } }`, {}, { token });
+      expect(codes(introspection)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
+      expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);
+      const ordinary = await graphql(closed.url, `{ targets { total } }`, {}, { token });
+      expect(ordinary.errors).toBeUndefined();
+    } finally {
+      await closed.stop();
+    }
+  });
+
   it("rejects too many aliases before any subgraph sees it", async () => {
     const before = await served();
     const aliases = Array.from({ length: 20 }, (_, i) => `t${i}: targets { total }`).join("\n");
