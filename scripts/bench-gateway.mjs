@@ -27,7 +27,7 @@ const databases = await prepareDatabases((service) => `opsc_bench_${service.name
 build();
 
 const ports = { auth: 28001, users: 28002, targets: 28003, gateway: 24000 };
-const envs = stackEnv({ mode: "test", secrets: ephemeralSecrets(), ports, databases, postgresUrl: POSTGRES_URL, extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events" } });
+const envs = stackEnv({ mode: "test", secrets: ephemeralSecrets(), ports, databases, postgresUrl: POSTGRES_URL, extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:" } });
 const password = `bench-${randomBytes(9).toString("base64url")}`;
 for (const name of ["users", "auth"]) {
   execFileSync(process.execPath, [path.join(ROOT, "subgraphs", name, "dist", "seed.js")], {

@@ -7,12 +7,14 @@ import {
   createErrorFormatter,
   createLogger,
   createMetrics,
+  createRedis,
   currentRequestId,
   Lifecycle,
   REQUEST_ID_HEADER,
   remoteJwks,
   requestIdFrom,
   runChecks,
+  TokenRevocations,
   withRequestId,
   type KeyResolver,
   type RequestContext,
@@ -67,10 +69,15 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   app.set("trust proxy", "loopback");
   const httpServer = http.createServer(app);
   const metrics = createMetrics("gateway");
+  // Revocation (deactivation, password change, logout everywhere) is enforced here, at the one
+  // entry point; subgraphs are reachable only from the gateway and verify signatures themselves.
+  const redis = createRedis(env.REDIS_URL);
+  const revocations = new TokenRevocations(redis, env.REDIS_KEY_PREFIX);
   const verify = {
     keys: options.keys ?? remoteJwks(`${env.AUTH_URL}/.well-known/jwks.json`),
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
+    notBefore: (userId: string) => revocations.notBefore(userId),
   };
 
   app.use((req, res, next) => {
@@ -84,15 +91,16 @@ export async function start(env: Env, options: GatewayOptions = {}) {
     res.json({ status: "ok", service: "gateway" });
   });
   app.get("/ready", async (_req, res) => {
-    const checks = Object.fromEntries(
-      Object.entries(urls).map(([name, base]) => [
+    const checks = Object.fromEntries([
+      ["redis", () => redis.ping()],
+      ...Object.entries(urls).map(([name, base]) => [
         name,
         async () => {
           const response = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
           if (!response.ok) throw new Error(`${name} answered ${response.status}`);
         },
       ]),
-    );
+    ]);
     const result = await runChecks(checks);
     res.status(result.ok ? 200 : 503).json({ status: result.ok ? "ready" : "not ready", service: "gateway", ...result });
   });
@@ -128,6 +136,7 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${env.HOST}:${port}/graphql`;
+  lifecycle.onShutdown("redis", () => redis.disconnect());
   lifecycle.onShutdown("gateway", () => apollo.stop());
   if (options.handleSignals ?? true) lifecycle.listen();
   logger.info("gateway listening", { url, explorer: `http://${env.HOST}:${port}/graphiql` });

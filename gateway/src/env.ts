@@ -1,6 +1,7 @@
-import { envBool, envPort, parseEnv, z } from "@opsconductor/kit";
+import { envBool, envPort, parseEnv, redisEnv, z } from "@opsconductor/kit";
 
 export const envSchema = z.object({
+  ...redisEnv,
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   HOST: z.string().default("127.0.0.1"),

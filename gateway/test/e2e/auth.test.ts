@@ -97,6 +97,36 @@ describe("sessions", () => {
     expect(errorCodes(await gql(REFRESH, { token: user.refreshToken }))).toEqual(["UNAUTHENTICATED"]);
   });
 
+  it("a deactivated user's access token is refused at once, and a reactivated user's new token works", async () => {
+    const user = await createUserAndLogin(admin.accessToken, ["OPERATOR"]);
+    const READ = `{ targets { total } }`;
+    expect((await gql(READ, {}, user.accessToken)).errors).toBeUndefined();
+    await gql(`mutation($id: ID!) { deactivateUser(id: $id) { id } }`, { id: user.id }, admin.accessToken);
+    // users → RabbitMQ → auth raises the user's token floor in Redis → the gateway refuses older tokens.
+    const refused = await eventually(async () => {
+      const result = await gql(READ, {}, user.accessToken);
+      return errorCodes(result)[0] === "UNAUTHENTICATED" ? result : undefined;
+    });
+    expect(refused.errors?.[0]?.message).toBe("Access token has been revoked");
+
+    await gql(`mutation($id: ID!) { activateUser(id: $id) { id } }`, { id: user.id }, admin.accessToken);
+    const again = await login(gatewayUrl, user.username, user.password);
+    expect((await gql(READ, {}, again.accessToken)).errors).toBeUndefined();
+  });
+
+  it("changing the password recalls the caller's access tokens", async () => {
+    const user = await createUserAndLogin(admin.accessToken, ["VIEWER"]);
+    const changed = await gql(
+      `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`,
+      { c: user.password, n: "a-brand-new-passphrase" },
+      user.accessToken,
+    );
+    expect(changed.errors).toBeUndefined();
+    expect(errorCodes(await gql(`{ targets { total } }`, {}, user.accessToken))).toEqual(["UNAUTHENTICATED"]);
+    const fresh = await login(gatewayUrl, user.username, "a-brand-new-passphrase");
+    expect((await gql(`{ targets { total } }`, {}, fresh.accessToken)).errors).toBeUndefined();
+  });
+
   it("unknown user and wrong password give the identical error", async () => {
     const LOGIN = `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }`;
     const user = await createUserAndLogin(admin.accessToken, ["VIEWER"]);

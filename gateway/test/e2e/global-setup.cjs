@@ -20,7 +20,7 @@ module.exports = async function globalSetup() {
     ports,
     databases,
     postgresUrl: process.env.POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
-    extra: { EVENTS_EXCHANGE: exchange },
+    extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: "opsc-e2e:" },
   });
   for (const name of ["users", "auth"]) {
     execFileSync(process.execPath, [path.join(ROOT, "subgraphs", name, "dist", "seed.js")], {

@@ -270,3 +270,33 @@ describe("remoteJwks", () => {
     expect(requests).toBe(2);
   });
 });
+
+describe("verifyAccessToken with a revocation floor", () => {
+  const issuedAt = (iat: number) =>
+    jwt.sign({ ...claims, iat }, privateKey, { algorithm: "ES256", keyid: KID, subject: "user-1", issuer: ISSUER, audience: AUDIENCE, expiresIn: 300 });
+  const now = Math.floor(Date.now() / 1000);
+  const withFloor = (floor: number | undefined): VerifyOptions => ({ ...options, notBefore: async (userId) => (userId === "user-1" ? floor : undefined) });
+
+  it("refuses a token issued before the user's floor", async () => {
+    await expectUnauthenticated(issuedAt(now - 10), "Access token has been revoked", withFloor(now - 5));
+  });
+
+  it("accepts a token issued at or after the floor (fractional iat too), and any token when there is no floor", async () => {
+    await expect(verifyAccessToken(issuedAt(now - 4.5), withFloor(now - 4.6))).resolves.toMatchObject({ id: "user-1" });
+    await expectUnauthenticated(issuedAt(now - 4.7), "Access token has been revoked", withFloor(now - 4.6));
+    await expect(verifyAccessToken(issuedAt(now - 5), withFloor(now - 5))).resolves.toMatchObject({ id: "user-1" });
+    await expect(verifyAccessToken(issuedAt(now), withFloor(now - 5))).resolves.toMatchObject({ id: "user-1" });
+    await expect(verifyAccessToken(issuedAt(now - 10), withFloor(undefined))).resolves.toMatchObject({ id: "user-1" });
+  });
+
+  it("fails closed when the floor cannot be read", async () => {
+    const broken: VerifyOptions = { ...options, notBefore: async () => Promise.reject(new Error("redis down")) };
+    await expectUnauthenticated(sign(), "Cannot verify access token right now", broken);
+  });
+
+  it("checks the floor only for tokens whose signature verified", async () => {
+    const notBefore = jest.fn(async () => undefined);
+    await expectUnauthenticated(sign({ issuer: "someone-else" }), "Invalid access token", { ...options, notBefore });
+    expect(notBefore).not.toHaveBeenCalled();
+  });
+});

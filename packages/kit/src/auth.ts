@@ -61,6 +61,8 @@ export interface VerifyOptions {
   keys: KeyResolver;
   issuer: string;
   audience: string;
+  /** Epoch seconds (may be fractional) before which the user's tokens are refused (see TokenRevocations); checked after the signature. */
+  notBefore?: (userId: string) => Promise<number | undefined>;
 }
 
 /** Verifies an access token with pinned algorithm, issuer and audience. Throws UNAUTHENTICATED. */
@@ -76,26 +78,39 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
     throw unauthenticated("Cannot verify access token right now");
   }
   if (!key) throw unauthenticated("Invalid access token");
+  let claims: jwt.JwtPayload & Partial<AccessTokenClaims> & { sub: string; username: string };
   try {
-    const claims = jwt.verify(token, key, {
+    const verified = jwt.verify(token, key, {
       algorithms: [JWT_ALGORITHM],
       issuer: options.issuer,
       audience: options.audience,
     }) as jwt.JwtPayload & Partial<AccessTokenClaims>;
     // jsonwebtoken accepts tokens without `exp`; an access token must never be valid forever.
-    if (typeof claims.sub !== "string" || typeof claims.username !== "string" || typeof claims.exp !== "number") {
+    if (typeof verified.sub !== "string" || typeof verified.username !== "string" || typeof verified.exp !== "number") {
       throw new Error("claims");
     }
-    return {
-      id: claims.sub,
-      username: claims.username,
-      roles: Array.isArray(claims.roles) ? claims.roles : [],
-      permissions: Array.isArray(claims.permissions) ? claims.permissions : [],
-    };
+    claims = verified as typeof claims;
   } catch (error) {
     if (error instanceof jwt.TokenExpiredError) throw unauthenticated("Access token expired");
     throw unauthenticated("Invalid access token");
   }
+  if (options.notBefore) {
+    let floor: number | undefined;
+    try {
+      floor = await options.notBefore(claims.sub);
+    } catch {
+      throw unauthenticated("Cannot verify access token right now");
+    }
+    if (floor !== undefined && !(typeof claims.iat === "number" && claims.iat >= floor)) {
+      throw unauthenticated("Access token has been revoked");
+    }
+  }
+  return {
+    id: claims.sub,
+    username: claims.username,
+    roles: Array.isArray(claims.roles) ? claims.roles : [],
+    permissions: Array.isArray(claims.permissions) ? claims.permissions : [],
+  };
 }
 
 /** Extracts the bearer token from an Authorization header; undefined when absent. */

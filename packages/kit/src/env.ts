@@ -33,6 +33,13 @@ export const baseEnv = {
   SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters"),
 };
 
+/** For processes that use Redis (auth, gateway; later executions). */
+export const redisEnv = {
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /** Prefix of every key, so stacks sharing one Redis (dev, tests, benchmark) stay apart. */
+  REDIS_KEY_PREFIX: z.string().default("opsc:"),
+};
+
 export const envBool = bool;
 /** A TCP port; 0 asks the OS for a free one (in-process tests). */
 export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

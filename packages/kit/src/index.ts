@@ -15,6 +15,7 @@ export * from "./metrics";
 export * from "./outbox";
 export * from "./pagination";
 export * from "./prisma";
+export * from "./revocation";
 export * from "./schema";
 export * from "./server";
 export * from "./service";

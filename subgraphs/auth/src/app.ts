@@ -1,7 +1,9 @@
 import {
   createLogger,
+  createRedis,
   parseKey,
   runSubgraph,
+  TokenRevocations,
   type KeyResolver,
   type Logger,
   type OutboxRelay,
@@ -32,7 +34,7 @@ export interface StartOverrides {
   consumeEvents?: boolean;
 }
 
-export type AuthSubgraph = Subgraph & { prisma: PrismaClient };
+export type AuthSubgraph = Subgraph & { prisma: PrismaClient; revocations: TokenRevocations };
 
 export async function start(env: Env, overrides: StartOverrides = {}): Promise<AuthSubgraph> {
   const logger = overrides.logger ?? createLogger("auth", env.LOG_LEVEL);
@@ -44,6 +46,9 @@ export async function start(env: Env, overrides: StartOverrides = {}): Promise<A
     await prisma.$disconnect();
     throw error;
   }
+
+  const redis = createRedis(env.REDIS_URL);
+  const revocations = new TokenRevocations(redis, env.REDIS_KEY_PREFIX, env.ACCESS_TOKEN_TTL_SECONDS + 60);
 
   // The relay exists only once runSubgraph returns; events written before then wait for its first poll.
   const outbox: { relay?: OutboxRelay } = {};
@@ -63,6 +68,7 @@ export async function start(env: Env, overrides: StartOverrides = {}): Promise<A
     },
     logger,
     afterCommit,
+    revocations,
   });
   const credentials = new CredentialService(prisma);
 
@@ -72,21 +78,30 @@ export async function start(env: Env, overrides: StartOverrides = {}): Promise<A
     ? async (kid) => (await signingKeys.resolver(kid)) ?? extraKeys(kid)
     : signingKeys.resolver;
 
-  const subgraph = await runSubgraph<AppContext>({
-    name: "auth",
-    env,
-    prisma,
-    logger,
-    keys,
-    ...authSchema,
-    context: (base) => ({ ...base, auth }),
-    routes: (app) => {
-      jwksRoutes(app, signingKeys);
-      credentialRoutes(app, { serviceToken: env.SERVICE_TOKEN, credentials, logger });
-    },
-    handlers: overrides.consumeEvents === false ? undefined : eventHandlers,
-    handleSignals: overrides.handleSignals,
-  });
+  let subgraph: Subgraph;
+  try {
+    subgraph = await runSubgraph<AppContext>({
+      name: "auth",
+      env,
+      prisma,
+      logger,
+      keys,
+      ...authSchema,
+      context: (base) => ({ ...base, auth }),
+      routes: (app) => {
+        jwksRoutes(app, signingKeys);
+        credentialRoutes(app, { serviceToken: env.SERVICE_TOKEN, credentials, logger });
+      },
+      handlers: overrides.consumeEvents === false ? undefined : eventHandlers(revocations),
+      readiness: { redis: () => redis.ping() },
+      onShutdown: [["redis", () => redis.disconnect()]],
+      handleSignals: overrides.handleSignals,
+    });
+  } catch (error) {
+    redis.disconnect();
+    await prisma.$disconnect();
+    throw error;
+  }
   outbox.relay = subgraph.relay;
-  return Object.assign(subgraph, { prisma });
+  return Object.assign(subgraph, { prisma, revocations });
 }

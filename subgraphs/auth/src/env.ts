@@ -1,4 +1,4 @@
-import { baseEnv, envPort, parseEnv, z } from "@opsconductor/kit";
+import { baseEnv, envPort, parseEnv, redisEnv, z } from "@opsconductor/kit";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./credential/password";
 
 const seconds = (fallback: number, max?: number) => {
@@ -8,10 +8,11 @@ const seconds = (fallback: number, max?: number) => {
 
 export const envSchema = z.object({
   ...baseEnv,
+  ...redisEnv,
   PORT: envPort(8001),
   USERS_URL: z.string().url().default("http://127.0.0.1:8002"),
   AUTH_SECRETS_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (32 bytes)"),
-  // Access tokens cannot be revoked, so their lifetime is capped at 15 minutes.
+  // Revocation works through a per-user floor in Redis that lives this long; 15 minutes at most.
   ACCESS_TOKEN_TTL_SECONDS: seconds(900, 900),
   REFRESH_TOKEN_TTL_SECONDS: seconds(7 * 24 * 3600),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),

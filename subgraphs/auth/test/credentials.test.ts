@@ -137,7 +137,7 @@ describe("consumed events", () => {
       amqp: h.auth.amqp,
       exchange: "unused-in-this-test",
       queue: "unused-in-this-test",
-      handlers: eventHandlers,
+      handlers: eventHandlers(h.auth.revocations),
       logger: createLogger("auth-test", "silent"),
     });
   const snapshot = (user: { id: string; username: string }, isActive: boolean) => ({
@@ -158,6 +158,8 @@ describe("consumed events", () => {
     expect(await consumer().process(event)).toBe(false);
     expect(errorCodes(await refresh(h, a.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     expect(errorCodes(await refresh(h, b.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+    // Access tokens issued before the deactivation are refused at the gateway.
+    expect(await h.auth.revocations.notBefore(user.id)).toBe(Date.parse(event.occurredAt) / 1000);
   });
 
   it("users.user.deleted deletes the credential and its sessions", async () => {
@@ -169,6 +171,7 @@ describe("consumed events", () => {
     expect(await h.auth.prisma.refreshFamily.count({ where: { userId: user.id } })).toBe(0);
     expect(errorCodes(await refresh(h, tokens.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     expect(errorCodes(await login(h, user.username, user.password))).toEqual(["UNAUTHENTICATED"]);
+    expect(await h.auth.revocations.notBefore(user.id)).toBe(Date.parse(event.occurredAt) / 1000);
   });
 });
 

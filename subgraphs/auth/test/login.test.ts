@@ -33,7 +33,8 @@ describe("login", () => {
     const decoded = jwt.decode(tokens.accessToken, { complete: true }) as jwt.Jwt & { payload: jwt.JwtPayload };
     expect(decoded.header.alg).toBe("ES256");
     expect(decoded.payload.jti).toEqual(expect.any(String));
-    expect(decoded.payload.exp! - decoded.payload.iat!).toBe(600);
+    // iat carries milliseconds; exp is the whole second of issue plus the lifetime.
+    expect(decoded.payload.exp! - Math.floor(decoded.payload.iat!)).toBe(600);
     expect(new Date(tokens.expiresAt).getTime()).toBe(decoded.payload.exp! * 1000);
 
     const jwks = (await (await fetch(`${h.base}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, unknown>> };

@@ -126,16 +126,21 @@ describe("logout", () => {
     await refreshOk(h, b.refreshToken);
     const [event] = await outboxEvents(h, "auth.logout", user.id);
     expect(event?.data).toEqual({ userId: user.id, allSessions: false });
+    // One session's logout does not recall the user's access tokens.
+    expect(await h.auth.revocations.notBefore(user.id)).toBeUndefined();
   });
 
   it("ends every session of the caller with allSessions", async () => {
     const user = await createUser(h);
     const a = await loginOk(h, user);
     const b = await loginOk(h, user);
+    const before = Math.floor(Date.now() / 1000);
     const result = await graphql(h.url, LOGOUT, { allSessions: true }, { token: a.accessToken });
     expect(result.data).toEqual({ logout: true });
     expect(errorCodes(await refresh(h, a.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     expect(errorCodes(await refresh(h, b.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+    // Access tokens issued before now are refused at the gateway from here on.
+    expect(await h.auth.revocations.notBefore(user.id)).toBeGreaterThanOrEqual(before);
   });
 
   it("does not touch another user's session", async () => {
@@ -191,8 +196,10 @@ describe("changePassword", () => {
     const a = await loginOk(h, user);
     const b = await loginOk(h, user);
     const newPassword = "correct horse battery staple";
+    const before = Math.floor(Date.now() / 1000);
     const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword }, { token: a.accessToken });
     expect(result.data).toEqual({ changePassword: true });
+    expect(await h.auth.revocations.notBefore(user.id)).toBeGreaterThanOrEqual(before);
 
     expect(errorCodes(await refresh(h, a.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     expect(errorCodes(await refresh(h, b.refreshToken))).toEqual(["UNAUTHENTICATED"]);

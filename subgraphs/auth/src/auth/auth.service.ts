@@ -5,6 +5,7 @@ import {
   type Actor,
   type AuthUser,
   type Logger,
+  type TokenRevocations,
 } from "@opsconductor/kit";
 import { SQL_NOW_UTC, type PrismaClient } from "../db";
 import { normalizeUsername } from "../credential/credential.service";
@@ -31,6 +32,8 @@ export interface AuthDeps {
   logger: Logger;
   /** Called after a transaction that wrote outbox events commits (kicks the relay). */
   afterCommit: () => void;
+  /** Per-user floor below which access tokens are refused at the gateway. */
+  revocations: TokenRevocations;
 }
 
 export interface IssuedTokens {
@@ -151,10 +154,12 @@ export class AuthService {
       });
     });
     this.deps.afterCommit();
+    // Everywhere means the access tokens too; one session's access token lives out its minutes.
+    if (allSessions) await this.deps.revocations.revokeIssuedBefore(user.id);
     return true;
   }
 
-  /** Changes the caller's password and ends all their sessions. */
+  /** Changes the caller's password and ends all their sessions, access tokens included. */
   async changePassword(user: AuthUser, currentPassword: string, newPassword: string, call: CallInfo): Promise<boolean> {
     const { prisma, refreshTokens } = this.deps;
     const violation = passwordPolicyViolation(newPassword);
@@ -178,6 +183,7 @@ export class AuthService {
       });
     });
     this.deps.afterCommit();
+    await this.deps.revocations.revokeIssuedBefore(user.id);
     return true;
   }
 

@@ -1,9 +1,11 @@
-import type { EventHandlers } from "@opsconductor/kit";
+import type { EventHandlers, TokenRevocations } from "@opsconductor/kit";
 import { userDeactivated } from "./user-deactivated";
 import { userDeleted } from "./user-deleted";
 
 /** Events auth consumes from the users service (queue `<exchange>.auth`). Usernames never change, so updates need nothing here. */
-export const eventHandlers: EventHandlers = {
-  "users.user.deactivated": userDeactivated,
-  "users.user.deleted": userDeleted,
-};
+export function eventHandlers(revocations: TokenRevocations): EventHandlers {
+  return {
+    "users.user.deactivated": userDeactivated(revocations),
+    "users.user.deleted": userDeleted(revocations),
+  };
+}

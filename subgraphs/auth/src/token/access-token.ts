@@ -16,8 +16,10 @@ export function signAccessToken(
   user: AuthUser,
   options: AccessTokenOptions,
 ): { token: string; expiresAt: Date } {
-  const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  const exp = iat + options.ttlSeconds;
+  // iat keeps milliseconds (JWT NumericDate may be fractional): a revocation floor then separates
+  // tokens issued just before a deactivation or password change from those issued just after.
+  const iat = (options.now ?? new Date()).getTime() / 1000;
+  const exp = Math.floor(iat) + options.ttlSeconds;
   const token = jwt.sign(
     { username: user.username, roles: user.roles, permissions: user.permissions, iat, exp },
     key.privateKey,

@@ -1,0 +1,35 @@
+import { Redis } from "ioredis";
+
+/**
+ * Access tokens cannot be recalled once issued, so a user's tokens get a "not before" floor in
+ * Redis: tokens issued (iat) before it are refused. Auth raises the floor when a user is
+ * deactivated or deleted, changes password or logs out everywhere; the gateway checks it on every
+ * request. Keys expire with the longest access-token lifetime, after which no older token is valid.
+ */
+export class TokenRevocations {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly ttlSeconds = 15 * 60 + 60,
+  ) {}
+
+  private key(userId: string) {
+    return `${this.prefix}auth:tokens-not-before:${userId}`;
+  }
+
+  /** Refuses every token of the user issued before this moment (auth's iat carries milliseconds). */
+  async revokeIssuedBefore(userId: string, at = new Date()): Promise<void> {
+    await this.redis.set(this.key(userId), String(at.getTime() / 1000), "EX", this.ttlSeconds);
+  }
+
+  /** The floor in (fractional) epoch seconds, if any. */
+  async notBefore(userId: string): Promise<number | undefined> {
+    const value = await this.redis.get(this.key(userId));
+    return value === null ? undefined : Number(value);
+  }
+}
+
+/** One Redis connection whose commands fail within a second instead of waiting while the server is away. */
+export function createRedis(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
+}
