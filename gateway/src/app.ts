@@ -71,7 +71,7 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   const metrics = createMetrics("gateway");
   // Revocation (deactivation, password change, logout everywhere) is enforced here, at the one
   // entry point; subgraphs are reachable only from the gateway and verify signatures themselves.
-  const redis = createRedis(env.REDIS_URL);
+  const redis = createRedis(env.REDIS_URL, logger);
   const revocations = new TokenRevocations(redis, env.REDIS_KEY_PREFIX);
   const verify = {
     keys: options.keys ?? remoteJwks(`${env.AUTH_URL}/.well-known/jwks.json`),

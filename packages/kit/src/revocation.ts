@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import type { Logger } from "./logger";
 
 /**
  * Access tokens cannot be recalled once issued, so a user's tokens get a "not before" floor in
@@ -29,7 +30,12 @@ export class TokenRevocations {
   }
 }
 
-/** One Redis connection whose commands fail within a second instead of waiting while the server is away. */
-export function createRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
+/**
+ * One Redis connection whose commands fail within a second instead of waiting while the server is
+ * away; connection errors go to the JSON log (ioredis would print them to the console) and it reconnects.
+ */
+export function createRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
+  redis.on("error", (error: Error) => logger.warn("redis connection error", { error: error.message }));
+  return redis;
 }

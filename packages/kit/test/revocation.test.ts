@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { createLogger } from "../src/logger";
 import { createRedis, TokenRevocations } from "../src/revocation";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 describe("TokenRevocations on the real Redis", () => {
-  const redis = createRedis(REDIS_URL);
+  const redis = createRedis(REDIS_URL, createLogger("kit-test", "silent"));
   const prefix = `opsc-kit-test-${randomUUID()}:`;
   const revocations = new TokenRevocations(redis, prefix, 120);
   afterAll(async () => {

@@ -47,7 +47,7 @@ export async function start(env: Env, overrides: StartOverrides = {}): Promise<A
     throw error;
   }
 
-  const redis = createRedis(env.REDIS_URL);
+  const redis = createRedis(env.REDIS_URL, logger);
   const revocations = new TokenRevocations(redis, env.REDIS_KEY_PREFIX, env.ACCESS_TOKEN_TTL_SECONDS + 60);
 
   // The relay exists only once runSubgraph returns; events written before then wait for its first poll.
