@@ -1,28 +1,25 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import {
+  apolloDefaults,
   authenticate,
-  createErrorFormatter,
   createLogger,
-  createMetrics,
   createRedis,
+  createServiceApp,
   currentRequestId,
   Lifecycle,
+  listen,
   REQUEST_ID_HEADER,
   remoteJwks,
   requestIdFrom,
-  runChecks,
   TokenRevocations,
-  withRequestId,
   type KeyResolver,
+  type ReadinessChecks,
   type RequestContext,
 } from "@opsconductor/kit";
 import express from "express";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
@@ -64,11 +61,6 @@ export async function start(env: Env, options: GatewayOptions = {}) {
       }),
   });
 
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
-  const httpServer = http.createServer(app);
-  const metrics = createMetrics("gateway");
   // Revocation (deactivation, password change, logout everywhere) is enforced here, at the one
   // entry point; subgraphs are reachable only from the gateway and verify signatures themselves.
   const redis = createRedis(env.REDIS_URL, logger);
@@ -80,46 +72,23 @@ export async function start(env: Env, options: GatewayOptions = {}) {
     notBefore: (userId: string) => revocations.notBefore(userId),
   };
 
-  app.use((req, res, next) => {
-    const requestId = requestIdFrom(req);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    const end = metrics.httpDuration.startTimer({ method: req.method });
-    res.on("finish", () => end({ route: req.path, status: String(res.statusCode) }));
-    withRequestId(requestId, () => next());
-  });
-  app.get("/health", (_req, res) => {
-    res.json({ status: "ok", service: "gateway" });
-  });
-  app.get("/ready", async (_req, res) => {
-    const checks = Object.fromEntries([
-      ["redis", () => redis.ping()],
-      ...Object.entries(urls).map(([name, base]) => [
-        name,
-        async () => {
-          const response = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
-          if (!response.ok) throw new Error(`${name} answered ${response.status}`);
-        },
-      ]),
-    ]);
-    const result = await runChecks(checks);
-    res.status(result.ok ? 200 : 503).json({ status: result.ok ? "ready" : "not ready", service: "gateway", ...result });
-  });
-  app.get("/metrics", async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  const readiness: ReadinessChecks = { redis: () => redis.ping() };
+  for (const [name, base] of Object.entries(urls)) {
+    readiness[name] = async () => {
+      const response = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
+      if (!response.ok) throw new Error(`${name} answered ${response.status}`);
+    };
+  }
+  const service = createServiceApp("gateway", readiness);
+  const { app, httpServer } = service;
   app.use(explorerRouter("/graphql"));
 
   const apollo = new ApolloServer<GatewayContext>({
+    ...apolloDefaults(logger, service),
     gateway,
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== "production",
-    csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    includeStacktraceInErrorResponses: false,
-    // Lifecycle owns SIGTERM/SIGINT; Apollo re-raising the signal would turn one into two.
-    stopOnTerminationSignals: false,
     validationRules: [depthLimit(env.MAX_QUERY_DEPTH), aliasLimit(env.MAX_ALIASES)],
-    formatError: createErrorFormatter(logger, currentRequestId),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
   });
   await apollo.start();
   app.use(
@@ -130,11 +99,7 @@ export async function start(env: Env, options: GatewayOptions = {}) {
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(env.PORT, env.HOST, () => resolve());
-  });
-  const port = (httpServer.address() as AddressInfo).port;
+  const port = await listen(httpServer, env.HOST, env.PORT);
   const url = `http://${env.HOST}:${port}/graphql`;
   lifecycle.onShutdown("redis", () => redis.disconnect());
   lifecycle.onShutdown("gateway", () => apollo.stop());

@@ -66,14 +66,22 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
   };
 }
 
-/** Express + Apollo subgraph with request ids, auth context, /health, /ready and /metrics. */
-export async function startSubgraphServer<C extends RequestContext>(options: SubgraphServerOptions<C>): Promise<RunningServer> {
-  const { logger } = options;
+export interface ServiceApp {
+  app: Express;
+  httpServer: http.Server;
+  metrics: Metrics;
+}
+
+/**
+ * The HTTP side every process shares (subgraphs and the gateway): request ids carried into the
+ * logs, request metrics labelled by route, /health, /ready (runs the readiness checks) and /metrics.
+ */
+export function createServiceApp(name: string, readiness: ReadinessChecks): ServiceApp {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   const httpServer = http.createServer(app);
-  const metrics = createMetrics(options.name);
+  const metrics = createMetrics(name);
 
   app.use((req, res, next) => {
     const requestId = requestIdFrom(req);
@@ -86,22 +94,22 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
     });
     withRequestId(requestId, () => next());
   });
-
   app.get("/health", (_req, res) => {
-    res.json({ status: "ok", service: options.name });
+    res.json({ status: "ok", service: name });
   });
   app.get("/ready", async (_req, res) => {
-    const result = await runChecks(options.readiness);
-    res.status(result.ok ? 200 : 503).json({ status: result.ok ? "ready" : "not ready", service: options.name, ...result });
+    const result = await runChecks(readiness);
+    res.status(result.ok ? 200 : 503).json({ status: result.ok ? "ready" : "not ready", service: name, ...result });
   });
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  options.routes?.(app);
+  return { app, httpServer, metrics };
+}
 
-  const apollo = new ApolloServer<C>({
-    schema: options.schema,
-    introspection: options.introspection ?? true,
+/** Apollo Server settings every process shares: masked errors, CSRF prevention, JSON logs, drain, metrics. */
+export function apolloDefaults(logger: Logger, { httpServer, metrics }: ServiceApp) {
+  return {
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     // Lifecycle owns SIGTERM/SIGINT; Apollo re-raising the signal would turn one into two.
@@ -115,6 +123,29 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
       error: (message: unknown) => logger.error(String(message)),
     },
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
+  };
+}
+
+/** Listens and returns the port actually bound (port 0 picks a free one). */
+export async function listen(httpServer: http.Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(port, host, () => resolve());
+  });
+  return (httpServer.address() as AddressInfo).port;
+}
+
+/** Express + Apollo subgraph with request ids, auth context, /health, /ready and /metrics. */
+export async function startSubgraphServer<C extends RequestContext>(options: SubgraphServerOptions<C>): Promise<RunningServer> {
+  const { logger } = options;
+  const service = createServiceApp(options.name, options.readiness);
+  const { app, httpServer, metrics } = service;
+  options.routes?.(app);
+
+  const apollo = new ApolloServer<C>({
+    ...apolloDefaults(logger, service),
+    schema: options.schema,
+    introspection: options.introspection ?? true,
   });
   await apollo.start();
   app.use(
@@ -128,11 +159,7 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
     }),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(options.port, options.host, () => resolve());
-  });
-  const port = (httpServer.address() as AddressInfo).port;
+  const port = await listen(httpServer, options.host, options.port);
   const url = `http://${options.host}:${port}/graphql`;
   logger.info("subgraph listening", { url });
 
