@@ -9,6 +9,7 @@ import { OutboxRelay, type SqlClient } from "./outbox";
 import { prismaReady } from "./prisma";
 import { buildFederatedSchema, type FederatedSchemaOptions } from "./schema";
 import { startSubgraphServer, type ReadinessChecks, type RunningServer } from "./server";
+import type { GraphQLSchema } from "graphql";
 
 /** The environment fields every subgraph has (see `baseEnv`). */
 export interface SubgraphEnv {
@@ -45,6 +46,15 @@ export interface PrismaLike extends SqlClient {
   $disconnect(): Promise<void>;
 }
 
+/**
+ * Services are built before runSubgraph creates the relay; they call `kick` after each commit and
+ * runSubgraph attaches the relay, so events go out at once instead of at the next poll.
+ */
+export class RelayKick {
+  relay?: OutboxRelay;
+  readonly kick = (): void => this.relay?.kick();
+}
+
 export interface SubgraphOptions<C extends RequestContext> extends FederatedSchemaOptions {
   name: string;
   env: SubgraphEnv;
@@ -59,6 +69,8 @@ export interface SubgraphOptions<C extends RequestContext> extends FederatedSche
   readiness?: ReadinessChecks;
   /** Extra shutdown work (workers, clients) run after the server closes, before AMQP and Prisma. */
   onShutdown?: Array<[string, () => Promise<unknown> | unknown]>;
+  /** Attached to the relay once it exists (see RelayKick). */
+  relayKick?: RelayKick;
   /** Install SIGTERM/SIGINT handlers (default true; in-process tests pass false and call lifecycle.shutdown()). */
   handleSignals?: boolean;
 }
@@ -91,29 +103,39 @@ export async function runSubgraph<C extends RequestContext>(options: SubgraphOpt
     ? new OutboxRelay({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, logger })
     : undefined;
   if (relay) lifecycle.onShutdown("outbox relay", () => relay.stop());
+  if (options.relayKick) options.relayKick.relay = relay;
   const consumer = options.handlers
     ? new EventConsumer({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, queue: eventQueueName(env.EVENTS_EXCHANGE, name), handlers: options.handlers, logger })
     : undefined;
   if (consumer) lifecycle.onShutdown("event consumer", () => consumer.stop());
   for (const [hookName, hook] of options.onShutdown ?? []) lifecycle.onShutdown(hookName, hook);
 
-  const { schema, sdl } = await buildFederatedSchema(options);
-  const server = await startSubgraphServer<C>({
-    name,
-    host: env.HOST,
-    port: env.PORT,
-    logger,
-    schema,
-    verify: {
-      keys: options.keys ?? remoteJwks(`${env.AUTH_URL}/.well-known/jwks.json`),
-      issuer: env.JWT_ISSUER,
-      audience: env.JWT_AUDIENCE,
-    },
-    context: options.context,
-    readiness: { postgres: prismaReady(prisma), rabbitmq: () => amqp.check(), ...options.readiness },
-    routes: (app) => options.routes?.(app, { amqp, relay }),
-    introspection: env.NODE_ENV !== "production",
-  });
+  let schema: GraphQLSchema;
+  let sdl: string;
+  let server: RunningServer;
+  try {
+    ({ schema, sdl } = await buildFederatedSchema(options));
+    server = await startSubgraphServer<C>({
+      name,
+      host: env.HOST,
+      port: env.PORT,
+      logger,
+      schema,
+      verify: {
+        keys: options.keys ?? remoteJwks(`${env.AUTH_URL}/.well-known/jwks.json`),
+        issuer: env.JWT_ISSUER,
+        audience: env.JWT_AUDIENCE,
+      },
+      context: options.context,
+      readiness: { postgres: prismaReady(prisma), rabbitmq: () => amqp.check(), ...options.readiness },
+      routes: (app) => options.routes?.(app, { amqp, relay }),
+      introspection: env.NODE_ENV !== "production",
+    });
+  } catch (error) {
+    // Close what is already open (Prisma, AMQP, extra hooks such as Redis) so a failed start leaks nothing.
+    await lifecycle.shutdown();
+    throw error;
+  }
   lifecycle.onShutdown("http server", () => server.stop());
 
   relay?.start();

@@ -2,11 +2,11 @@ import {
   createLogger,
   createRedis,
   parseKey,
+  RelayKick,
   runSubgraph,
   TokenRevocations,
   type KeyResolver,
   type Logger,
-  type OutboxRelay,
   type Subgraph,
 } from "@opsconductor/kit";
 import { AuthService } from "./auth/auth.service";
@@ -50,9 +50,7 @@ export async function start(env: Env, overrides: StartOverrides = {}): Promise<A
   const redis = createRedis(env.REDIS_URL, logger);
   const revocations = new TokenRevocations(redis, env.REDIS_KEY_PREFIX, env.ACCESS_TOKEN_TTL_SECONDS + 60);
 
-  // The relay exists only once runSubgraph returns; events written before then wait for its first poll.
-  const outbox: { relay?: OutboxRelay } = {};
-  const afterCommit = () => outbox.relay?.kick();
+  const relayKick = new RelayKick();
 
   const auth = new AuthService({
     prisma,
@@ -67,7 +65,7 @@ export async function start(env: Env, overrides: StartOverrides = {}): Promise<A
       lockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
     },
     logger,
-    afterCommit,
+    afterCommit: relayKick.kick,
     revocations,
   });
   const credentials = new CredentialService(prisma);
@@ -78,30 +76,23 @@ export async function start(env: Env, overrides: StartOverrides = {}): Promise<A
     ? async (kid) => (await signingKeys.resolver(kid)) ?? extraKeys(kid)
     : signingKeys.resolver;
 
-  let subgraph: Subgraph;
-  try {
-    subgraph = await runSubgraph<AppContext>({
-      name: "auth",
-      env,
-      prisma,
-      logger,
-      keys,
-      ...authSchema,
-      context: (base) => ({ ...base, auth }),
-      routes: (app) => {
-        jwksRoutes(app, signingKeys);
-        credentialRoutes(app, { serviceToken: env.SERVICE_TOKEN, credentials, logger });
-      },
-      handlers: overrides.consumeEvents === false ? undefined : eventHandlers(revocations),
-      readiness: { redis: () => redis.ping() },
-      onShutdown: [["redis", () => redis.disconnect()]],
-      handleSignals: overrides.handleSignals,
-    });
-  } catch (error) {
-    redis.disconnect();
-    await prisma.$disconnect();
-    throw error;
-  }
-  outbox.relay = subgraph.relay;
+  const subgraph = await runSubgraph<AppContext>({
+    name: "auth",
+    env,
+    prisma,
+    logger,
+    keys,
+    ...authSchema,
+    context: (base) => ({ ...base, auth }),
+    routes: (app) => {
+      jwksRoutes(app, signingKeys);
+      credentialRoutes(app, { serviceToken: env.SERVICE_TOKEN, credentials, logger });
+    },
+    handlers: overrides.consumeEvents === false ? undefined : eventHandlers(revocations),
+    readiness: { redis: () => redis.ping() },
+    onShutdown: [["redis", () => redis.disconnect()]],
+    handleSignals: overrides.handleSignals,
+    relayKick,
+  });
   return Object.assign(subgraph, { prisma, revocations });
 }

@@ -1,4 +1,4 @@
-import { pgAdapter, runSubgraph, type KeyResolver, type Logger, type OutboxRelay, type Subgraph } from "@opsconductor/kit";
+import { pgAdapter, RelayKick, runSubgraph, type KeyResolver, type Logger, type Subgraph } from "@opsconductor/kit";
 import { createContext, type TargetsContext } from "./context";
 import type { Env } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
@@ -15,10 +15,9 @@ export interface StartOverrides {
 /** Wires Prisma, the service and the subgraph server; returns the running subgraph. */
 export async function start(env: Env, overrides: StartOverrides = {}): Promise<Subgraph> {
   const prisma = new PrismaClient({ adapter: pgAdapter(env.DATABASE_URL) });
-  // The relay exists only once the subgraph runs; the service kicks whatever relay is there then.
-  const wiring: { relay?: OutboxRelay } = {};
-  const targets = new TargetService(prisma, () => wiring.relay?.kick());
-  const subgraph = await runSubgraph<TargetsContext>({
+  const relayKick = new RelayKick();
+  const targets = new TargetService(prisma, relayKick.kick);
+  return runSubgraph<TargetsContext>({
     name: "targets",
     env,
     prisma,
@@ -27,7 +26,6 @@ export async function start(env: Env, overrides: StartOverrides = {}): Promise<S
     handleSignals: overrides.handleSignals,
     ...targetsSchema,
     context: (base) => createContext(base, targets),
+    relayKick,
   });
-  wiring.relay = subgraph.relay;
-  return subgraph;
 }

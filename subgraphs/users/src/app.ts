@@ -1,4 +1,4 @@
-import { createLogger, pgAdapter, runSubgraph, type KeyResolver, type Logger, type Subgraph } from "@opsconductor/kit";
+import { createLogger, pgAdapter, RelayKick, runSubgraph, type KeyResolver, type Logger, type Subgraph } from "@opsconductor/kit";
 import type { UsersContext } from "./context";
 import type { Env } from "./env";
 import { onLoginSucceeded } from "./events/auth.login.succeeded";
@@ -21,29 +21,25 @@ export type UsersSubgraph = Subgraph & { prisma: PrismaClient; users: UserServic
 export async function start(env: Env, overrides: StartOverrides = {}): Promise<UsersSubgraph> {
   const logger = overrides.logger ?? createLogger("users", env.LOG_LEVEL);
   const prisma = new PrismaClient({ adapter: pgAdapter(env.DATABASE_URL) });
-  let subgraph: Subgraph | undefined;
+  const relayKick = new RelayKick();
   const users = new UserService({
     prisma,
     credentials: authCredentialsClient(env.AUTH_URL, env.SERVICE_TOKEN),
     logger,
-    afterCommit: () => subgraph?.relay?.kick(),
+    afterCommit: relayKick.kick,
   });
-  try {
-    subgraph = await runSubgraph<UsersContext>({
-      ...usersSchema,
-      name: "users",
-      env,
-      prisma,
-      logger,
-      keys: overrides.keys,
-      handleSignals: overrides.handleSignals,
-      context: (base) => ({ ...base, users, loaders: createUserLoaders(prisma) }),
-      routes: (app) => mountInternalUserRoutes(app, { users, serviceToken: env.SERVICE_TOKEN }),
-      handlers: { "auth.login.succeeded": onLoginSucceeded },
-    });
-  } catch (error) {
-    await prisma.$disconnect();
-    throw error;
-  }
+  const subgraph = await runSubgraph<UsersContext>({
+    ...usersSchema,
+    name: "users",
+    env,
+    prisma,
+    logger,
+    keys: overrides.keys,
+    handleSignals: overrides.handleSignals,
+    context: (base) => ({ ...base, users, loaders: createUserLoaders(prisma) }),
+    routes: (app) => mountInternalUserRoutes(app, { users, serviceToken: env.SERVICE_TOKEN }),
+    handlers: { "auth.login.succeeded": onLoginSucceeded },
+    relayKick,
+  });
   return Object.assign(subgraph, { prisma, users });
 }
