@@ -5,15 +5,13 @@
 // row sends the direct query through the gateway, separating the gateway hop from the users fetch.
 // Options: --duration <s> (default 10), --connections <n> (default 10).
 import autocannon from "autocannon";
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
-import path from "node:path";
 import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClients, POSTGRES_URL, prepareDatabases } from "./setup.mjs";
 
 ensureDependencies();
 const require = createRequire(import.meta.url);
-const { stackEnv, startStack, ROOT } = require("./lib/stack.cjs");
+const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
@@ -29,12 +27,7 @@ build();
 const ports = { auth: 28001, users: 28002, targets: 28003, gateway: 24000 };
 const envs = stackEnv({ mode: "test", secrets: ephemeralSecrets(), ports, databases, postgresUrl: POSTGRES_URL, extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:" } });
 const password = `bench-${randomBytes(9).toString("base64url")}`;
-for (const name of ["users", "auth"]) {
-  execFileSync(process.execPath, [path.join(ROOT, "subgraphs", name, "dist", "seed.js")], {
-    env: { ...process.env, ...envs[name], OPSCONDUCTOR_ADMIN_PASSWORD: password },
-    stdio: "ignore",
-  });
-}
+seedServices(envs, ["users", "auth"], { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
 const stack = await startStack(envs, { log: null });
 const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
 const targetsUrl = `http://127.0.0.1:${ports.targets}/graphql`;

@@ -72,16 +72,6 @@ export function build() {
   execFileSync(path.join(ROOT, "node_modules/.bin/turbo"), ["run", "build", "--output-logs=errors-only"], { cwd: ROOT, stdio: "inherit" });
 }
 
-/** Seeds admin (users + auth) and demo targets with each service's own seed script. */
-export function seed(envs) {
-  for (const name of ["users", "auth", "targets"]) {
-    execFileSync(process.execPath, [path.join(ROOT, "subgraphs", name, "dist", "seed.js")], {
-      cwd: ROOT,
-      env: { ...process.env, ...envs[name] },
-      stdio: "inherit",
-    });
-  }
-}
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {

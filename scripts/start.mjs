@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: everything a fresh machine needs, then the whole platform in the foreground.
 import { createRequire } from "node:module";
-import { build, checkInfra, ensureDependencies, generateClients, localSecrets, POSTGRES_URL, prepareDatabases, seed } from "./setup.mjs";
+import { build, checkInfra, ensureDependencies, generateClients, localSecrets, POSTGRES_URL, prepareDatabases } from "./setup.mjs";
 
 ensureDependencies();
 const require = createRequire(import.meta.url);
 const { SERVICES, GATEWAY_PORT } = await import("./lib/services.mjs");
-const { stackEnv, startStack } = require("./lib/stack.cjs");
+const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
 
 try {
   await checkInfra();
@@ -21,8 +21,9 @@ build();
 const ports = Object.fromEntries(SERVICES.map(({ name, port }) => [name, port]));
 ports.gateway = Number(process.env.PORT ?? GATEWAY_PORT);
 const envs = stackEnv({ mode: "development", secrets: localSecrets(), ports, databases, postgresUrl: POSTGRES_URL });
-// The auth seed reads OPSCONDUCTOR_ADMIN_PASSWORD from this environment, or generates and prints one.
-seed(envs);
+// Admin (users + auth) and demo targets. The auth seed reads OPSCONDUCTOR_ADMIN_PASSWORD from this
+// environment, or generates one and prints it once.
+seedServices(envs, ["users", "auth", "targets"]);
 
 const stack = await startStack(envs);
 console.log(`

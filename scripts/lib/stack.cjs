@@ -2,7 +2,7 @@
 // each answers /ready, prefixes their logs, and stops them with SIGTERM. CommonJS so that both the
 // .mjs scripts and the Jest end-to-end tests can use it.
 "use strict";
-const { spawn } = require("node:child_process");
+const { execFileSync, spawn } = require("node:child_process");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -127,4 +127,18 @@ async function startStack(envs, options = {}) {
   };
 }
 
-module.exports = { stackEnv, startProcess, stopProcess, startStack, ROOT };
+/**
+ * Runs services' own seed scripts (dist/seed.js) in order with their stack environment; the auth
+ * seed takes OPSCONDUCTOR_ADMIN_PASSWORD from `extraEnv` or the process environment.
+ */
+function seedServices(envs, names, { extraEnv = {}, stdio = "inherit" } = {}) {
+  for (const name of names) {
+    execFileSync(process.execPath, [path.join(ROOT, "subgraphs", name, "dist", "seed.js")], {
+      cwd: ROOT,
+      env: { ...process.env, ...envs[name], ...extraEnv },
+      stdio,
+    });
+  }
+}
+
+module.exports = { stackEnv, startProcess, stopProcess, startStack, seedServices, ROOT };

@@ -3,8 +3,7 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const { randomBytes } = require("node:crypto");
-const { execFileSync } = require("node:child_process");
-const { stackEnv, startStack, ROOT } = require("../../../scripts/lib/stack.cjs");
+const { seedServices, stackEnv, startStack, ROOT } = require("../../../scripts/lib/stack.cjs");
 
 module.exports = async function globalSetup() {
   if (!process.env.E2E_DATABASES) throw new Error("E2E_DATABASES is not set: run the end-to-end tests through `npm test`");
@@ -22,12 +21,8 @@ module.exports = async function globalSetup() {
     postgresUrl: process.env.POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
     extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: "opsc-e2e:" },
   });
-  for (const name of ["users", "auth"]) {
-    execFileSync(process.execPath, [path.join(ROOT, "subgraphs", name, "dist", "seed.js")], {
-      env: { ...process.env, ...envs[name], OPSCONDUCTOR_ADMIN_PASSWORD: adminPassword },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-  }
+  seedServices(envs, ["users", "auth"], { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: adminPassword }, stdio: ["ignore", "ignore", "inherit"] });
+
   const logFile = path.join(ROOT, ".data", "e2e-stack.log");
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.createWriteStream(logFile);
