@@ -6,7 +6,9 @@ import { defineConfig } from "prisma/config";
  * One service's Prisma config. Prisma's engine binaries cannot be downloaded here, so the JS schema
  * engine runs through adapter-pg (hence no `migrate dev`; see scripts/lib/db.cjs).
  */
-export function serviceConfig(dir: string, defaultDatabase: string) {
+export function serviceConfig(dir: string) {
+  // One naming rule for every service database (see scripts/lib/registry.cjs).
+  const defaultDatabase = `${path.basename(dir)}_db`;
   return defineConfig({
     experimental: { adapter: true },
     engine: "js",

@@ -12,6 +12,7 @@ import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClient
 ensureDependencies();
 const require = createRequire(import.meta.url);
 const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
+const { portsFor } = require("./lib/registry.cjs");
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
@@ -24,10 +25,10 @@ await generateClients();
 const databases = await prepareDatabases((service) => `opsc_bench_${service.name}`, { fresh: true });
 build();
 
-const ports = { auth: 28001, users: 28002, targets: 28003, gateway: 24000 };
+const ports = portsFor("bench");
 const envs = stackEnv({ mode: "test", secrets: ephemeralSecrets(), ports, databases, postgresUrl: POSTGRES_URL, extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:" } });
 const password = `bench-${randomBytes(9).toString("base64url")}`;
-seedServices(envs, ["users", "auth"], { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
+seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
 const stack = await startStack(envs, { log: null });
 const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
 const targetsUrl = `http://127.0.0.1:${ports.targets}/graphql`;

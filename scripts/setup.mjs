@@ -2,10 +2,13 @@
 // All set-up for `npm start` and `npm test`: dependencies, infrastructure check, secrets, Prisma
 // clients, databases, migrations, build, and (for start) the demo seed.
 import { execFileSync, execSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import registry from "./lib/registry.cjs";
+
+const { SERVICES } = registry;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const log = (message) => process.stdout.write(`» ${message}\n`);
@@ -39,6 +42,42 @@ export function ephemeralSecrets() {
   return { SERVICE_TOKEN: randomBytes(32).toString("base64url"), AUTH_SECRETS_KEY: randomBytes(32).toString("hex") };
 }
 
+/**
+ * Dev databases hold data encrypted with this checkout's secrets (.data/secrets.json). A second
+ * checkout on the same PostgreSQL would have other secrets and fail deep inside a service; instead,
+ * each dev database is labelled with a fingerprint of the secrets that wrote it, and a mismatch
+ * stops `npm start` with one line naming `npm run reset`.
+ */
+export async function claimDevDatabases(databases, secrets) {
+  const { withAdmin } = await import("./lib/db.cjs");
+  const fingerprint = createHash("sha256").update(JSON.stringify(secrets)).digest("hex").slice(0, 16);
+  const label = `opsconductor dev data; secrets ${fingerprint}`;
+  const foreign = await withAdmin(async (client) => {
+    const mismatched = [];
+    for (const database of databases) {
+      const { rows } = await client.query("SELECT shobj_description(oid, 'pg_database') AS label FROM pg_database WHERE datname = $1", [database]);
+      const current = rows[0]?.label;
+      if (current && current !== label) mismatched.push(database);
+      else if (!current) await client.query(`COMMENT ON DATABASE "${database}" IS '${label}'`);
+    }
+    return mismatched;
+  });
+  if (foreign.length) {
+    throw new Error(`the dev databases (${foreign.join(", ")}) were set up by another checkout with other secrets; run \`npm run reset\` to drop them and start fresh`);
+  }
+}
+
+/** `npm run reset`: drops the dev databases and this checkout's local secrets. */
+export async function resetDevData() {
+  const { dropDatabase } = await import("./lib/db.cjs");
+  for (const service of SERVICES) {
+    await dropDatabase(service.database);
+    log(`dropped ${service.database}`);
+  }
+  fs.rmSync(path.join(ROOT, ".data", "secrets.json"), { force: true });
+  log("removed .data/secrets.json; the next `npm start` sets everything up again");
+}
+
 export async function checkInfra() {
   const { checkInfrastructure } = await import("./lib/infra.mjs");
   await checkInfrastructure({ postgresUrl: POSTGRES_URL, redisUrl: REDIS_URL, rabbitUrl: RABBITMQ_URL });
@@ -46,7 +85,6 @@ export async function checkInfra() {
 
 export async function generateClients() {
   const { generate } = await import("./lib/db.cjs");
-  const { SERVICES } = await import("./lib/services.mjs");
   log("generating Prisma clients");
   await Promise.all(SERVICES.map(({ name }) => generate(name)));
 }
@@ -54,7 +92,6 @@ export async function generateClients() {
 /** Creates (fresh: drops first) and migrates one database per service; returns name → database. */
 export async function prepareDatabases(nameOf, { fresh = false } = {}) {
   const { createDatabase, migrate, databaseUrl } = await import("./lib/db.cjs");
-  const { SERVICES } = await import("./lib/services.mjs");
   const prepared = await Promise.all(
     SERVICES.map(async (service) => {
       const database = nameOf(service);
@@ -67,6 +104,10 @@ export async function prepareDatabases(nameOf, { fresh = false } = {}) {
   return Object.fromEntries(prepared);
 }
 
+// Turbo would otherwise send anonymous telemetry: nothing the project runs may reach beyond loopback.
+process.env.TURBO_TELEMETRY_DISABLED = "1";
+process.env.DO_NOT_TRACK = "1";
+
 export function build() {
   log("building (turbo run build)");
   execFileSync(path.join(ROOT, "node_modules/.bin/turbo"), ["run", "build", "--output-logs=errors-only"], { cwd: ROOT, stdio: "inherit" });
@@ -77,6 +118,11 @@ const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPat
 if (isMain) {
   ensureDependencies();
   const args = new Set(process.argv.slice(2));
+  if (args.has("--reset")) {
+    await checkInfra();
+    await resetDevData();
+    process.exit(0);
+  }
   await generateClients();
   if (!args.has("--generate-only")) {
     await checkInfra();

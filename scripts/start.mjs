@@ -1,12 +1,24 @@
 #!/usr/bin/env node
-// `npm start`: everything a fresh machine needs, then the whole platform in the foreground.
+// `npm start`: everything a fresh machine needs, then the whole platform in the foreground. The
+// subgraphs share one Node process by default (each with its own schema, port, database and Prisma
+// client) to keep the dev stack small; `npm start -- --separate` runs one process per subgraph.
 import { createRequire } from "node:module";
-import { build, checkInfra, ensureDependencies, generateClients, localSecrets, POSTGRES_URL, prepareDatabases } from "./setup.mjs";
+import {
+  build,
+  checkInfra,
+  claimDevDatabases,
+  ensureDependencies,
+  generateClients,
+  localSecrets,
+  POSTGRES_URL,
+  prepareDatabases,
+} from "./setup.mjs";
 
 ensureDependencies();
 const require = createRequire(import.meta.url);
-const { SERVICES, GATEWAY_PORT } = await import("./lib/services.mjs");
+const { GATEWAY, portsFor } = require("./lib/registry.cjs");
 const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
+const separate = process.argv.includes("--separate");
 
 try {
   await checkInfra();
@@ -16,16 +28,23 @@ try {
 }
 await generateClients();
 const databases = await prepareDatabases((service) => service.database);
+const secrets = localSecrets();
+try {
+  await claimDevDatabases(Object.values(databases), secrets);
+} catch (error) {
+  console.error(`Cannot start OpsConductor: ${error.message}`);
+  process.exit(1);
+}
 build();
 
-const ports = Object.fromEntries(SERVICES.map(({ name, port }) => [name, port]));
-ports.gateway = Number(process.env.PORT ?? GATEWAY_PORT);
-const envs = stackEnv({ mode: "development", secrets: localSecrets(), ports, databases, postgresUrl: POSTGRES_URL });
-// Admin (users + auth) and demo targets. The auth seed reads OPSCONDUCTOR_ADMIN_PASSWORD from this
-// environment, or generates one and prints it once.
-seedServices(envs, ["users", "auth", "targets"]);
+const ports = portsFor("dev");
+if (process.env.PORT) ports[GATEWAY.name] = Number(process.env.PORT);
+const envs = stackEnv({ mode: "development", secrets, ports, databases, postgresUrl: POSTGRES_URL });
+// Admin (users + auth) and demo targets, in the registry's seed order. The auth seed reads
+// OPSCONDUCTOR_ADMIN_PASSWORD from this environment, or generates one and prints it once.
+seedServices(envs);
 
-const stack = await startStack(envs);
+const stack = await startStack(envs, { combined: !separate });
 console.log(`
 OpsConductor is running.
   GraphQL API:       http://127.0.0.1:${ports.gateway}/graphql

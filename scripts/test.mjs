@@ -40,10 +40,16 @@ function step(name, command, args) {
   results.push({ name, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
   return run.status === 0;
 }
+/** A missing report means Jest aborted (e.g. the e2e stack did not start): that counts as a failure, never as 0 failed. */
 function jestCounts(file) {
-  if (!fs.existsSync(file)) return { passed: 0, failed: 0 };
+  if (!fs.existsSync(file)) return { passed: 0, failed: 1, skipped: 0, aborted: true };
   const report = JSON.parse(fs.readFileSync(file, "utf8"));
-  return { passed: report.numPassedTests, failed: report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0) };
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0),
+    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+    aborted: false,
+  };
 }
 
 fs.mkdirSync(path.join(ROOT, ".data"), { recursive: true });
@@ -53,7 +59,7 @@ for (const file of [unitReport, e2eReport]) fs.rmSync(file, { force: true });
 
 step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]);
 step("lint", bin("turbo"), ["run", "lint", "--output-logs=errors-only"]);
-step("supergraph is composed and up to date", process.execPath, ["gateway/scripts/compose.mjs", "--check"]);
+step("supergraph and registry-generated files are up to date", process.execPath, ["gateway/scripts/compose.mjs", "--check"]);
 step("unit and integration tests", bin("jest"), ["--runInBand", "--json", `--outputFile=${unitReport}`]);
 step("end-to-end tests through the gateway", bin("jest"), ["-c", "gateway/jest.e2e.config.cjs", "--runInBand", "--json", `--outputFile=${e2eReport}`]);
 
@@ -62,8 +68,9 @@ const e2e = jestCounts(e2eReport);
 const checksFailed = results.filter((result) => !result.ok && !/tests/.test(result.name)).length;
 log("summary");
 for (const result of results) console.log(`  ${result.ok ? "ok  " : "FAIL"}  ${result.name} (${result.seconds.toFixed(1)} s)`);
-console.log(`  unit+integration: ${unit.passed} passed, ${unit.failed} failed; end-to-end: ${e2e.passed} passed, ${e2e.failed} failed`);
+const describe = (counts) => (counts.aborted ? "aborted before reporting (counted as 1 failed)" : `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+console.log(`  unit+integration: ${describe(unit)}; end-to-end: ${describe(e2e)}`);
 const passed = unit.passed + e2e.passed;
 const failed = unit.failed + e2e.failed + checksFailed;
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed, ${unit.skipped + e2e.skipped} skipped`);
 process.exit(results.every((result) => result.ok) ? 0 : 1);

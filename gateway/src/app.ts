@@ -17,7 +17,7 @@ import {
   type KeyResolver,
   type ReadinessChecks,
   type RequestContext,
-} from "@opsconductor/kit";
+} from "@opsconductor/kit/gateway";
 import express from "express";
 import fs from "node:fs";
 import path from "node:path";
@@ -50,7 +50,7 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   const logger = createLogger("gateway", env.LOG_LEVEL);
   const lifecycle = new Lifecycle(logger);
   const supergraphSdl = fs.readFileSync(env.SUPERGRAPH_PATH ?? SUPERGRAPH_FILE, "utf8");
-  const urls = subgraphUrls(env);
+  const urls = subgraphUrls(env, supergraphSdl);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
@@ -66,7 +66,7 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   const redis = createRedis(env.REDIS_URL, logger);
   const revocations = new TokenRevocations(redis, env.REDIS_KEY_PREFIX);
   const verify = {
-    keys: options.keys ?? remoteJwks(`${env.AUTH_URL}/.well-known/jwks.json`),
+    keys: options.keys ?? remoteJwks(`${urls.auth}/.well-known/jwks.json`),
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
     notBefore: (userId: string) => revocations.notBefore(userId),

@@ -1,4 +1,4 @@
-import { envBool, envPort, parseEnv, redisEnv, z } from "@opsconductor/kit";
+import { envBool, envPort, parseEnv, redisEnv, z } from "@opsconductor/kit/gateway";
 
 export const envSchema = z.object({
   ...redisEnv,
@@ -6,9 +6,21 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   HOST: z.string().default("127.0.0.1"),
   PORT: envPort(4000),
-  AUTH_URL: z.string().url().default("http://127.0.0.1:8001"),
-  USERS_URL: z.string().url().default("http://127.0.0.1:8002"),
-  TARGETS_URL: z.string().url().default("http://127.0.0.1:8003"),
+  /**
+   * Base URLs that replace the supergraph's routing URLs, as JSON: {"auth":"http://10.0.0.5:8001"}.
+   * Subgraphs not named keep the routing URL composed from the service registry.
+   */
+  SUBGRAPH_URLS: z
+    .string()
+    .default("{}")
+    .transform((value, ctx) => {
+      try {
+        return z.record(z.string().regex(/^[a-z][a-z0-9]*$/), z.string().url()).parse(JSON.parse(value));
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be a JSON object of subgraph name → base URL, e.g. {"auth":"http://auth:8001"}' });
+        return z.NEVER;
+      }
+    }),
   JWT_ISSUER: z.string().default("opsconductor-auth"),
   JWT_AUDIENCE: z.string().default("opsconductor"),
   /** Defaults to on outside production. */
@@ -21,9 +33,17 @@ export type Env = z.infer<typeof envSchema>;
 
 export const loadEnv = (source: NodeJS.ProcessEnv = process.env): Env => parseEnv(envSchema, source);
 
-/** Subgraph name → base URL (the supergraph's routing URLs are overridden by these). */
-export const subgraphUrls = (env: Env): Record<string, string> => ({
-  auth: env.AUTH_URL,
-  users: env.USERS_URL,
-  targets: env.TARGETS_URL,
-});
+/**
+ * Subgraph name → base URL: the supergraph's routing URLs (composed from the registry's ports),
+ * with SUBGRAPH_URLS applied on top. Unknown names in SUBGRAPH_URLS are an error, not ignored.
+ */
+export function subgraphUrls(env: Env, supergraphSdl: string): Record<string, string> {
+  const routed: Record<string, string> = {};
+  for (const match of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)) {
+    routed[match[1]] = match[2].replace(/\/graphql$/, "");
+  }
+  for (const name of Object.keys(env.SUBGRAPH_URLS)) {
+    if (!(name in routed)) throw new Error(`SUBGRAPH_URLS names ${name}, which is not a subgraph of the supergraph`);
+  }
+  return { ...routed, ...env.SUBGRAPH_URLS };
+}

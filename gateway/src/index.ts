@@ -1,4 +1,4 @@
-import { createLogger, runMain } from "@opsconductor/kit";
+import { createLogger, runMain } from "@opsconductor/kit/gateway";
 import { start } from "./app";
 import { loadEnv } from "./env";
 

@@ -1,5 +1,17 @@
 import path from "node:path";
 import { Client } from "pg";
+import { KIT_TABLES_SQL } from "@opsconductor/kit/subgraph";
+
+/** The kit creates its own tables in every service database; both sides of the comparison get them. */
+async function addKitTables(url: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const statement of KIT_TABLES_SQL) await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the scripts' CommonJS database helpers
 const db = require("../../scripts/lib/db.cjs") as {
@@ -13,7 +25,9 @@ const db = require("../../scripts/lib/db.cjs") as {
   databaseUrl(name: string): string;
 };
 
-const SERVICES = ["auth", "users", "targets"];
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the service registry (CommonJS, shared with the scripts)
+const { SERVICES: REGISTERED } = require("../../scripts/lib/registry.cjs") as { SERVICES: Array<{ name: string }> };
+const SERVICES = REGISTERED.map((service) => service.name);
 // The Prisma CLI takes seconds per call; every service is checked at once in beforeAll.
 const SLOW = 240_000;
 
@@ -60,6 +74,7 @@ async function check(service: string): Promise<Checked> {
     const client = new Client({ connectionString: db.databaseUrl(expected) });
     await client.connect();
     await client.query(createSql).finally(() => client.end());
+    await Promise.all([addKitTables(db.databaseUrl(migrated)), addKitTables(db.databaseUrl(expected))]);
     return { pending, migrated: await catalog(db.databaseUrl(migrated)), expected: await catalog(db.databaseUrl(expected)) };
   } finally {
     await db.dropDatabase(migrated);

@@ -1,3 +1,3 @@
 import { serviceConfig } from "../config";
 
-export default serviceConfig(__dirname, "user_db");
+export default serviceConfig(__dirname);

@@ -1,19 +1,39 @@
-// Starts subgraphs and the gateway as child processes from their built dist/ folders, waits until
-// each answers /ready, prefixes their logs, and stops them with SIGTERM. CommonJS so that both the
-// .mjs scripts and the Jest end-to-end tests can use it.
+// @ts-check
+// Starts subgraphs and the gateway from their built dist/ folders, waits until each answers
+// /ready, prefixes their logs, and stops them with SIGTERM. Everything about which services exist,
+// their ports and databases comes from the registry. CommonJS so that both the .mjs scripts and the
+// Jest end-to-end tests can use it.
 "use strict";
 const { execFileSync, spawn } = require("node:child_process");
 const path = require("node:path");
+const { GATEWAY, SERVICES, seedOrder } = require("./registry.cjs");
 
 const ROOT = path.resolve(__dirname, "../..");
+const SUBGRAPH_BIN = path.join(ROOT, "packages/kit/dist/bin/subgraph.js");
+const GATEWAY_ENTRY = path.join(ROOT, "gateway/dist/index.js");
+/** The name of the process that runs every subgraph when they share one Node process. */
+const COMBINED = "subgraphs";
 
-/** Environment shared by every process of one stack. */
+/** @typedef {Record<string, string>} Env */
+
+/**
+ * Environment of every process of one stack, from the registry: each subgraph gets its PORT,
+ * DATABASE_URL, every sibling's `<NAME>_URL` and only the secrets its service.json names; the gateway
+ * gets SUBGRAPH_URLS.
+ * @param {{ mode: "development" | "test", secrets: Record<string, string>, ports: Record<string, number>,
+ *   databases: Record<string, string>, postgresUrl: string, extra?: Record<string, string> }} options
+ * @returns {Record<string, Env>}
+ */
 function stackEnv({ mode, secrets, ports, databases, postgresUrl, extra = {} }) {
+  /** @param {string} name */
   const db = (name) => {
     const url = new URL(postgresUrl);
     url.pathname = `/${name}`;
     return url.toString();
   };
+  /** @param {string} name */
+  const base = (name) => `http://127.0.0.1:${ports[name]}`;
+  /** @type {Env} */
   const common = {
     NODE_ENV: mode === "test" ? "test" : "development",
     LOG_LEVEL: process.env.LOG_LEVEL ?? (mode === "test" ? "warn" : "info"),
@@ -21,24 +41,32 @@ function stackEnv({ mode, secrets, ports, databases, postgresUrl, extra = {} }) 
     SERVICE_TOKEN: secrets.SERVICE_TOKEN,
     RABBITMQ_URL: process.env.RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672",
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    EVENTS_EXCHANGE: extra.EVENTS_EXCHANGE ?? "opsconductor.events",
-    AUTH_URL: `http://127.0.0.1:${ports.auth}`,
-    USERS_URL: `http://127.0.0.1:${ports.users}`,
-    TARGETS_URL: `http://127.0.0.1:${ports.targets}`,
+    EVENTS_EXCHANGE: "opsconductor.events",
+    ...Object.fromEntries(SERVICES.map((service) => [service.urlVariable, base(service.name)])),
     ...extra,
   };
-  return {
-    auth: { ...common, PORT: String(ports.auth), DATABASE_URL: db(databases.auth), AUTH_SECRETS_KEY: secrets.AUTH_SECRETS_KEY },
-    users: { ...common, PORT: String(ports.users), DATABASE_URL: db(databases.users) },
-    targets: { ...common, PORT: String(ports.targets), DATABASE_URL: db(databases.targets) },
-    gateway: { ...common, PORT: String(ports.gateway) },
+  /** @type {Record<string, Env>} */
+  const envs = {};
+  for (const service of SERVICES) {
+    const own = Object.fromEntries(service.secrets.map((name) => {
+      if (!secrets[name]) throw new Error(`no value for ${name}, a secret of ${service.name}`);
+      return [name, secrets[name]];
+    }));
+    envs[service.name] = { ...common, ...own, PORT: String(ports[service.name]), DATABASE_URL: db(databases[service.name]) };
+  }
+  envs[GATEWAY.name] = {
+    ...common,
+    PORT: String(ports[GATEWAY.name]),
+    SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(SERVICES.map((service) => [service.name, base(service.name)]))),
   };
+  return envs;
 }
 
-function entryOf(name) {
-  return name === "gateway" ? path.join(ROOT, "gateway/dist/index.js") : path.join(ROOT, "subgraphs", name, "dist/index.js");
-}
-
+/**
+ * @param {string} url
+ * @param {import("node:child_process").ChildProcess} child
+ * @param {number} timeoutMs
+ */
 async function waitReady(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -54,9 +82,21 @@ async function waitReady(url, child, timeoutMs) {
   throw new Error(`not ready at ${url} after ${timeoutMs} ms`);
 }
 
-/** Spawns one process and resolves once /ready answers 200. */
-async function startProcess(name, env, { log = process.stdout, timeoutMs = 30000 } = {}) {
-  const child = spawn(process.execPath, ["--enable-source-maps", entryOf(name)], {
+/** @param {string} name @returns {string[]} node arguments of a stack member */
+function argsOf(name) {
+  if (name === GATEWAY.name) return [GATEWAY_ENTRY];
+  if (name === COMBINED) return [SUBGRAPH_BIN, "serve", ...SERVICES.map((service) => path.join(ROOT, "subgraphs", service.name))];
+  return [SUBGRAPH_BIN, "serve", path.join(ROOT, "subgraphs", name)];
+}
+
+/**
+ * Spawns one process and resolves once every port it serves answers /ready.
+ * @param {string} name  a service, "gateway", or "subgraphs" (all subgraphs in one process)
+ * @param {Env} env
+ * @param {{ log?: NodeJS.WritableStream | null, timeoutMs?: number, readyPorts?: string[] }} [options]
+ */
+async function startProcess(name, env, { log = process.stdout, timeoutMs = 30000, readyPorts = [env.PORT] } = {}) {
+  const child = spawn(process.execPath, ["--enable-source-maps", ...argsOf(name)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -65,10 +105,12 @@ async function startProcess(name, env, { log = process.stdout, timeoutMs = 30000
     detached: true,
   });
   const prefix = `[${name}] `;
+  /** @type {string[]} */
   const recent = [];
+  /** @param {import("node:stream").Readable | null} stream */
   const pipe = (stream) => {
     let buffered = "";
-    stream.on("data", (chunk) => {
+    stream?.on("data", (chunk) => {
       buffered += chunk.toString("utf8");
       const lines = buffered.split("\n");
       buffered = lines.pop() ?? "";
@@ -82,14 +124,15 @@ async function startProcess(name, env, { log = process.stdout, timeoutMs = 30000
   pipe(child.stdout);
   pipe(child.stderr);
   try {
-    await waitReady(`http://127.0.0.1:${env.PORT}/ready`, child, timeoutMs);
+    for (const port of readyPorts) await waitReady(`http://127.0.0.1:${port}/ready`, child, timeoutMs);
   } catch (error) {
     child.kill("SIGKILL");
-    throw new Error(`${name}: ${error.message}\n  last output:\n  ${recent.join("\n  ")}`);
+    throw new Error(`${name}: ${/** @type {Error} */ (error).message}\n  last output:\n  ${recent.join("\n  ")}`);
   }
-  return { name, child, pid: child.pid, env };
+  return { name, child, pid: /** @type {number} */ (child.pid), env };
 }
 
+/** @param {{ child: import("node:child_process").ChildProcess }} proc */
 function stopProcess(proc, timeoutMs = 10000) {
   const { child } = proc;
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -97,22 +140,36 @@ function stopProcess(proc, timeoutMs = 10000) {
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.once("exit", () => {
       clearTimeout(timer);
-      resolve();
+      resolve(undefined);
     });
     child.kill("SIGTERM");
   });
 }
 
-/** Starts the subgraphs (in parallel) then the gateway; returns handles and stop(). */
+/**
+ * Starts the subgraphs (in parallel, or all in one process with `combined`) then the gateway.
+ * @param {Record<string, Env>} envs
+ * @param {{ log?: NodeJS.WritableStream | null, timeoutMs?: number, combined?: boolean }} [options]
+ */
 async function startStack(envs, options = {}) {
-  const names = Object.keys(envs).filter((name) => name !== "gateway");
+  const names = Object.keys(envs).filter((name) => name !== GATEWAY.name);
+  /** @type {Record<string, Awaited<ReturnType<typeof startProcess>>>} */
   const procs = {};
-  const started = await Promise.allSettled(names.map((name) => startProcess(name, envs[name], options)));
+  const starts = options.combined
+    ? [
+        startProcess(
+          COMBINED,
+          { PATH: process.env.PATH ?? "", OPSC_SERVICE_ENVS: JSON.stringify(Object.fromEntries(names.map((name) => [name, envs[name]]))) },
+          { ...options, readyPorts: names.map((name) => envs[name].PORT) },
+        ),
+      ]
+    : names.map((name) => startProcess(name, envs[name], options));
+  const started = await Promise.allSettled(starts);
   for (const result of started) if (result.status === "fulfilled") procs[result.value.name] = result.value;
   try {
     const failed = started.find((result) => result.status === "rejected");
-    if (failed) throw failed.reason;
-    procs.gateway = await startProcess("gateway", envs.gateway, options);
+    if (failed) throw /** @type {PromiseRejectedResult} */ (failed).reason;
+    procs[GATEWAY.name] = await startProcess(GATEWAY.name, envs[GATEWAY.name], options);
   } catch (error) {
     // Stop the ones that did start, so a failed start leaves no process holding a port.
     await Promise.all(Object.values(procs).map((proc) => stopProcess(proc)));
@@ -121,24 +178,26 @@ async function startStack(envs, options = {}) {
   return {
     procs,
     async stop() {
-      await stopProcess(procs.gateway);
-      await Promise.all(names.map((name) => procs[name] && stopProcess(procs[name])));
+      if (procs[GATEWAY.name]) await stopProcess(procs[GATEWAY.name]);
+      await Promise.all(Object.entries(procs).filter(([name]) => name !== GATEWAY.name).map(([, proc]) => stopProcess(proc)));
     },
   };
 }
 
 /**
- * Runs services' own seed scripts (dist/seed.js) in order with their stack environment; the auth
+ * Runs the services' seeds in the registry's seed order with their stack environment; the auth
  * seed takes OPSCONDUCTOR_ADMIN_PASSWORD from `extraEnv` or the process environment.
+ * @param {Record<string, Env>} envs
+ * @param {{ extraEnv?: Env, stdio?: import("node:child_process").StdioOptions }} [options]
  */
-function seedServices(envs, names, { extraEnv = {}, stdio = "inherit" } = {}) {
-  for (const name of names) {
-    execFileSync(process.execPath, [path.join(ROOT, "subgraphs", name, "dist", "seed.js")], {
+function seedServices(envs, { extraEnv = {}, stdio = "inherit" } = {}) {
+  for (const service of seedOrder()) {
+    execFileSync(process.execPath, [SUBGRAPH_BIN, "seed", path.join(ROOT, "subgraphs", service.name)], {
       cwd: ROOT,
-      env: { ...process.env, ...envs[name], ...extraEnv },
+      env: { ...process.env, ...envs[service.name], ...extraEnv },
       stdio,
     });
   }
 }
 
-module.exports = { stackEnv, startProcess, stopProcess, startStack, seedServices, ROOT };
+module.exports = { stackEnv, startProcess, stopProcess, startStack, seedServices, ROOT, COMBINED };

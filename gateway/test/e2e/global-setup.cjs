@@ -1,15 +1,16 @@
-// Starts the whole platform (3 subgraphs + gateway) from dist/ on test ports against the fresh
+// Starts the whole platform (every registered subgraph + gateway) from dist/ on test ports against the fresh
 // opsc_e2e_* databases that `npm test` created, seeds the admin, and records how to reach it.
 const fs = require("node:fs");
 const path = require("node:path");
 const { randomBytes } = require("node:crypto");
 const { seedServices, stackEnv, startStack, ROOT } = require("../../../scripts/lib/stack.cjs");
+const { portsFor } = require("../../../scripts/lib/registry.cjs");
 
 module.exports = async function globalSetup() {
   if (!process.env.E2E_DATABASES) throw new Error("E2E_DATABASES is not set: run the end-to-end tests through `npm test`");
   const databases = JSON.parse(process.env.E2E_DATABASES);
   const secrets = { SERVICE_TOKEN: randomBytes(32).toString("base64url"), AUTH_SECRETS_KEY: randomBytes(32).toString("hex") };
-  const ports = { auth: 18001, users: 18002, targets: 18003, gateway: 14000 };
+  const ports = portsFor("e2e");
   const adminPassword = `e2e-${randomBytes(12).toString("base64url")}`;
   // Its own exchange (and so its own queues) keeps a running dev stack from taking these events.
   const exchange = "opsconductor.e2e.events";
@@ -21,7 +22,7 @@ module.exports = async function globalSetup() {
     postgresUrl: process.env.POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
     extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: "opsc-e2e:" },
   });
-  seedServices(envs, ["users", "auth"], { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: adminPassword }, stdio: ["ignore", "ignore", "inherit"] });
+  seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: adminPassword }, stdio: ["ignore", "ignore", "inherit"] });
 
   const logFile = path.join(ROOT, ".data", "e2e-stack.log");
   fs.mkdirSync(path.dirname(logFile), { recursive: true });

@@ -157,7 +157,7 @@ describe("bearerToken", () => {
 });
 
 describe("requirePermission", () => {
-  const user: AuthUser = { id: "u1", username: "alice", roles: ["operator"], permissions: ["targets:read", "jobs:run"] };
+  const user: AuthUser = { id: "u1", username: "alice", roles: ["operator"], permissions: ["targets:read", "jobs:execute"] };
 
   it("is UNAUTHENTICATED without a user", () => {
     expect(() => requirePermission({}, "targets:read")).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) }));
@@ -175,13 +175,13 @@ describe("requirePermission", () => {
   });
 
   it("returns the user when every permission is held", () => {
-    expect(requirePermission({ user }, "targets:read", "jobs:run")).toBe(user);
+    expect(requirePermission({ user }, "targets:read", "jobs:execute")).toBe(user);
   });
 
   it("backs the type-graphql @Authorized checker", () => {
     const checker = permissionAuthChecker as AuthCheckerFn<AuthContext>;
     const call = (ctx: AuthContext, perms: string[]) => checker({ context: ctx, root: {}, args: {}, info: {} as never }, perms);
-    expect(call({ user }, ["jobs:run"])).toBe(true);
+    expect(call({ user }, ["jobs:execute"])).toBe(true);
     expect(() => call({ user }, ["users:write"])).toThrow("Missing permission: users:write");
     expect(() => call({}, [])).toThrow("Authentication required");
   });

@@ -2,6 +2,7 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import type { AuthChecker } from "type-graphql";
 import { forbidden, unauthenticated } from "./errors";
+import type { Permission } from "./permissions";
 
 /** The one signing algorithm accepted anywhere; tokens naming another (or `none`) are rejected. */
 export const JWT_ALGORITHM = "ES256" as const;
@@ -130,7 +131,8 @@ export function requireUser(ctx: AuthContext): AuthUser {
   return ctx.user;
 }
 
-export function requirePermission(ctx: AuthContext, ...permissions: string[]): AuthUser {
+/** The caller, when they hold every listed permission (from the catalog in permissions.ts); else UNAUTHENTICATED/FORBIDDEN. */
+export function requirePermission(ctx: AuthContext, ...permissions: Permission[]): AuthUser {
   const user = requireUser(ctx);
   const missing = permissions.filter((permission) => !user.permissions.includes(permission));
   if (missing.length) throw forbidden(`Missing permission: ${missing.join(", ")}`);
@@ -139,6 +141,6 @@ export function requirePermission(ctx: AuthContext, ...permissions: string[]): A
 
 /** type-graphql guard: `@Authorized("targets:write")` requires a user holding every listed permission. */
 export const permissionAuthChecker: AuthChecker<AuthContext> = ({ context }, permissions) => {
-  requirePermission(context, ...permissions);
+  requirePermission(context, ...(permissions as Permission[]));
   return true;
 };

@@ -4,6 +4,7 @@ const schema = z.object({ ...baseEnv, PORT: envPort(8001), FEATURE: envBool.defa
 const valid = {
   DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/x",
   SERVICE_TOKEN: "x".repeat(32),
+  AUTH_URL: "http://127.0.0.1:8001",
 };
 
 describe("parseEnv", () => {

@@ -23,11 +23,14 @@ export const baseEnv = {
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   HOST: z.string().default("127.0.0.1"),
+  // No defaults for ports or sibling URLs: those facts live in the service registry
+  // (subgraphs/<name>/service.json), and the launcher and compose file pass them.
+  PORT: z.coerce.number().int().min(0).max(65535),
   DATABASE_URL: z.string().url(),
   RABBITMQ_URL: z.string().url().default("amqp://guest:guest@127.0.0.1:5672"),
   EVENTS_EXCHANGE: z.string().default("opsconductor.events"),
   OUTBOX_RELAY_ENABLED: bool.default(true),
-  AUTH_URL: z.string().url().default("http://127.0.0.1:8001"),
+  AUTH_URL: z.string().url(),
   JWT_ISSUER: z.string().default("opsconductor-auth"),
   JWT_AUDIENCE: z.string().default("opsconductor"),
   SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters"),
@@ -43,4 +46,6 @@ export const redisEnv = {
 export const envBool = bool;
 /** A TCP port; 0 asks the OS for a free one (in-process tests). */
 export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+/** A sibling service's base URL (`<NAME>_URL`, set by the launcher from the registry). */
+export const serviceUrl = () => z.string().url();
 export { z };

@@ -1,21 +1,14 @@
-// Decorated classes (PaginationInput) need the metadata polyfill before they load.
-import "reflect-metadata";
-export * from "./amqp";
+// Core: what every process may load (no Prisma, AMQP, type-graphql, Express server or Apollo).
+// Subgraphs import `@opsconductor/kit/subgraph`, the gateway `@opsconductor/kit/gateway`, tests `@opsconductor/kit/testing`.
 export * from "./auth";
-export * from "./consumer";
 export * from "./context";
+export * from "./contracts";
 export * from "./crypto";
 export * from "./env";
 export * from "./errors";
 export * from "./events";
+export * from "./ids";
 export * from "./internal";
 export * from "./lifecycle";
 export * from "./logger";
-export * from "./metrics";
-export * from "./outbox";
-export * from "./pagination";
-export * from "./prisma";
-export * from "./revocation";
-export * from "./schema";
-export * from "./server";
-export * from "./service";
+export * from "./permissions";

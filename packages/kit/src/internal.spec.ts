@@ -43,7 +43,7 @@ describe("requireServiceToken + internalCall (real express app)", () => {
     const before = seen.length;
     const response = await fetch(`${base}/internal/ping`);
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: "service token required" });
+    expect(await response.json()).toEqual({ error: { message: "service token required" } });
     expect(seen.length).toBe(before);
   });
 
@@ -77,7 +77,7 @@ describe("requireServiceToken + internalCall (real express app)", () => {
   it("internalCall throws InternalCallError with status and body when refused", async () => {
     const error = await internalCall(`${base}/internal/ping`, { serviceToken: "wrong" }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InternalCallError);
-    expect(error).toMatchObject({ status: 401, body: { error: "service token required" }, message: "internal call /internal/ping answered 401" });
+    expect(error).toMatchObject({ status: 401, body: { error: { message: "service token required" } }, failure: { message: "service token required" }, message: "internal call /internal/ping answered 401" });
   });
 
   it("internalCall reports a non-JSON error page as InternalCallError, not a JSON parse error", async () => {

@@ -1,4 +1,13 @@
 import type { NextFunction, Request, Response } from "express";
+import {
+  contractPath,
+  internalFailureBody,
+  type ContractBody,
+  type ContractParams,
+  type ContractResponse,
+  type InternalContract,
+  type InternalFailureBody,
+} from "./contracts";
 import { safeEqual } from "./crypto";
 
 /** Header carrying the service token on service-to-service calls. */
@@ -9,23 +18,35 @@ export function requireServiceToken(serviceToken: string) {
   return (req: Request, res: Response, next: NextFunction) => {
     const presented = req.header(SERVICE_TOKEN_HEADER);
     if (!presented || !safeEqual(presented, serviceToken)) {
-      res.status(401).json({ error: "service token required" });
+      res.status(401).json({ error: { message: "service token required" } });
       return;
     }
     next();
   };
 }
 
+/** A failed internal call: the status and, when the callee answered per contract, its failure body. */
 export class InternalCallError extends Error {
-  constructor(readonly status: number, readonly body: unknown, message: string) {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    message: string,
+    readonly failure?: InternalFailureBody,
+  ) {
     super(message);
   }
+}
+
+export interface InternalCallOptions {
+  serviceToken: string;
+  requestId?: string;
+  timeoutMs?: number;
 }
 
 /** JSON call to a sibling service's internal endpoint with the service token and request id. */
 export async function internalCall<T>(
   url: string,
-  options: { serviceToken: string; method?: string; body?: unknown; requestId?: string; timeoutMs?: number },
+  options: InternalCallOptions & { method?: string; body?: unknown },
 ): Promise<T> {
   const response = await fetch(url, {
     method: options.method ?? (options.body === undefined ? "GET" : "POST"),
@@ -45,6 +66,30 @@ export async function internalCall<T>(
     // A proxy's HTML error page must surface as the failed call it is, with its status.
     if (response.ok) throw error;
   }
-  if (!response.ok) throw new InternalCallError(response.status, body, `internal call ${new URL(url).pathname} answered ${response.status}`);
+  if (!response.ok) {
+    const failure = internalFailureBody.safeParse(body);
+    throw new InternalCallError(
+      response.status,
+      body,
+      `internal call ${new URL(url).pathname} answered ${response.status}`,
+      failure.success ? failure.data.error : undefined,
+    );
+  }
   return body as T;
+}
+
+/**
+ * Calls a contract on a sibling: the body is checked before it leaves, the reply after it arrives
+ * (a reply that breaks the contract is an error, never silently trusted).
+ */
+export async function callInternal<C extends InternalContract>(
+  baseUrl: string,
+  contract: C,
+  input: { params?: ContractParams<C>; body?: ContractBody<C> } & InternalCallOptions,
+): Promise<ContractResponse<C>> {
+  const params = contract.params.parse(input.params ?? {}) as Record<string, string>;
+  const body = contract.body ? contract.body.parse(input.body) : undefined;
+  const url = new URL(contractPath(contract, params), baseUrl).toString();
+  const reply = await internalCall<unknown>(url, { ...input, method: contract.method, body });
+  return (contract.response ? contract.response.parse(reply) : undefined) as ContractResponse<C>;
 }

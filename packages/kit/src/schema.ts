@@ -1,5 +1,4 @@
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
@@ -30,6 +29,10 @@ async function typeGraphqlSchema(options: FederatedSchemaOptions) {
   return { schema, sdl: `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}` };
 }
 
+// The resolver map type is not exported from @apollo/subgraph's entry point; take it from the public signature.
+type SubgraphModule = Extract<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], { typeDefs: unknown }>;
+type SubgraphResolvers = NonNullable<SubgraphModule["resolvers"]>;
+
 /** type-graphql classes → SDL with @key directives → Apollo subgraph schema. */
 export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<{ schema: GraphQLSchema; sdl: string }> {
   const { schema, sdl } = await typeGraphqlSchema(options);
@@ -37,21 +40,10 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   for (const [typeName, reference] of Object.entries(options.references ?? {})) {
     resolvers[typeName] = { ...resolvers[typeName], ...reference };
   }
-  return { schema: buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as GraphQLResolverMap<unknown> }]), sdl };
+  return { schema: buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as SubgraphResolvers }]), sdl };
 }
 
 /** The subgraph's SDL as composition sees it; no server or database needed. */
 export async function subgraphSdl(options: FederatedSchemaOptions): Promise<string> {
   return (await typeGraphqlSchema(options)).sdl;
-}
-
-/** Body of a service's `src/sdl.ts`: prints its SDL for static composition (no server, no database). */
-export function printSdl(service: string, options: FederatedSchemaOptions): void {
-  subgraphSdl(options).then(
-    (sdl) => process.stdout.write(`${sdl.trim()}\n`),
-    (error: unknown) => {
-      process.stderr.write(`cannot print the ${service} SDL: ${(error as Error).message}\n`);
-      process.exit(1);
-    },
-  );
 }

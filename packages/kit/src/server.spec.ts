@@ -2,7 +2,8 @@ import { createTestSigner, errorCodes, graphql } from "./testing";
 import { WidgetResolver, widgetReferences } from "../test/fixtures/widget";
 import { createLogger } from "./logger";
 import { buildFederatedSchema } from "./schema";
-import { runChecks, startSubgraphServer, type RunningServer } from "./server";
+import { runChecks } from "./server";
+import { startSubgraphServer, type RunningServer } from "./subgraph-server";
 
 describe("startSubgraphServer", () => {
   const signer = createTestSigner();

@@ -1,40 +1,14 @@
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { expressMiddleware } from "@as-integrations/express5";
-import express, { type Express, type Request } from "express";
-import type { GraphQLSchema } from "graphql";
+import express, { type Express } from "express";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { VerifyOptions } from "./auth";
-import { authenticate, REQUEST_ID_HEADER, requestIdFrom, type RequestContext } from "./context";
+import { REQUEST_ID_HEADER, requestIdFrom } from "./context";
 import { createErrorFormatter } from "./errors";
 import { currentRequestId, type Logger, withRequestId } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
 
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
-
-export interface SubgraphServerOptions<C extends RequestContext> {
-  name: string;
-  host: string;
-  port: number;
-  logger: Logger;
-  schema: GraphQLSchema;
-  verify: VerifyOptions;
-  /** Adds per-request state (DataLoaders, services) to the base context. */
-  context?: (base: RequestContext, req: Request) => C | Promise<C>;
-  readiness: ReadinessChecks;
-  /** Extra HTTP routes (internal endpoints, JWKS) mounted before /graphql. */
-  routes?: (app: Express) => void;
-  introspection?: boolean;
-}
-
-export interface RunningServer {
-  app: Express;
-  url: string;
-  port: number;
-  metrics: Metrics;
-  stop(): Promise<void>;
-}
 
 /** Runs each check with a timeout; returns per-dependency status. */
 export async function runChecks(checks: ReadinessChecks, timeoutMs = 2_000) {
@@ -133,43 +107,4 @@ export async function listen(httpServer: http.Server, host: string, port: number
     httpServer.listen(port, host, () => resolve());
   });
   return (httpServer.address() as AddressInfo).port;
-}
-
-/** Express + Apollo subgraph with request ids, auth context, /health, /ready and /metrics. */
-export async function startSubgraphServer<C extends RequestContext>(options: SubgraphServerOptions<C>): Promise<RunningServer> {
-  const { logger } = options;
-  const service = createServiceApp(options.name, options.readiness);
-  const { app, httpServer, metrics } = service;
-  options.routes?.(app);
-
-  const apollo = new ApolloServer<C>({
-    ...apolloDefaults(logger, service),
-    schema: options.schema,
-    introspection: options.introspection ?? true,
-  });
-  await apollo.start();
-  app.use(
-    "/graphql",
-    express.json({ limit: "1mb" }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const base = await authenticate(req, currentRequestId() ?? requestIdFrom(req), options.verify);
-        return options.context ? options.context(base, req) : (base as C);
-      },
-    }),
-  );
-
-  const port = await listen(httpServer, options.host, options.port);
-  const url = `http://${options.host}:${port}/graphql`;
-  logger.info("subgraph listening", { url });
-
-  return {
-    app,
-    url,
-    port,
-    metrics,
-    async stop() {
-      await apollo.stop();
-    },
-  };
 }

@@ -1,6 +1,9 @@
-import { envSchema, seedEnvSchema } from "./env";
+import { envSchema } from "./env";
 
 const valid = {
+  PORT: "8001",
+  AUTH_URL: "http://127.0.0.1:8001",
+  USERS_URL: "http://127.0.0.1:8002",
   DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/auth_db",
   SERVICE_TOKEN: "s".repeat(32),
   AUTH_SECRETS_KEY: "ab".repeat(32),
@@ -10,7 +13,6 @@ describe("auth environment", () => {
   it("has the documented defaults", () => {
     expect(envSchema.parse(valid)).toMatchObject({
       PORT: 8001,
-      USERS_URL: "http://127.0.0.1:8002",
       ACCESS_TOKEN_TTL_SECONDS: 900,
       REFRESH_TOKEN_TTL_SECONDS: 604800,
       LOGIN_MAX_ATTEMPTS: 5,
@@ -30,9 +32,9 @@ describe("auth environment", () => {
     expect(envSchema.safeParse({ ...valid, ACCESS_TOKEN_TTL_SECONDS: "901" }).success).toBe(false);
   });
 
-  it("lets the seed run without an admin password, but refuses one that breaks the policy", () => {
-    expect(seedEnvSchema.parse({ DATABASE_URL: valid.DATABASE_URL, OPSCONDUCTOR_ADMIN_PASSWORD: "" }).OPSCONDUCTOR_ADMIN_PASSWORD).toBeUndefined();
-    expect(seedEnvSchema.safeParse({ DATABASE_URL: valid.DATABASE_URL, OPSCONDUCTOR_ADMIN_PASSWORD: "short" }).success).toBe(false);
-    expect(seedEnvSchema.parse({ DATABASE_URL: valid.DATABASE_URL, OPSCONDUCTOR_ADMIN_PASSWORD: "long-enough-pw" }).OPSCONDUCTOR_ADMIN_PASSWORD).toBe("long-enough-pw");
+  it("lets the seed run without an admin password (an empty variable is unset), but refuses one that breaks the policy", () => {
+    expect(envSchema.parse({ ...valid, OPSCONDUCTOR_ADMIN_PASSWORD: "" }).OPSCONDUCTOR_ADMIN_PASSWORD).toBeUndefined();
+    expect(envSchema.safeParse({ ...valid, OPSCONDUCTOR_ADMIN_PASSWORD: "short" }).success).toBe(false);
+    expect(envSchema.parse({ ...valid, OPSCONDUCTOR_ADMIN_PASSWORD: "long-enough-pw" }).OPSCONDUCTOR_ADMIN_PASSWORD).toBe("long-enough-pw");
   });
 });

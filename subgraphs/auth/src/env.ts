@@ -1,4 +1,4 @@
-import { baseEnv, envPort, parseEnv, redisEnv, z } from "@opsconductor/kit";
+import { baseEnv, redisEnv, serviceUrl, z } from "@opsconductor/kit/subgraph";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./credential/password";
 
 const seconds = (fallback: number, max?: number) => {
@@ -9,26 +9,14 @@ const seconds = (fallback: number, max?: number) => {
 export const envSchema = z.object({
   ...baseEnv,
   ...redisEnv,
-  PORT: envPort(8001),
-  USERS_URL: z.string().url().default("http://127.0.0.1:8002"),
+  USERS_URL: serviceUrl(),
   AUTH_SECRETS_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (32 bytes)"),
   // Revocation works through a per-user floor in Redis that lives this long; 15 minutes at most.
   ACCESS_TOKEN_TTL_SECONDS: seconds(900, 900),
   REFRESH_TOKEN_TTL_SECONDS: seconds(7 * 24 * 3600),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCKOUT_SECONDS: seconds(900),
-});
-export type Env = z.infer<typeof envSchema>;
-
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  return parseEnv(envSchema, source);
-}
-
-/** The seed script needs only the database and the optional admin password. */
-export const seedEnvSchema = z.object({
-  DATABASE_URL: baseEnv.DATABASE_URL,
-  LOG_LEVEL: baseEnv.LOG_LEVEL,
-  // An empty variable means "not set": the seed then generates a password.
+  // Read by the seed only. An empty variable means "not set": the seed then generates a password.
   OPSCONDUCTOR_ADMIN_PASSWORD: z.preprocess(
     (value) => (value === "" ? undefined : value),
     z
@@ -38,8 +26,4 @@ export const seedEnvSchema = z.object({
       .optional(),
   ),
 });
-export type SeedEnv = z.infer<typeof seedEnvSchema>;
-
-export function loadSeedEnv(source: NodeJS.ProcessEnv = process.env): SeedEnv {
-  return parseEnv(seedEnvSchema, source);
-}
+export type Env = z.infer<typeof envSchema>;

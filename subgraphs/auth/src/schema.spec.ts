@@ -1,4 +1,4 @@
-import { buildFederatedSchema } from "@opsconductor/kit";
+import { buildFederatedSchema } from "@opsconductor/kit/subgraph";
 import { authSchema } from "./schema";
 
 // The gateway's supergraph and the other subgraphs rely on these exact shapes.

@@ -1,11 +1,8 @@
-import "reflect-metadata";
-import { createLogger } from "@opsconductor/kit";
+import { ADMIN_USER_ID } from "@opsconductor/kit/subgraph";
 import { CredentialService } from "./credential/credential.service";
 import { generatePassword } from "./credential/password";
-import { createPrisma, type PrismaClient } from "./db";
-import { loadSeedEnv } from "./env";
+import type { PrismaClient } from "./db";
 
-export const ADMIN_USER_ID = "00000000-0000-4000-8000-000000000001";
 export const ADMIN_USERNAME = "admin";
 
 export type SeedResult = { created: false } | { created: true; generatedPassword?: string };
@@ -28,22 +25,8 @@ export async function seedAdmin(prisma: PrismaClient, password?: string): Promis
   return { created: true, generatedPassword };
 }
 
-async function main() {
-  const env = loadSeedEnv();
-  const logger = createLogger("auth-seed", env.LOG_LEVEL);
-  const prisma = createPrisma(env.DATABASE_URL);
-  try {
-    const result = await seedAdmin(prisma, env.OPSCONDUCTOR_ADMIN_PASSWORD);
-    if (!result.created) process.stdout.write("admin credential already exists\n");
-    // The generated password is shown once, here, by design: it is stored nowhere else.
-    else if (result.generatedPassword) process.stdout.write(`admin password: ${result.generatedPassword}\n`);
-    else process.stdout.write("admin credential created\n");
-  } catch (error) {
-    logger.error("seed failed", { error: (error as Error).message });
-    process.exitCode = 1;
-  } finally {
-    await prisma.$disconnect();
-  }
+/** The line `npm start` prints. The generated password is shown once, here, by design: it is stored nowhere else. */
+export function seedReport(result: SeedResult): string {
+  if (!result.created) return "auth seed: admin credential already exists";
+  return result.generatedPassword ? `admin password: ${result.generatedPassword}` : "auth seed: admin credential created";
 }
-
-if (require.main === module) void main();

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { EventConsumer, SYSTEM_ACTOR, createEnvelope, createLogger } from "@opsconductor/kit";
-import { errorCodes, graphql } from "@opsconductor/kit/testing";
+import { ADMIN_USER_ID, EventConsumer, SYSTEM_ACTOR, createEnvelope, createLogger } from "@opsconductor/kit/subgraph";
+import { errorCodes, graphql, outboxEvents } from "@opsconductor/kit/testing";
 import { eventHandlers } from "../src/events";
-import { ADMIN_USER_ID, seedAdmin } from "../src/seed";
+import { seedAdmin } from "../src/seed";
 import { SERVICE_TOKEN, createUser, login, loginOk, postCredential, refresh, refreshOk, startHarness, unique, type Harness } from "./support";
 
 let h: Harness;
@@ -111,7 +111,7 @@ describe("secrets", () => {
     }
 
     const events = JSON.stringify(
-      await h.auth.prisma.outboxEvent.findMany({ where: { payload: { path: ["subject", "id"], equals: user.id } }, select: { payload: true } }),
+      await outboxEvents(h.auth.prisma, { subjectId: user.id }),
     );
     expect(events).toContain(user.id);
     for (const secret of [user.password, newPassword, credential.passwordHash, tokens.refreshToken, tokens.accessToken]) {
@@ -137,7 +137,7 @@ describe("consumed events", () => {
       amqp: h.auth.amqp,
       exchange: "unused-in-this-test",
       queue: "unused-in-this-test",
-      handlers: eventHandlers(h.auth.revocations),
+      handlers: eventHandlers(h.auth.services.revocations),
       logger: createLogger("auth-test", "silent"),
     });
   const snapshot = (user: { id: string; username: string }, isActive: boolean) => ({
@@ -159,7 +159,7 @@ describe("consumed events", () => {
     expect(errorCodes(await refresh(h, a.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     expect(errorCodes(await refresh(h, b.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     // Access tokens issued before the deactivation are refused at the gateway.
-    expect(await h.auth.revocations.notBefore(user.id)).toBe(Date.parse(event.occurredAt) / 1000);
+    expect(await h.auth.services.revocations.notBefore(user.id)).toBe(Date.parse(event.occurredAt) / 1000);
   });
 
   it("users.user.deleted deletes the credential and its sessions", async () => {
@@ -171,7 +171,7 @@ describe("consumed events", () => {
     expect(await h.auth.prisma.refreshFamily.count({ where: { userId: user.id } })).toBe(0);
     expect(errorCodes(await refresh(h, tokens.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     expect(errorCodes(await login(h, user.username, user.password))).toEqual(["UNAUTHENTICATED"]);
-    expect(await h.auth.revocations.notBefore(user.id)).toBe(Date.parse(event.occurredAt) / 1000);
+    expect(await h.auth.services.revocations.notBefore(user.id)).toBe(Date.parse(event.occurredAt) / 1000);
   });
 });
 

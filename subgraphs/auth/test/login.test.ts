@@ -1,6 +1,6 @@
 import jwt from "jsonwebtoken";
 import { randomUUID } from "node:crypto";
-import { remoteJwks, verifyAccessToken } from "@opsconductor/kit";
+import { remoteJwks, verifyAccessToken } from "@opsconductor/kit/subgraph";
 import { errorCodes, graphql } from "@opsconductor/kit/testing";
 import { createUser, firstError, login, loginOk, outboxEvents, startHarness, unique, type Harness } from "./support";
 

@@ -1,5 +1,5 @@
 import jwt from "jsonwebtoken";
-import { sha256 } from "@opsconductor/kit";
+import { sha256 } from "@opsconductor/kit/subgraph";
 import { errorCodes, graphql } from "@opsconductor/kit/testing";
 import {
   createUser,
@@ -127,7 +127,7 @@ describe("logout", () => {
     const [event] = await outboxEvents(h, "auth.logout", user.id);
     expect(event?.data).toEqual({ userId: user.id, allSessions: false });
     // One session's logout does not recall the user's access tokens.
-    expect(await h.auth.revocations.notBefore(user.id)).toBeUndefined();
+    expect(await h.auth.services.revocations.notBefore(user.id)).toBeUndefined();
   });
 
   it("ends every session of the caller with allSessions", async () => {
@@ -140,7 +140,7 @@ describe("logout", () => {
     expect(errorCodes(await refresh(h, a.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     expect(errorCodes(await refresh(h, b.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     // Access tokens issued before now are refused at the gateway from here on.
-    expect(await h.auth.revocations.notBefore(user.id)).toBeGreaterThanOrEqual(before);
+    expect(await h.auth.services.revocations.notBefore(user.id)).toBeGreaterThanOrEqual(before);
   });
 
   it("does not touch another user's session", async () => {
@@ -199,7 +199,7 @@ describe("changePassword", () => {
     const before = Math.floor(Date.now() / 1000);
     const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword }, { token: a.accessToken });
     expect(result.data).toEqual({ changePassword: true });
-    expect(await h.auth.revocations.notBefore(user.id)).toBeGreaterThanOrEqual(before);
+    expect(await h.auth.services.revocations.notBefore(user.id)).toBeGreaterThanOrEqual(before);
 
     expect(errorCodes(await refresh(h, a.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     expect(errorCodes(await refresh(h, b.refreshToken))).toEqual(["UNAUTHENTICATED"]);

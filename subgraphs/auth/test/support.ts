@@ -1,53 +1,43 @@
-import express from "express";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { graphql, type GraphQLResponse } from "@opsconductor/kit/testing";
-import { start, type AuthSubgraph } from "../src/app";
-import { envSchema } from "../src/env";
+import { internalFailure, route, userProfileContract, type RunningOf, type UserProfile } from "@opsconductor/kit/subgraph";
+import { fakeInternalService, graphql, outboxEvents as outboxRows, startTestSubgraph, testDatabaseUrl, type GraphQLResponse } from "@opsconductor/kit/testing";
+import authSubgraph from "../src/subgraph";
+
+type AuthSubgraph = RunningOf<typeof authSubgraph>;
 
 /** Shared fixtures of auth's integration tests: the service in-process plus a stand-in users service. */
 
-export const DATABASE_URL = process.env.TEST_DATABASE_URL_AUTH ?? "postgresql://postgres@127.0.0.1:5432/opsc_test_auth";
+export const DATABASE_URL = testDatabaseUrl("auth");
 export const SERVICE_TOKEN = "auth-tests-service-token-0123456789";
 // Fixed, because signing keys stored in the shared test database are encrypted with it.
 const SECRETS_KEY = "7f3c1e9a5b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e";
 
-export interface Profile {
-  id: string;
-  username: string;
-  roles: string[];
-  permissions: string[];
-  isActive: boolean;
-}
+export type Profile = UserProfile;
 
-/** Answers `GET /internal/users/:id` as the users service would, from an in-memory map. */
+/** Stands in for the users service's profile contract, from an in-memory map (built from the same contract). */
 export class FakeUsersService {
   readonly profiles = new Map<string, Profile>();
   requests = 0;
-  private server?: Server;
   url = "";
+  private fake?: Awaited<ReturnType<typeof fakeInternalService>>;
 
   async start(): Promise<void> {
-    const app = express();
-    app.get("/internal/users/:id", (req, res) => {
-      this.requests += 1;
-      if (req.header("x-service-token") !== SERVICE_TOKEN) {
-        res.status(401).json({ error: "service token required" });
-        return;
-      }
-      const profile = this.profiles.get(req.params.id);
-      if (!profile) res.status(404).json({ error: "not found" });
-      else res.json(profile);
+    this.fake = await fakeInternalService({
+      serviceToken: SERVICE_TOKEN,
+      routes: [
+        route(userProfileContract, async ({ params }) => {
+          this.requests += 1;
+          const profile = this.profiles.get(params.id);
+          if (!profile) throw internalFailure(404, "user not found");
+          return profile;
+        }),
+      ],
     });
-    await new Promise<void>((resolve) => {
-      this.server = app.listen(0, "127.0.0.1", () => resolve());
-    });
-    this.url = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+    this.url = this.fake.url;
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    return this.fake?.close() ?? Promise.resolve();
   }
 }
 
@@ -64,20 +54,11 @@ export interface Harness {
 export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
   const users = new FakeUsersService();
   await users.start();
-  const env = envSchema.parse({
-    NODE_ENV: "test",
-    LOG_LEVEL: "silent",
-    PORT: "0",
-    DATABASE_URL,
-    SERVICE_TOKEN,
-    AUTH_SECRETS_KEY: SECRETS_KEY,
-    USERS_URL: users.url,
-    OUTBOX_RELAY_ENABLED: "false",
-    ...extraEnv,
-  });
   let auth: AuthSubgraph;
   try {
-    auth = await start(env, { handleSignals: false, consumeEvents: false });
+    auth = await startTestSubgraph(authSubgraph, {
+      env: { SERVICE_TOKEN, AUTH_SECRETS_KEY: SECRETS_KEY, USERS_URL: users.url, ...extraEnv },
+    });
   } catch (error) {
     await users.stop();
     throw error;
@@ -85,10 +66,10 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
   return {
     auth,
     users,
-    url: auth.server.url,
-    base: `http://127.0.0.1:${auth.server.port}`,
+    url: auth.url,
+    base: `http://127.0.0.1:${auth.port}`,
     async stop() {
-      await auth.lifecycle.shutdown();
+      await auth.stop();
       await users.stop();
     },
   };
@@ -106,7 +87,7 @@ export async function createUser(h: Harness, profile: Partial<Profile> & { passw
     id: randomUUID(),
     username: unique(),
     roles: ["operator"],
-    permissions: ["targets:read", "jobs:run"],
+    permissions: ["targets:read", "jobs:execute"],
     isActive: true,
     password: `pw-${randomBytes(8).toString("hex")}`,
     ...profile,
@@ -164,11 +145,6 @@ export async function refreshOk(h: Harness, token: string): Promise<Tokens> {
 }
 
 /** Outbox events of one type about one subject id, oldest first. */
-export async function outboxEvents(h: Harness, type: string, subjectId: string) {
-  const rows = await h.auth.prisma.outboxEvent.findMany({ where: { type }, orderBy: { seq: "asc" } });
-  return rows
-    .map((row) => row.payload as { type: string; subject: { id: string }; actor: Record<string, unknown>; data: Record<string, unknown> })
-    .filter((event) => event.subject.id === subjectId);
-}
+export const outboxEvents = (h: Harness, type: string, subjectId: string) => outboxRows(h.auth.prisma, { type, subjectId });
 
 export const firstError = (response: GraphQLResponse<unknown>) => response.errors?.[0];

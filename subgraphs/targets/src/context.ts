@@ -1,4 +1,4 @@
-import type { RequestContext } from "@opsconductor/kit";
+import type { RequestContext } from "@opsconductor/kit/subgraph";
 import { createTargetLoader, type TargetLoader } from "./target/target.reference";
 import type { TargetService } from "./target/target.service";
 

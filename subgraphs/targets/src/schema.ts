@@ -1,7 +1,7 @@
-import type { FederatedSchemaOptions } from "@opsconductor/kit";
+import type { FederatedSchemaOptions } from "@opsconductor/kit/subgraph";
 import { resolveTargetReference } from "./target/target.reference";
 import { TargetResolver } from "./target/target.resolver";
-import { UserReference } from "./target/target.type";
+import { UserReference } from "@opsconductor/kit/subgraph";
 
 /** Everything that shapes the targets subgraph's schema (also used to print its SDL for composition). */
 export const targetsSchema: FederatedSchemaOptions = {

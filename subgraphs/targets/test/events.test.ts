@@ -1,9 +1,7 @@
-import { pgAdapter, type RequestContext } from "@opsconductor/kit";
+import type { RequestContext } from "@opsconductor/kit/subgraph";
 import { eventually, graphql } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
-import { PrismaClient } from "../src/generated/prisma/client";
-import { TargetService } from "../src/target/target.service";
-import { DATABASE_URL, startTargets, suffix, uniqueHost } from "./harness";
+import { startTargets, suffix, uniqueHost } from "./harness";
 
 const writer = (): RequestContext => ({
   requestId: "test",
@@ -11,23 +9,25 @@ const writer = (): RequestContext => ({
   actor: { userId: null, username: "writer", ip: null, userAgent: null },
 });
 
-describe("after-commit hook", () => {
-  const prisma = new PrismaClient({ adapter: pgAdapter(DATABASE_URL, 2) });
-  afterAll(() => prisma.$disconnect());
+describe("kit transaction()", () => {
+  it("kicks the outbox relay once after each committed change and never after a refused one", async () => {
+    const h = await startTargets({ OUTBOX_RELAY_ENABLED: "true" });
+    try {
+      const kick = jest.spyOn(h.subgraph.relay!, "kick");
+      const service = h.subgraph.services.targets;
+      const ctx = writer();
+      const created = await service.create(ctx, { name: `hook-${suffix()}`, address: uniqueHost() });
+      expect(kick).toHaveBeenCalledTimes(1);
+      await service.update(ctx, created.id, { port: 2022 });
+      await service.delete(ctx, created.id);
+      expect(kick).toHaveBeenCalledTimes(3);
 
-  it("runs once after each committed change and never after a refused one", async () => {
-    const afterCommit = jest.fn();
-    const service = new TargetService(prisma, afterCommit);
-    const ctx = writer();
-    const created = await service.create(ctx, { name: `hook-${suffix()}`, address: uniqueHost() });
-    expect(afterCommit).toHaveBeenCalledTimes(1);
-    await service.update(ctx, created.id, { port: 2022 });
-    await service.delete(ctx, created.id);
-    expect(afterCommit).toHaveBeenCalledTimes(3);
-
-    await expect(service.create(ctx, { name: "", address: uniqueHost() })).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
-    await expect(service.delete(ctx, created.id)).rejects.toMatchObject({ extensions: { code: "NOT_FOUND" } });
-    expect(afterCommit).toHaveBeenCalledTimes(3);
+      await expect(service.create(ctx, { name: "", address: uniqueHost() })).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
+      await expect(service.delete(ctx, created.id)).rejects.toMatchObject({ extensions: { code: "NOT_FOUND" } });
+      expect(kick).toHaveBeenCalledTimes(3);
+    } finally {
+      await h.stop();
+    }
   });
 });
 

@@ -1,29 +1,15 @@
-import { pgAdapter, type Subgraph } from "@opsconductor/kit";
-import { createTestSigner } from "@opsconductor/kit/testing";
+import { pgAdapter, type RunningOf } from "@opsconductor/kit/subgraph";
+import { createTestSigner, startTestSubgraph, testDatabaseUrl } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
-import { start } from "../src/app";
-import { envSchema } from "../src/env";
 import { PrismaClient } from "../src/generated/prisma/client";
+import targetsSubgraph from "../src/subgraph";
 
 /** In-process targets subgraph on a free port, against the migrated test database. */
 
-export const DATABASE_URL =
-  process.env.TEST_DATABASE_URL_TARGETS ?? "postgresql://postgres@127.0.0.1:5432/opsc_test_targets";
-
-export function testEnv(overrides: Record<string, string> = {}) {
-  return envSchema.parse({
-    NODE_ENV: "test",
-    LOG_LEVEL: "silent",
-    PORT: "0",
-    DATABASE_URL,
-    SERVICE_TOKEN: "test-service-token-0123456789abcdef",
-    OUTBOX_RELAY_ENABLED: "false",
-    ...overrides,
-  });
-}
+export const DATABASE_URL = testDatabaseUrl("targets");
 
 export interface Harness {
-  subgraph: Subgraph;
+  subgraph: RunningOf<typeof targetsSubgraph>;
   url: string;
   db: PrismaClient;
   signer: ReturnType<typeof createTestSigner>;
@@ -32,15 +18,15 @@ export interface Harness {
 
 export async function startTargets(envOverrides: Record<string, string> = {}): Promise<Harness> {
   const signer = createTestSigner();
-  const subgraph = await start(testEnv(envOverrides), { keys: signer.keys, handleSignals: false });
+  const subgraph = await startTestSubgraph(targetsSubgraph, { keys: signer.keys, env: envOverrides });
   const db = new PrismaClient({ adapter: pgAdapter(DATABASE_URL, 2) });
   return {
     subgraph,
-    url: subgraph.server.url,
+    url: subgraph.url,
     db,
     signer,
     async stop() {
-      await subgraph.lifecycle.shutdown();
+      await subgraph.stop();
       await db.$disconnect();
     },
   };

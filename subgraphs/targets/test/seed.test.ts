@@ -1,10 +1,10 @@
-import { pgAdapter } from "@opsconductor/kit";
-import { freshDatabase } from "@opsconductor/kit/testing";
+import { ADMIN_USER_ID, ensureKitTables, pgAdapter } from "@opsconductor/kit/subgraph";
+import { freshDatabase, outboxEvents } from "@opsconductor/kit/testing";
 import fs from "node:fs";
 import path from "node:path";
 import { Client } from "pg";
 import { PrismaClient } from "../src/generated/prisma/client";
-import { ADMIN_USER_ID, seedDemoTargets } from "../src/seed";
+import { seedDemoTargets } from "../src/seed";
 import { DATABASE_URL } from "./harness";
 
 // The seed only acts on an empty inventory, so it gets a database of its own, migrated from the committed SQL.
@@ -34,6 +34,7 @@ describe("seed", () => {
   beforeAll(async () => {
     url = await migratedDatabase();
     prisma = new PrismaClient({ adapter: pgAdapter(url, 2) });
+    await ensureKitTables(prisma);
   });
 
   afterAll(async () => {
@@ -48,21 +49,21 @@ describe("seed", () => {
     expect(await seedDemoTargets(prisma)).toBe(4);
     const targets = await prisma.target.findMany({ orderBy: { name: "asc" } });
     expect(targets.map((t) => [t.name, t.address, t.port, t.osType, t.environment, t.tags])).toEqual([
-      ["core-sw-01", "10.0.255.1", 22, "NETWORK", "production", ["network"]],
-      ["db-01", "10.0.0.21", 22, "LINUX", "production", ["db", "postgres"]],
-      ["web-01", "10.0.0.11", 22, "LINUX", "production", ["web", "nginx"]],
-      ["win-app-01", "10.0.1.5", 5985, "WINDOWS", "staging", []],
+      ["core-sw-01", "127.0.255.1", 22, "NETWORK", "production", ["network"]],
+      ["db-01", "127.0.0.21", 22, "LINUX", "production", ["db", "postgres"]],
+      ["web-01", "127.0.0.11", 22, "LINUX", "production", ["web", "nginx"]],
+      ["win-app-01", "127.0.1.5", 5985, "WINDOWS", "staging", []],
     ]);
     expect(new Set(targets.map((t) => t.createdById))).toEqual(new Set([ADMIN_USER_ID]));
-    const events = await prisma.outboxEvent.findMany();
+    const events = await outboxEvents(prisma);
     expect(events.map((e) => e.type)).toEqual(Array(4).fill("targets.target.created"));
-    expect(new Set(events.map((e) => (e.payload as { subject: { id: string } }).subject.id))).toEqual(new Set(targets.map((t) => t.id)));
+    expect(new Set(events.map((e) => e.subject.id))).toEqual(new Set(targets.map((t) => t.id)));
   });
 
   it("changes nothing when targets exist, even if they were all deleted", async () => {
     await prisma.target.updateMany({ data: { deletedAt: new Date(), active: null } });
     expect(await seedDemoTargets(prisma)).toBe(0);
     expect(await prisma.target.count()).toBe(4);
-    expect(await prisma.outboxEvent.count()).toBe(4);
+    expect(await outboxEvents(prisma)).toHaveLength(4);
   });
 });

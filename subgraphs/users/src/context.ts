@@ -1,4 +1,4 @@
-import type { RequestContext } from "@opsconductor/kit";
+import type { RequestContext } from "@opsconductor/kit/subgraph";
 import type { UserLoaders } from "./user/user.loader";
 import type { UserService } from "./user/user.service";
 

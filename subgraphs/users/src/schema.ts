@@ -1,4 +1,4 @@
-import type { FederatedSchemaOptions } from "@opsconductor/kit";
+import type { FederatedSchemaOptions } from "@opsconductor/kit/subgraph";
 import { resolveUserReference } from "./user/user.reference";
 import { UserResolver } from "./user/user.resolver";
 

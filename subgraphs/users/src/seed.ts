@@ -1,12 +1,10 @@
-import "reflect-metadata";
-import { emitEvent, pgAdapter, SYSTEM_ACTOR } from "@opsconductor/kit";
-import { loadSeedEnv } from "./env";
+import { ADMIN_USER_ID, emitEvent, SYSTEM_ACTOR } from "@opsconductor/kit/subgraph";
 import { PrismaClient } from "./generated/prisma/client";
 import { Role } from "./user/role";
 import { userSnapshot } from "./user/user.type";
 
 export const ADMIN_USER = {
-  id: "00000000-0000-4000-8000-000000000001",
+  id: ADMIN_USER_ID,
   username: "admin",
   email: "admin@opsconductor.local",
   displayName: "Administrator",
@@ -32,27 +30,8 @@ export async function ensureAdminUser(prisma: PrismaClient): Promise<SeedOutcome
   });
 }
 
-const MESSAGES: Record<SeedOutcome, string> = {
+export const SEED_MESSAGES: Record<SeedOutcome, string> = {
   created: `users seed: created admin user ${ADMIN_USER.username} (${ADMIN_USER.id})`,
   exists: `users seed: admin user ${ADMIN_USER.id} already exists, left unchanged`,
   blocked: `users seed: cannot create admin user ${ADMIN_USER.id}: username '${ADMIN_USER.username}' or email '${ADMIN_USER.email}' belongs to another user`,
 };
-
-async function main() {
-  const env = loadSeedEnv();
-  const prisma = new PrismaClient({ adapter: pgAdapter(env.DATABASE_URL, 1) });
-  try {
-    const outcome = await ensureAdminUser(prisma);
-    (outcome === "blocked" ? process.stderr : process.stdout).write(`${MESSAGES[outcome]}\n`);
-    if (outcome === "blocked") process.exitCode = 1;
-  } finally {
-    await prisma.$disconnect();
-  }
-}
-
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`users seed failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  });
-}

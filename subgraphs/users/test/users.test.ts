@@ -1,16 +1,31 @@
 import "reflect-metadata";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import { Client } from "pg";
-import { createEnvelope, createLogger, SERVICE_TOKEN_HEADER } from "@opsconductor/kit";
-import { createTestSigner, errorCodes, graphql, type GraphQLResponse } from "@opsconductor/kit/testing";
-import { start, type UsersSubgraph } from "../src/app";
-import { envSchema } from "../src/env";
+import {
+  createCredentialContract,
+  createEnvelope,
+  createLogger,
+  internalFailure,
+  removeCredentialContract,
+  route,
+  SERVICE_TOKEN_HEADER,
+  type RunningOf,
+} from "@opsconductor/kit/subgraph";
+import {
+  createTestSigner,
+  errorCodes,
+  fakeInternalService,
+  graphql,
+  outboxEvents,
+  startTestSubgraph,
+  testDatabaseUrl,
+  type GraphQLResponse,
+} from "@opsconductor/kit/testing";
 import { ADMIN_USER, ensureAdminUser } from "../src/seed";
+import usersSubgraph from "../src/subgraph";
 import { permissionsFor } from "../src/user/permissions";
 
-const DATABASE_URL = process.env.TEST_DATABASE_URL_USERS ?? "postgresql://postgres@127.0.0.1:5432/opsc_test_users";
+const DATABASE_URL = testDatabaseUrl("users");
 const SERVICE_TOKEN = randomBytes(24).toString("hex");
 const WEAK_PASSWORD_MESSAGE = "password must be at least 12 characters long";
 /** Usernames the stand-in auth service claims to have credentials for already. */
@@ -37,43 +52,23 @@ async function killOpenTransactions(): Promise<number> {
   }
 }
 
-interface AuthCall {
-  method: string;
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: unknown;
-}
-
-/** Stands in for the auth service's /internal/credentials and records every call it gets. */
+/** Stands in for the auth service's credential contracts (built from the same contracts) and records every call. */
 async function startFakeAuth() {
-  const calls: AuthCall[] = [];
   const killed: number[] = [];
-  const server = http.createServer((req, res) => {
-    let raw = "";
-    req.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
-    req.on("end", async () => {
-      const body = raw ? (JSON.parse(raw) as { userId?: string; username?: string; password?: string }) : undefined;
-      calls.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
-      const reply = (status: number, payload: unknown) => {
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(payload));
-      };
-      if (req.headers[SERVICE_TOKEN_HEADER] !== SERVICE_TOKEN) return reply(401, { error: "service token required" });
-      if (req.method === "DELETE" && req.url?.startsWith("/internal/credentials/")) {
-        res.writeHead(204).end();
-        return;
-      }
-      if (req.url !== "/internal/credentials" || req.method !== "POST") return reply(404, { error: "not found" });
-      if (!body?.password || body.password.length < 12) return reply(400, { error: WEAK_PASSWORD_MESSAGE });
-      if (body.username?.startsWith(AUTH_BROKEN_PREFIX)) return reply(500, { error: "database unavailable" });
-      if (body.username?.startsWith(AUTH_TAKEN_PREFIX)) return reply(409, { error: "credentials already exist for this username" });
-      if (body.username?.startsWith(AUTH_KILLS_TX_PREFIX)) killed.push(await killOpenTransactions());
-      return reply(201, { userId: body.userId });
-    });
+  const fake = await fakeInternalService({
+    serviceToken: SERVICE_TOKEN,
+    routes: [
+      route(createCredentialContract, async ({ body }) => {
+        if (body.password.length < 12) throw internalFailure(400, WEAK_PASSWORD_MESSAGE, "password");
+        if (body.username.startsWith(AUTH_BROKEN_PREFIX)) throw new Error("database unavailable");
+        if (body.username.startsWith(AUTH_TAKEN_PREFIX)) throw internalFailure(409, "credentials already exist for this username", "username");
+        if (body.username.startsWith(AUTH_KILLS_TX_PREFIX)) killed.push(await killOpenTransactions());
+        return { ok: true as const };
+      }),
+      route(removeCredentialContract, async () => undefined),
+    ],
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, calls, killed, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { ...fake, killed };
 }
 
 const USER_FIELDS = "id username email displayName roles permissions isActive lastLoginAt createdAt updatedAt";
@@ -103,7 +98,7 @@ describe("users subgraph", () => {
   const suffix = randomBytes(4).toString("hex");
   const logLines: string[] = [];
   let fakeAuth: Awaited<ReturnType<typeof startFakeAuth>>;
-  let subgraph: UsersSubgraph;
+  let subgraph: RunningOf<typeof usersSubgraph>;
   let url: string;
 
   const tokenFor = (id: string, roles: string[], username = `caller-${suffix}`) =>
@@ -135,39 +130,30 @@ describe("users subgraph", () => {
     if (!result.data?.createUser) throw new Error(`createUser failed: ${JSON.stringify(result.errors)}`);
     return result.data.createUser;
   };
-  const outboxRows = (subjectId: string) =>
-    subgraph.prisma.outboxEvent.findMany({
-      where: { payload: { path: ["subject", "id"], equals: subjectId } },
-      orderBy: { seq: "asc" },
-    });
-  const outboxTotal = () => subgraph.prisma.outboxEvent.count();
+  const outboxRows = (subjectId: string) => outboxEvents(subgraph.prisma, { subjectId });
+  const outboxTotal = async () => (await outboxEvents(subgraph.prisma)).length;
   const userTotal = () => subgraph.prisma.user.count();
 
   beforeAll(async () => {
     fakeAuth = await startFakeAuth();
-    const parsed = envSchema.parse({
-      NODE_ENV: "test",
-      LOG_LEVEL: "debug",
-      DATABASE_URL,
-      SERVICE_TOKEN,
-      AUTH_URL: fakeAuth.url,
-      OUTBOX_RELAY_ENABLED: "false",
-      // No broker: a test instance must not compete with a running users service for the shared
-      // `<exchange>.users` queue. Events are fed to the consumer directly through process().
-      RABBITMQ_URL: "amqp://guest:guest@127.0.0.1:1",
-    });
-    // Port 0 (any free port) is for tests only, so the schema itself does not accept it.
-    const env = { ...parsed, PORT: 0 };
-    subgraph = await start(env, {
+    subgraph = await startTestSubgraph(usersSubgraph, {
+      env: {
+        LOG_LEVEL: "debug",
+        SERVICE_TOKEN,
+        AUTH_URL: fakeAuth.url,
+        // No broker: a test instance must not compete with a running users service for the shared
+        // `<exchange>.users` queue. Events are fed to the consumer directly through process().
+        RABBITMQ_URL: "amqp://guest:guest@127.0.0.1:1",
+      },
+      consumeEvents: true,
       keys: signer.keys,
-      handleSignals: false,
       logger: createLogger("users", "debug", (line) => logLines.push(line)),
     });
-    url = subgraph.server.url;
+    url = subgraph.url;
   });
 
   afterAll(async () => {
-    await subgraph?.lifecycle.shutdown();
+    await subgraph?.stop();
     await fakeAuth?.close();
   });
 
@@ -193,7 +179,7 @@ describe("users subgraph", () => {
 
       const events = await outboxRows(user.id);
       expect(events.map((event) => event.type)).toEqual(["users.user.created"]);
-      const payload = events[0].payload as Record<string, unknown>;
+      const payload = events[0] as unknown as Record<string, unknown>;
       expect(payload).toMatchObject({
         type: "users.user.created",
         subject: { type: "User", id: user.id },
@@ -378,7 +364,7 @@ describe("users subgraph", () => {
       });
       const events = await outboxRows(user.id);
       expect(events.map((event) => event.type)).toEqual(["users.user.created", "users.user.updated"]);
-      expect((events[1].payload as { data: { changed: string[] } }).data.changed).toEqual(["email", "roles"]);
+      expect((events[1].data as { changed: string[] }).changed).toEqual(["email", "roles"]);
 
       const noChange = await gql<{ updateUser: GqlUser }>(UPDATE, { id: user.id, input: { roles: ["OPERATOR"] } });
       expect(noChange.data?.updateUser.roles).toEqual(["OPERATOR"]);
@@ -412,7 +398,7 @@ describe("users subgraph", () => {
         "users.user.activated",
         "users.user.deleted",
       ]);
-      expect((events[3].payload as { data: unknown }).data).toEqual({ id: user.id, username: user.username });
+      expect(events[3].data).toEqual({ id: user.id, username: user.username });
       expect(errorCodes(await gql(DELETE, { id: user.id }))).toEqual(["NOT_FOUND"]);
     });
 
@@ -485,7 +471,7 @@ describe("users subgraph", () => {
       for (const id of [randomUUID(), "nope"]) {
         const response = await fetch(internalUrl(id), { headers: { [SERVICE_TOKEN_HEADER]: SERVICE_TOKEN } });
         expect(response.status).toBe(404);
-        expect(await response.json()).toEqual({ error: "not found" });
+        expect(await response.json()).toEqual({ error: { message: "user not found" } });
       }
     });
   });

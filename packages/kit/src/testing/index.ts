@@ -1,7 +1,15 @@
-import { generateKeyPairSync } from "node:crypto";
+import express from "express";
+import { readFileSync } from "node:fs";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import jwt from "jsonwebtoken";
-import { JWT_ALGORITHM, type AuthUser, type KeyResolver } from "../auth";
 import { Client } from "pg";
+import { JWT_ALGORITHM, type AuthUser, type KeyResolver } from "../auth";
+import { serveSubgraph, type PrismaLike, type RunningSubgraph, type SubgraphDefinition, type SubgraphEnv } from "../define";
+import { parseEnv } from "../env";
+import { internalRoutes, type InternalRoute } from "../internal-routes";
+import { createLogger, type Logger } from "../logger";
 
 /** Test helpers: a GraphQL client for the gateway, logins, and throwaway databases. */
 
@@ -105,4 +113,113 @@ export function createTestSigner(issuer = "opsconductor-auth", audience = "opsco
       { algorithm: JWT_ALGORITHM, keyid: kid, subject: user.id, issuer, audience, expiresIn: expiresInSeconds },
     );
   return { keys, sign, issuer, audience };
+}
+
+export interface TestSubgraphOptions {
+  /** Environment on top of the test defaults (database from TEST_DATABASE_URL_<NAME>, port 0, silent logs, relay off). */
+  env?: Record<string, string>;
+  /** Token keys (a createTestSigner's); the service's own keys, if it has any, are tried first. */
+  keys?: KeyResolver;
+  /** Consume events from the broker (default false: tests call handlers directly, so they never take a running stack's events). */
+  consumeEvents?: boolean;
+  logger?: Logger;
+}
+
+/** The database an in-process test of a service uses: TEST_DATABASE_URL_<NAME>, which `npm test` creates and migrates. */
+export const testDatabaseUrl = (service: string) =>
+  process.env[`TEST_DATABASE_URL_${service.toUpperCase()}`] ?? `postgresql://postgres@127.0.0.1:5432/opsc_test_${service}`;
+
+/**
+ * Starts a subgraph in this process from its definition, exactly as `main()` would, on a free port
+ * against its test database. Stop it with `stop()`.
+ */
+export async function startTestSubgraph<E extends SubgraphEnv, P extends PrismaLike, S extends object>(
+  definition: SubgraphDefinition<E, P, S>,
+  options: TestSubgraphOptions = {},
+): Promise<RunningSubgraph<E, P, S>> {
+  const env = parseEnv(
+    definition.env,
+    {
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATABASE_URL: testDatabaseUrl(definition.name),
+      SERVICE_TOKEN: randomBytes(24).toString("hex"),
+      // Unused while `keys` is given; a closed port if something calls it anyway.
+      AUTH_URL: "http://127.0.0.1:9",
+      OUTBOX_RELAY_ENABLED: "false",
+      EVENTS_EXCHANGE: `opsconductor.test.${definition.name}`,
+      REDIS_KEY_PREFIX: `opsc-test-${definition.name}:`,
+      ...options.env,
+    },
+    false,
+  ) as E;
+  return serveSubgraph(definition, env, {
+    keys: options.keys,
+    logger: options.logger,
+    consumeEvents: options.consumeEvents ?? false,
+    handleSignals: false,
+  });
+}
+
+/**
+ * A stand-in for a sibling service's `/internal` contracts, built from the same contracts as the
+ * real service (requests and replies are validated the same way), so it cannot drift from it.
+ */
+export async function fakeInternalService(options: { serviceToken: string; routes: InternalRoute[] }) {
+  const app = express();
+  const calls: Array<{ method: string; path: string; headers: Record<string, unknown>; body: unknown }> = [];
+  app.use((req, _res, next) => {
+    // Recorded before the contract parses the body, so a test can see what was sent.
+    let raw = "";
+    req.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
+    req.on("end", () => {
+      let body: unknown;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        body = raw;
+      }
+      calls.push({ method: req.method, path: req.originalUrl, headers: req.headers, body });
+    });
+    next();
+  });
+  internalRoutes(app, { serviceToken: options.serviceToken, logger: createLogger("fake", "silent"), routes: options.routes });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+export interface OutboxEvent {
+  id: string;
+  type: string;
+  subject: { type: string; id: string };
+  actor: Record<string, unknown>;
+  data: Record<string, unknown>;
+}
+
+/** Events in a service's outbox (kit's table), oldest first, optionally of one type and/or about one subject. */
+export async function outboxEvents(
+  db: { $queryRawUnsafe<T>(sql: string, ...values: unknown[]): Promise<T> },
+  filter: { type?: string; subjectId?: string; contains?: string } = {},
+): Promise<OutboxEvent[]> {
+  const rows = await db.$queryRawUnsafe<Array<{ payload: OutboxEvent }>>(
+    `SELECT payload FROM outbox_events
+      WHERE ($1::text IS NULL OR type = $1) AND ($2::text IS NULL OR payload->'subject'->>'id' = $2)
+        AND ($3::text IS NULL OR strpos(payload::text, $3) > 0)
+      ORDER BY seq`,
+    filter.type ?? null,
+    filter.subjectId ?? null,
+    filter.contains ?? null,
+  );
+  return rows.map((row) => row.payload);
+}
+
+/** The stack the end-to-end suite started (its global set-up writes E2E_STACK_FILE): the gateway URL and admin password. */
+export function e2eStack(): { gatewayUrl: string; adminPassword: string } {
+  const file = process.env.E2E_STACK_FILE;
+  if (!file) throw new Error("E2E_STACK_FILE is not set: run end-to-end tests through `npm test`");
+  return JSON.parse(readFileSync(file, "utf8")) as { gatewayUrl: string; adminPassword: string };
 }

@@ -1,7 +1,7 @@
-import { requireUser } from "@opsconductor/kit";
+import { requireUser } from "@opsconductor/kit/subgraph";
 import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { AppContext } from "../context";
-import { User } from "../user/user.type";
+import { UserReference as User } from "@opsconductor/kit/subgraph";
 import { AuthPayload } from "./auth.type";
 
 const call = (ctx: AppContext) => ({ actor: ctx.actor, requestId: ctx.requestId });

@@ -6,8 +6,9 @@ import {
   type AuthUser,
   type Logger,
   type TokenRevocations,
-} from "@opsconductor/kit";
-import { SQL_NOW_UTC, type PrismaClient } from "../db";
+  type Transact,
+} from "@opsconductor/kit/subgraph";
+import { SQL_NOW_UTC, type Prisma, type PrismaClient } from "../db";
 import { normalizeUsername } from "../credential/credential.service";
 import { dummyVerify, hashPassword, passwordPolicyViolation, verifyPassword } from "../credential/password";
 import type { ProfileClient, UserProfile } from "../profile/profile.client";
@@ -30,8 +31,8 @@ export interface AuthDeps {
   profiles: ProfileClient;
   settings: AuthSettings;
   logger: Logger;
-  /** Called after a transaction that wrote outbox events commits (kicks the relay). */
-  afterCommit: () => void;
+  /** One transaction; after commit the outbox relay publishes its events. */
+  transaction: Transact<Prisma.TransactionClient>;
   /** Per-user floor below which access tokens are refused at the gateway. */
   revocations: TokenRevocations;
 }
@@ -85,7 +86,7 @@ export class AuthService {
     }
 
     const actor = { ...call.actor, userId: credential.userId, username: profile.username };
-    const refreshToken = await prisma.$transaction(async (tx) => {
+    const refreshToken = await this.deps.transaction(async (tx) => {
       await tx.credential.update({ where: { userId: credential.userId }, data: { failedAttempts: 0, lockedUntil: null } });
       const { token } = await this.deps.refreshTokens.startFamily(tx, credential.userId);
       await emitEvent(tx, "auth.login.succeeded", {
@@ -95,7 +96,6 @@ export class AuthService {
       });
       return token;
     });
-    this.deps.afterCommit();
     return this.issue(credential.userId, profile, refreshToken);
   }
 
@@ -119,7 +119,7 @@ export class AuthService {
       throw invalidRefreshToken();
     }
 
-    const next = await this.deps.prisma.$transaction(async (tx) => {
+    const next = await this.deps.transaction(async (tx) => {
       if (!(await this.deps.refreshTokens.claim(tx, stored.id))) return null;
       return this.deps.refreshTokens.issue(tx, family.id);
     });
@@ -133,7 +133,7 @@ export class AuthService {
 
   /** Ends the session of the given refresh token (if it is the caller's) or all the caller's sessions. */
   async logout(user: AuthUser, refreshToken: string | null | undefined, allSessions: boolean, call: CallInfo): Promise<boolean> {
-    const { prisma, refreshTokens } = this.deps;
+    const { refreshTokens } = this.deps;
     if (!allSessions && !refreshToken) {
       throw badInput("refreshToken", "give the refresh token of the session to end, or set allSessions to true");
     }
@@ -144,7 +144,7 @@ export class AuthService {
       if (!stored || stored.family.userId !== user.id) return false;
       familyId = stored.familyId;
     }
-    await prisma.$transaction(async (tx) => {
+    await this.deps.transaction(async (tx) => {
       if (familyId) await refreshTokens.revokeFamily(tx, familyId, "logout");
       else await refreshTokens.revokeAllForUser(tx, user.id, "logout");
       await emitEvent(tx, "auth.logout", {
@@ -153,7 +153,6 @@ export class AuthService {
         data: { userId: user.id, allSessions },
       });
     });
-    this.deps.afterCommit();
     // Everywhere means the access tokens too; one session's access token lives out its minutes.
     if (allSessions) await this.deps.revocations.revokeIssuedBefore(user.id);
     return true;
@@ -170,7 +169,7 @@ export class AuthService {
       throw badInput("currentPassword", "is incorrect");
     }
     const passwordHash = await hashPassword(newPassword);
-    await prisma.$transaction(async (tx) => {
+    await this.deps.transaction(async (tx) => {
       await tx.credential.update({
         where: { userId: user.id },
         data: { passwordHash, passwordChangedAt: new Date(), failedAttempts: 0, lockedUntil: null },
@@ -182,7 +181,6 @@ export class AuthService {
         data: { userId: user.id },
       });
     });
-    this.deps.afterCommit();
     await this.deps.revocations.revokeIssuedBefore(user.id);
     return true;
   }
@@ -203,8 +201,8 @@ export class AuthService {
    * concurrent guesses cannot undercount; reaching the limit locks the account and restarts the count.
    */
   private async recordFailure(userId: string | null, username: string, reason: FailureReason, call: CallInfo) {
-    const { prisma, settings, logger } = this.deps;
-    await prisma.$transaction(async (tx) => {
+    const { settings, logger } = this.deps;
+    await this.deps.transaction(async (tx) => {
       if (userId && reason === "invalid_credentials") {
         await tx.$executeRawUnsafe(
           `UPDATE credentials SET
@@ -224,12 +222,11 @@ export class AuthService {
         data: { username, reason },
       });
     });
-    this.deps.afterCommit();
     logger.info("login failed", { username, reason });
   }
 
   private async revokeReusedFamily(familyId: string, userId: string, call: CallInfo) {
-    const revoked = await this.deps.prisma.$transaction(async (tx) => {
+    const revoked = await this.deps.transaction(async (tx) => {
       if (!(await this.deps.refreshTokens.revokeFamily(tx, familyId, "reuse"))) return false;
       await emitEvent(tx, "auth.refresh.reused", {
         actor: { ...call.actor, userId },
@@ -239,7 +236,6 @@ export class AuthService {
       return true;
     });
     if (!revoked) return;
-    this.deps.afterCommit();
     this.deps.logger.warn("refresh token reused: session family revoked", { userId, familyId });
   }
 }

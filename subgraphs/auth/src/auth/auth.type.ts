@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ObjectType } from "type-graphql";
-import { User } from "../user/user.type";
+import { UserReference as User } from "@opsconductor/kit/subgraph";
 
 @ObjectType({ description: "Tokens of a new session, or of a refreshed one." })
 export class AuthPayload {

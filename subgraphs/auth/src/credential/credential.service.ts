@@ -1,4 +1,4 @@
-import { isUniqueViolation } from "@opsconductor/kit";
+import { isUniqueViolation } from "@opsconductor/kit/subgraph";
 import type { PrismaClient } from "../db";
 import { hashPassword, passwordPolicyViolation } from "./password";
 

@@ -1,4 +1,4 @@
-import type { EventHandlers, TokenRevocations } from "@opsconductor/kit";
+import type { EventHandlers, TokenRevocations } from "@opsconductor/kit/subgraph";
 import { userDeactivated } from "./user-deactivated";
 import { userDeleted } from "./user-deleted";
 

@@ -1,4 +1,4 @@
-import type { EventHandler, TokenRevocations } from "@opsconductor/kit";
+import type { EventHandler, TokenRevocations } from "@opsconductor/kit/subgraph";
 import { REVOKE_USER_FAMILIES_SQL } from "../token/refresh-token.service";
 
 /**

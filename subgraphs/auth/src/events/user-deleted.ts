@@ -1,4 +1,4 @@
-import type { EventHandler, TokenRevocations } from "@opsconductor/kit";
+import type { EventHandler, TokenRevocations } from "@opsconductor/kit/subgraph";
 
 /**
  * A deleted user's credential goes; its refresh families and tokens go with it (ON DELETE CASCADE),

@@ -1,13 +1,6 @@
-import { InternalCallError, internalCall, z } from "@opsconductor/kit";
+import { callInternal, InternalCallError, userProfileContract, type UserProfile } from "@opsconductor/kit/subgraph";
 
-const profileSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  roles: z.array(z.string()),
-  permissions: z.array(z.string()),
-  isActive: z.boolean(),
-});
-export type UserProfile = z.infer<typeof profileSchema>;
+export type { UserProfile };
 
 /**
  * Reads a user's roles, permissions and active state from the users service, which owns them.
@@ -22,11 +15,7 @@ export class ProfileClient {
   /** The profile, or null when the users service does not know the user. */
   async get(userId: string, requestId?: string): Promise<UserProfile | null> {
     try {
-      const body = await internalCall<unknown>(`${this.usersUrl}/internal/users/${encodeURIComponent(userId)}`, {
-        serviceToken: this.serviceToken,
-        requestId,
-      });
-      return profileSchema.parse(body);
+      return await callInternal(this.usersUrl, userProfileContract, { params: { id: userId }, serviceToken: this.serviceToken, requestId });
     } catch (error) {
       if (error instanceof InternalCallError && error.status === 404) return null;
       throw error;

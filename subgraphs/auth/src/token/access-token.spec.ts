@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { verifyAccessToken } from "@opsconductor/kit";
+import { verifyAccessToken } from "@opsconductor/kit/subgraph";
 import { signAccessToken } from "./access-token";
 import { jwkThumbprint } from "./signing-key.service";
 

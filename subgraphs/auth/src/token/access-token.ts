@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import jwt from "jsonwebtoken";
-import { JWT_ALGORITHM, type AuthUser } from "@opsconductor/kit";
+import { JWT_ALGORITHM, type AuthUser } from "@opsconductor/kit/subgraph";
 import type { ActiveSigningKey } from "./signing-key.service";
 
 export interface AccessTokenOptions {

@@ -1,4 +1,4 @@
-import { randomToken, sha256 } from "@opsconductor/kit";
+import { randomToken, sha256 } from "@opsconductor/kit/subgraph";
 import { SQL_NOW_UTC, type Db, type PrismaClient } from "../db";
 
 export type RevokeReason = "reuse" | "logout" | "password_changed" | "inactive" | "user_deactivated";

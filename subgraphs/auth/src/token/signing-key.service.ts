@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { decrypt, encrypt, JWT_ALGORITHM, type KeyResolver, type Logger } from "@opsconductor/kit";
+import { decrypt, encrypt, JWT_ALGORITHM, type KeyResolver, type Logger } from "@opsconductor/kit/subgraph";
 import type { PrismaClient } from "../db";
 
 /** A public key as served in the JWKS. */

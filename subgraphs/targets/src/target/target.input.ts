@@ -1,3 +1,4 @@
+import { SortDirection } from "@opsconductor/kit/subgraph";
 import { Field, InputType, Int, registerEnumType } from "type-graphql";
 import { OsType } from "./target.type";
 
@@ -9,11 +10,6 @@ export enum TargetSortField {
 }
 registerEnumType(TargetSortField, { name: "TargetSortField" });
 
-export enum SortDirection {
-  ASC = "ASC",
-  DESC = "DESC",
-}
-registerEnumType(SortDirection, { name: "SortDirection" });
 
 @InputType()
 export class CreateTargetInput {

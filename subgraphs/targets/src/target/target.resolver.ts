@@ -1,8 +1,9 @@
-import { PaginationInput } from "@opsconductor/kit";
+import { PaginationInput, userReference, UserReference } from "@opsconductor/kit/subgraph";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { TargetsContext } from "../context";
 import { CreateTargetInput, TargetFilter, TargetSort, UpdateTargetInput } from "./target.input";
-import { Target, TargetPage, UserReference } from "./target.type";
+
+import { Target, TargetPage } from "./target.type";
 
 /** GraphQL ↔ TargetService; the service holds the rules and the permission checks. */
 @Resolver(() => Target)
@@ -43,6 +44,6 @@ export class TargetResolver {
 
   @FieldResolver(() => UserReference, { nullable: true, description: "The user who created the target." })
   createdBy(@Root() target: Target): UserReference | null {
-    return target.createdById ? { id: target.createdById } : null;
+    return userReference(target.createdById);
   }
 }

@@ -2,29 +2,28 @@ import {
   badInput,
   conflict,
   emitEvent,
-  isUniqueViolation,
+  isUuid,
   notFound,
   pageArgs,
+  prismaOrder,
   requirePermission,
   type EventData,
   type PaginationInput,
   type RequestContext,
-} from "@opsconductor/kit";
+  type Transact,
+} from "@opsconductor/kit/subgraph";
 import type { Prisma, PrismaClient, Target as TargetModel } from "../generated/prisma/client";
 import type { TargetsContext } from "../context";
-import { SortDirection, TargetSortField, type TargetFilter, type TargetSort } from "./target.input";
+import { TargetSortField, type TargetFilter, type TargetSort } from "./target.input";
 import {
   changedFields,
   hostPort,
-  isUuid,
   normalizeEnvironment,
   validateCreate,
   validateUpdate,
   type TargetInputShape,
 } from "./target.validation";
 
-export const TARGETS_READ = "targets:read";
-export const TARGETS_WRITE = "targets:write";
 const SEARCH_MAX = 200;
 
 export type TargetRow = TargetModel;
@@ -71,28 +70,25 @@ export const targetSubject = (row: Pick<TargetRow, "id">) => ({ type: "Target", 
 export class TargetService {
   constructor(
     private readonly prisma: PrismaClient,
-    /** Runs after a committed change (wired to the outbox relay's kick). */
-    private readonly afterCommit: () => void = () => undefined,
+    private readonly transaction: Transact<Tx>,
   ) {}
 
-  /** Active targets for the ids, in the same order; null for unknown, deleted or malformed ids. */
-  async findActiveByIds(ids: readonly string[]): Promise<Array<TargetRow | null>> {
+  /** Active targets among the ids (malformed ids are skipped: they cannot exist). */
+  async findActiveByIds(ids: readonly string[]): Promise<TargetRow[]> {
     const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-    const rows = valid.length ? await this.prisma.target.findMany({ where: { id: { in: valid }, deletedAt: null } }) : [];
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+    return valid.length ? this.prisma.target.findMany({ where: { id: { in: valid }, deletedAt: null } }) : [];
   }
 
   async get(ctx: TargetsContext, id: string): Promise<TargetRow | null> {
-    requirePermission(ctx, TARGETS_READ);
+    requirePermission(ctx, "targets:read");
     return ctx.loaders.target.load(id);
   }
 
   async list(ctx: RequestContext, { filter, pagination, sort }: ListArgs): Promise<{ items: TargetRow[]; total: number }> {
-    requirePermission(ctx, TARGETS_READ);
+    requirePermission(ctx, "targets:read");
     const { skip, take } = pageArgs(pagination);
     const where = this.whereOf(filter);
-    const direction = (sort?.direction ?? SortDirection.ASC) === SortDirection.DESC ? "desc" : "asc";
+    const direction = prismaOrder(sort?.direction);
     // id breaks ties so pages never overlap or skip rows.
     const orderBy = [...sortColumns[sort?.field ?? TargetSortField.NAME].map((column) => ({ [column]: direction })), { id: "asc" as const }];
     const [items, total] = await Promise.all([
@@ -103,7 +99,7 @@ export class TargetService {
   }
 
   async create(ctx: RequestContext, input: TargetInputShape): Promise<TargetRow> {
-    const user = requirePermission(ctx, TARGETS_WRITE);
+    const user = requirePermission(ctx, "targets:write");
     const values = validateCreate(input);
     return this.write(
       async (tx) => {
@@ -119,7 +115,7 @@ export class TargetService {
   }
 
   async update(ctx: RequestContext, id: string, input: TargetInputShape): Promise<TargetRow> {
-    requirePermission(ctx, TARGETS_WRITE);
+    requirePermission(ctx, "targets:write");
     const changes = validateUpdate(input);
     if (!isUuid(id)) throw notFound("Target", id);
     let addressInUse = "this address and port";
@@ -145,7 +141,7 @@ export class TargetService {
 
   /** Soft delete: the row stays for history, and its address:port becomes free again. */
   async delete(ctx: RequestContext, id: string): Promise<boolean> {
-    requirePermission(ctx, TARGETS_WRITE);
+    requirePermission(ctx, "targets:write");
     if (!isUuid(id)) throw notFound("Target", id);
     await this.write(async (tx) => {
       const current = await this.lockActive(tx, id);
@@ -160,19 +156,13 @@ export class TargetService {
   }
 
   /**
-   * Runs a change in one transaction and kicks the relay after commit. A concurrent write can pass the
-   * friendly check and still hit the unique index; that is reported as the same CONFLICT.
+   * One transaction per change. A concurrent write can pass the friendly check and still hit the
+   * unique index; that is reported as the same CONFLICT.
    */
-  private async write<T>(fn: (tx: Tx) => Promise<T>, addressInUse: () => string = () => "this address and port"): Promise<T> {
-    let result: T;
-    try {
-      result = await this.prisma.$transaction((tx) => fn(tx));
-    } catch (error) {
-      if (isUniqueViolation(error)) throw conflict("address", `Address ${addressInUse()} is already used by another target`);
-      throw error;
-    }
-    this.afterCommit();
-    return result;
+  private write<T>(fn: (tx: Tx) => Promise<T>, addressInUse: () => string = () => "this address and port"): Promise<T> {
+    return this.transaction(fn, {
+      onUniqueViolation: () => conflict("address", `Address ${addressInUse()} is already used by another target`),
+    });
   }
 
   /** Locks the active row so a concurrent update or delete waits for this transaction. */

@@ -1,16 +1,10 @@
+import { Page } from "@opsconductor/kit/subgraph";
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { OsType } from "../generated/prisma/enums";
 
 registerEnumType(OsType, { name: "OsType", description: "The operating system family of a target." });
 export { OsType };
 
-/** The users subgraph owns User; this stub only lets a target point at one. */
-@ObjectType("User")
-@Directive('@key(fields: "id", resolvable: false)')
-export class UserReference {
-  @Field(() => ID)
-  id!: string;
-}
 
 @ObjectType({ description: "A managed host or network device." })
 @Directive('@key(fields: "id")')
@@ -49,11 +43,5 @@ export class Target {
   updatedAt!: Date;
 }
 
-@ObjectType()
-export class TargetPage {
-  @Field(() => [Target])
-  items!: Target[];
-
-  @Field(() => Int, { description: "All targets matching the filter, ignoring pagination." })
-  total!: number;
-}
+@ObjectType({ description: "One page of targets and the total matching the filter." })
+export class TargetPage extends Page(Target) {}

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { badInput } from "@opsconductor/kit";
+import { badInput } from "@opsconductor/kit/subgraph";
 import { OsType } from "../generated/prisma/enums";
 
 /** The rules for a target's fields. Pure functions: they normalize a value or throw BAD_USER_INPUT naming the field. */
@@ -14,9 +14,6 @@ export const DEFAULT_ENVIRONMENT = "production";
 const ENVIRONMENT = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const TAG = /^[a-z0-9][a-z0-9:._-]{0,39}$/;
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isUuid = (value: string) => UUID.test(value);
 
 /** The values a target row is written with, already normalized. */
 export interface TargetValues {

@@ -1,4 +1,4 @@
-import type { EventHandler } from "@opsconductor/kit";
+import type { EventHandler } from "@opsconductor/kit/subgraph";
 
 /**
  * Records the login time. Runs in the consumer's transaction (deduplicated by event id); the

@@ -1,4 +1,4 @@
-import { internalCall } from "@opsconductor/kit";
+import { callInternal, createCredentialContract, removeCredentialContract } from "@opsconductor/kit/subgraph";
 
 export interface NewCredentials {
   userId: string;
@@ -14,14 +14,13 @@ export interface CredentialsClient {
 }
 
 export function authCredentialsClient(authUrl: string, serviceToken: string): CredentialsClient {
-  const url = new URL("/internal/credentials", authUrl).toString();
   return {
     async create(credentials, requestId) {
       // Hashing is deliberately slow on the auth side; allow for it but not forever.
-      await internalCall(url, { serviceToken, method: "POST", body: credentials, requestId, timeoutMs: 10_000 });
+      await callInternal(authUrl, createCredentialContract, { body: credentials, serviceToken, requestId, timeoutMs: 10_000 });
     },
     async remove(userId, requestId) {
-      await internalCall(`${url}/${encodeURIComponent(userId)}`, { serviceToken, method: "DELETE", requestId });
+      await callInternal(authUrl, removeCredentialContract, { params: { userId }, serviceToken, requestId });
     },
   };
 }

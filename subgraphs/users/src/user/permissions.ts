@@ -1,25 +1,7 @@
+import { PERMISSIONS, type Permission } from "@opsconductor/kit/subgraph";
 import { isRole, Role } from "./role";
 
-/** Every permission in the platform. The one source: tokens, GraphQL and the internal endpoint derive from it. */
-export const PERMISSIONS = [
-  "users:read",
-  "users:write",
-  "targets:read",
-  "targets:write",
-  "credentials:read",
-  "jobs:read",
-  "jobs:write",
-  "jobs:execute",
-  "discovery:read",
-  "discovery:write",
-  "audit:read",
-  "analytics:read",
-  "notifications:read",
-  "notifications:write",
-  "system:read",
-  "system:write",
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export { PERMISSIONS, type Permission };
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   [Role.ADMIN]: PERMISSIONS,

@@ -1,4 +1,4 @@
-import { PaginationInput } from "@opsconductor/kit";
+import { PaginationInput, SortDirection } from "@opsconductor/kit/subgraph";
 import { ArgsType, Field, ID, InputType, registerEnumType } from "type-graphql";
 import { Role } from "./role";
 
@@ -51,11 +51,6 @@ export enum UserSortField {
 }
 registerEnumType(UserSortField, { name: "UserSortField" });
 
-export enum SortDirection {
-  ASC = "asc",
-  DESC = "desc",
-}
-registerEnumType(SortDirection, { name: "SortDirection" });
 
 @InputType({ description: "Defaults to USERNAME ascending. Users who never logged in sort last by LAST_LOGIN_AT." })
 export class UserSort {

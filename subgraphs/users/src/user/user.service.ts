@@ -5,22 +5,25 @@ import {
   emitEvent,
   InternalCallError,
   isUniqueViolation,
+  isUuid,
   notFound,
   pageArgs,
+  prismaOrder,
   requirePermission,
   type Logger,
   type PaginationInput,
   type RequestContext,
-} from "@opsconductor/kit";
+  type Transact,
+  type UserProfile,
+} from "@opsconductor/kit/subgraph";
 import type { Prisma, PrismaClient, User as UserRow } from "../generated/prisma/client";
 import type { CredentialsClient } from "./credentials.client";
 import { permissionsFor } from "./permissions";
 import { Role } from "./role";
-import { SortDirection, UserSortField, type CreateUserInput, type UpdateUserInput, type UserFilter, type UserSort } from "./user.input";
+import { UserSortField, type CreateUserInput, type UpdateUserInput, type UserFilter, type UserSort } from "./user.input";
 import type { UserLoaders } from "./user.loader";
 import { toUser, userSnapshot, type User, type UserPage } from "./user.type";
 import {
-  isUuid,
   normalizeDisplayName,
   normalizeEmail,
   normalizeRoles,
@@ -34,18 +37,11 @@ export interface UserServiceDeps {
   prisma: PrismaClient;
   credentials: CredentialsClient;
   logger: Logger;
-  /** Runs after each committed mutation (wired to the outbox relay's kick). */
-  afterCommit?: () => void;
+  transaction: Transact<Tx>;
 }
 
-/** What the auth service needs to issue a token: GET /internal/users/:id. */
-export interface UserAuthSummary {
-  id: string;
-  username: string;
-  roles: string[];
-  permissions: string[];
-  isActive: boolean;
-}
+/** What the auth service needs to issue a token (the users profile contract). */
+export type UserAuthSummary = UserProfile;
 
 const SUBJECT = "User";
 const MAX_SEARCH = 100;
@@ -202,16 +198,9 @@ export class UserService {
     return true;
   }
 
-  /** One transaction, unique violations mapped to CONFLICT, afterCommit only when something was written. */
-  private async write<R>(work: (tx: Tx) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R> {
-    let result: R;
-    try {
-      result = await this.prisma.$transaction(work, options);
-    } catch (error) {
-      throw uniqueConflict(error) ?? error;
-    }
-    if (result !== undefined) this.deps.afterCommit?.();
-    return result;
+  /** One transaction, unique violations mapped to CONFLICT. */
+  private write<R>(work: (tx: Tx) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R> {
+    return this.deps.transaction(work, { ...options, onUniqueViolation: uniqueConflict });
   }
 
   private async mustFind(id: string): Promise<UserRow> {
@@ -250,22 +239,14 @@ export class UserService {
       await this.deps.credentials.create(credentials, ctx.requestId);
     } catch (error) {
       if (error instanceof InternalCallError && error.status === 400) {
-        throw badInput("input.password", messageOf(error.body) ?? "was rejected by the password policy");
+        throw badInput("input.password", error.failure?.message ?? "was rejected by the password policy");
       }
       if (error instanceof InternalCallError && error.status === 409) {
-        throw conflict("username", messageOf(error.body) ?? `Username '${credentials.username}' already has credentials`);
+        throw conflict("username", error.failure?.message ?? `Username '${credentials.username}' already has credentials`);
       }
       throw error;
     }
   }
-}
-
-function messageOf(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null) return undefined;
-  const { error, message } = body as { error?: unknown; message?: unknown };
-  if (typeof message === "string" && message) return message;
-  if (typeof error === "string" && error) return error;
-  return undefined;
 }
 
 function whereOf(filter?: UserFilter | null): Prisma.UserWhereInput {
@@ -285,7 +266,7 @@ function whereOf(filter?: UserFilter | null): Prisma.UserWhereInput {
 }
 
 function orderOf(sort?: UserSort | null): Prisma.UserOrderByWithRelationInput[] {
-  const direction = sort?.direction ?? SortDirection.ASC;
+  const direction = prismaOrder(sort?.direction);
   switch (sort?.field ?? UserSortField.USERNAME) {
     case UserSortField.CREATED_AT:
       return [{ createdAt: direction }, { id: direction }];

@@ -1,4 +1,5 @@
-import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
+import { Page } from "@opsconductor/kit/subgraph";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
 import type { User as UserRow } from "../generated/prisma/client";
 import { permissionsFor } from "./permissions";
 import { isRole, Role } from "./role";
@@ -38,13 +39,7 @@ export class User {
 }
 
 @ObjectType({ description: "One page of users and the total matching the filter." })
-export class UserPage {
-  @Field(() => [User])
-  items!: User[];
-
-  @Field(() => Int)
-  total!: number;
-}
+export class UserPage extends Page(User) {}
 
 export function toUser(row: UserRow): User {
   const roles = row.roles.filter(isRole);

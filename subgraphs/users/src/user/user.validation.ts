@@ -1,4 +1,4 @@
-import { badInput, z } from "@opsconductor/kit";
+import { badInput, z } from "@opsconductor/kit/subgraph";
 import { ROLE_ORDER, type Role } from "./role";
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
@@ -36,6 +36,3 @@ export function sameRoles(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((role) => b.includes(role));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids that are not UUIDs cannot exist; checking first keeps them from reaching a uuid column. */
-export const isUuid = (value: string) => UUID.test(value);

@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+/**
+ * The `/internal` HTTP contracts between services, as zod schemas that both sides use: the callee
+ * mounts them with `internalRoutes` (request validated, reply validated), the caller calls them with
+ * `callInternal` (reply validated, failures parsed), and a test's stand-in for a sibling is built
+ * with `fakeInternalService` from the same contract, so a fake cannot drift from the real service.
+ */
+export interface InternalContract<
+  P extends z.ZodType = z.ZodType,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  R extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  /** The service that serves it (its registry name). */
+  service: string;
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Express path pattern; `:name` segments come from `params`. */
+  path: string;
+  params: P;
+  body: B;
+  /** The success body; undefined means 204 No Content. */
+  response: R;
+}
+
+export type ContractParams<C extends InternalContract> = z.infer<C["params"]>;
+export type ContractBody<C extends InternalContract> = C["body"] extends z.ZodType ? z.infer<C["body"]> : undefined;
+export type ContractResponse<C extends InternalContract> = C["response"] extends z.ZodType ? z.infer<C["response"]> : undefined;
+
+/** Every failure of an internal call has this body: a message and, for bad input, the field. */
+export const internalFailureBody = z.object({
+  error: z.object({ field: z.string().optional(), message: z.string() }),
+});
+export type InternalFailureBody = z.infer<typeof internalFailureBody>["error"];
+
+const noParams = z.object({});
+export function defineContract<P extends z.ZodType = typeof noParams, B extends z.ZodType | undefined = undefined, R extends z.ZodType | undefined = undefined>(
+  contract: Pick<InternalContract, "service" | "method" | "path"> & { params?: P; body?: B; response?: R },
+): InternalContract<P, B, R> {
+  return { ...contract, params: (contract.params ?? noParams) as P, body: contract.body as B, response: contract.response as R };
+}
+
+const text = () => z.string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") });
+const uuid = () => text().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
+
+/** users → auth: store the initial password of a user being created (the only way a password travels). */
+export const createCredentialContract = defineContract({
+  service: "auth",
+  method: "POST",
+  path: "/internal/credentials",
+  body: z.object(
+    {
+      userId: uuid(),
+      username: text().trim().min(1, "must not be empty").max(256, "must be at most 256 characters"),
+      password: text(),
+    },
+    "must be a JSON object",
+  ),
+  response: z.object({ ok: z.literal(true) }),
+});
+
+/** users → auth: take back a credential whose user did not commit. Idempotent. */
+export const removeCredentialContract = defineContract({
+  service: "auth",
+  method: "DELETE",
+  path: "/internal/credentials/:userId",
+  params: z.object({ userId: uuid() }),
+});
+
+/** auth → users: roles, permissions and state of a user, at every login and refresh. */
+export const userProfileContract = defineContract({
+  service: "users",
+  method: "GET",
+  path: "/internal/users/:id",
+  params: z.object({ id: text() }),
+  response: z.object({
+    id: z.string(),
+    username: z.string(),
+    roles: z.array(z.string()),
+    permissions: z.array(z.string()),
+    isActive: z.boolean(),
+  }),
+});
+export type UserProfile = ContractResponse<typeof userProfileContract>;
+
+/** `/internal/users/:id` with the params filled in (each value URI-encoded). */
+export function contractPath(contract: InternalContract, params: Record<string, string>): string {
+  return contract.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${contract.path}`);
+    return encodeURIComponent(value);
+  });
+}

@@ -1,0 +1,295 @@
+import type { Express, Request } from "express";
+import type { GraphQLError, GraphQLSchema } from "graphql";
+import type { Redis } from "ioredis";
+import type { z } from "zod";
+import { AmqpConnection } from "./amqp";
+import { remoteJwks, type KeyResolver } from "./auth";
+import { EventConsumer, type EventHandlers } from "./consumer";
+import type { RequestContext } from "./context";
+import { parseEnv } from "./env";
+import { Lifecycle } from "./lifecycle";
+import { createLogger, type Logger, type LogLevel } from "./logger";
+import { ensureKitTables } from "./outbox-tables";
+import { OutboxRelay, type SqlClient } from "./outbox";
+import { isUniqueViolation, prismaReady } from "./prisma";
+import { createRedis } from "./revocation";
+import { buildFederatedSchema, subgraphSdl, type FederatedSchemaOptions } from "./schema";
+import type { ReadinessChecks } from "./server";
+import { startSubgraphServer, type RunningServer } from "./subgraph-server";
+
+/** The environment fields every subgraph has (see `baseEnv`). */
+export interface SubgraphEnv {
+  NODE_ENV: "development" | "test" | "production";
+  LOG_LEVEL: LogLevel;
+  HOST: string;
+  PORT: number;
+  DATABASE_URL: string;
+  RABBITMQ_URL: string;
+  EVENTS_EXCHANGE: string;
+  OUTBOX_RELAY_ENABLED: boolean;
+  AUTH_URL: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  SERVICE_TOKEN: string;
+}
+
+export interface PrismaLike extends SqlClient {
+  $disconnect(): Promise<void>;
+}
+
+/** The interactive-transaction client of a Prisma client type. */
+export type TxOf<P> = P extends { $transaction<R>(fn: (tx: infer T) => Promise<R>, options?: infer _O): Promise<R> } ? T : never;
+
+export interface TransactionOptions {
+  /** The error a unique-constraint violation becomes (typically `conflict(field, message)`); undefined keeps the original. */
+  onUniqueViolation?: (error: unknown) => GraphQLError | undefined;
+  /** Prisma's interactive-transaction limits (ms), for a transaction that waits on something slow. */
+  maxWait?: number;
+  timeout?: number;
+}
+/** Runs fn in one transaction; after commit the outbox relay is kicked so its events go out at once. */
+export type Transact<Tx> = <R>(fn: (tx: Tx) => Promise<R>, options?: TransactionOptions) => Promise<R>;
+
+/** What a service's code gets from the kit when it is wired. */
+export interface SubgraphDeps<E, P> {
+  name: string;
+  env: E;
+  prisma: P;
+  logger: Logger;
+  transaction: Transact<TxOf<P>>;
+  /** One Redis connection for the service (made on first use; in /ready; closed at shutdown). Needs REDIS_URL. */
+  redis(): Redis;
+  /** Extra shutdown work, run after the server closes and before AMQP and the database pool. */
+  onShutdown(name: string, hook: () => unknown): void;
+}
+
+/**
+ * Everything about one subgraph, declared once: kit derives `main()`, the seed entry, the SDL for
+ * composition and the in-process test server from it.
+ */
+export interface SubgraphDefinition<E extends SubgraphEnv = SubgraphEnv, P extends PrismaLike = PrismaLike, S extends object = object> {
+  /** The registry name (its folder under subgraphs/). */
+  name: string;
+  /** The zod schema of the service's environment (`z.object({ ...baseEnv, ... })`). */
+  env: z.ZodType<E>;
+  /** The service's own generated Prisma client on adapter-pg. */
+  prisma(databaseUrl: string, poolSize: number): P;
+  schema: FederatedSchemaOptions;
+  /** Builds the service objects resolvers and handlers use (thin resolvers call these). */
+  services(deps: SubgraphDeps<E, P>): S | Promise<S>;
+  /** Per-request context (fresh DataLoaders here); defaults to the base context plus the services. */
+  context?(base: RequestContext, services: S, req: Request): RequestContext | Promise<RequestContext>;
+  /** Consumed events, by type; the queue is `<exchange>.<name>`. */
+  handlers?(services: S, deps: SubgraphDeps<E, P>): EventHandlers;
+  /** Extra HTTP routes (internal contracts, JWKS), mounted before /graphql. */
+  routes?(app: Express, services: S, deps: SubgraphDeps<E, P>): void;
+  /** Token keys; defaults to the auth service's JWKS. */
+  keys?(services: S, deps: SubgraphDeps<E, P>): KeyResolver;
+  readiness?(services: S, deps: SubgraphDeps<E, P>): ReadinessChecks;
+  /** Idempotent demo/bootstrap data for `npm start`; returns the line to print. */
+  seed?(deps: SubgraphDeps<E, P>): Promise<string>;
+}
+
+/** Identity with types: `export default defineSubgraph({ ... })` in `src/subgraph.ts`. */
+export function defineSubgraph<E extends SubgraphEnv, P extends PrismaLike, S extends object>(
+  definition: SubgraphDefinition<E, P, S>,
+): SubgraphDefinition<E, P, S> {
+  return definition;
+}
+
+/**
+ * A service's durable queue, named after the exchange it is bound to, so two stacks on one broker
+ * (a dev stack and the end-to-end tests, each with its own exchange) never share a queue.
+ */
+export const eventQueueName = (exchange: string, service: string) => `${exchange}.${service}`;
+
+/** Waits for work at most `ms`; calls onTimeout when it gives up. */
+function within(ms: number, work: Promise<unknown>, onTimeout: () => void): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+interface Wiring<E, P> {
+  deps: SubgraphDeps<E, P>;
+  lifecycle: Lifecycle;
+  readiness: ReadinessChecks;
+  /** Set once the relay exists; transactions kick it after commit. */
+  relay: { current?: OutboxRelay };
+}
+
+function wire<E extends SubgraphEnv, P extends PrismaLike>(
+  definition: SubgraphDefinition<E, P, object>,
+  env: E,
+  options: { logger?: Logger; poolSize?: number },
+): Wiring<E, P> {
+  const logger = options.logger ?? createLogger(definition.name, env.LOG_LEVEL);
+  const lifecycle = new Lifecycle(logger);
+  const prisma = definition.prisma(env.DATABASE_URL, options.poolSize ?? 10);
+  // Bounded: after a connection was killed mid-transaction, adapter-pg's pool never finishes ending
+  // (measured: $disconnect() never resolves), and shutdown must not hang on it.
+  lifecycle.onShutdown("prisma", () => within(3_000, prisma.$disconnect(), () => logger.warn("database pool did not close in time")));
+  const readiness: ReadinessChecks = { postgres: prismaReady(prisma) };
+  const relay: { current?: OutboxRelay } = {};
+  let redis: Redis | undefined;
+  const transaction = (async (fn: (tx: unknown) => Promise<unknown>, transactionOptions: TransactionOptions = {}) => {
+    const { onUniqueViolation, ...limits } = transactionOptions;
+    let result: unknown;
+    try {
+      result = await (prisma as unknown as { $transaction(fn: (tx: unknown) => Promise<unknown>, limits: object): Promise<unknown> }).$transaction(fn, limits);
+    } catch (error) {
+      if (onUniqueViolation && isUniqueViolation(error)) throw onUniqueViolation(error) ?? error;
+      throw error;
+    }
+    relay.current?.kick();
+    return result;
+  }) as Transact<TxOf<P>>;
+  const deps: SubgraphDeps<E, P> = {
+    name: definition.name,
+    env,
+    prisma,
+    logger,
+    transaction,
+    redis() {
+      if (!redis) {
+        const url = (env as unknown as { REDIS_URL?: string }).REDIS_URL;
+        if (!url) throw new Error(`${definition.name}: redis() needs REDIS_URL in the service's env schema (...redisEnv)`);
+        const client = createRedis(url, logger);
+        redis = client;
+        readiness.redis = () => client.ping();
+        lifecycle.onShutdown("redis", () => client.disconnect());
+      }
+      return redis;
+    },
+    onShutdown: (name, hook) => lifecycle.onShutdown(name, hook),
+  };
+  return { deps, lifecycle, readiness, relay };
+}
+
+export interface ServeOptions {
+  logger?: Logger;
+  /** Replaces the token keys (tests pass a createTestSigner's); a service's own keys are still tried first. */
+  keys?: KeyResolver;
+  /** Consume the service's events (default true). Tests on a shared broker pass false and call handlers directly. */
+  consumeEvents?: boolean;
+  /** Install SIGTERM/SIGINT handlers (default true; in-process tests and the all-in-one runner pass false). */
+  handleSignals?: boolean;
+}
+
+export interface RunningSubgraph<E = SubgraphEnv, P = PrismaLike, S = object> {
+  name: string;
+  env: E;
+  url: string;
+  port: number;
+  server: RunningServer;
+  services: S;
+  prisma: P;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  relay?: OutboxRelay;
+  consumer?: EventConsumer;
+  amqp: AmqpConnection;
+  schema: GraphQLSchema;
+  /** The SDL composition sees. */
+  sdl: string;
+  stop(): Promise<void>;
+}
+
+/** The whole `main()` of a subgraph: schema, server with health/ready/metrics, outbox relay, consumer, shutdown. */
+export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike, S extends object>(
+  definition: SubgraphDefinition<E, P, S>,
+  env: E,
+  options: ServeOptions = {},
+): Promise<RunningSubgraph<E, P, S>> {
+  const { deps, lifecycle, readiness, relay: relayRef } = wire(definition as SubgraphDefinition<E, P, object>, env, options);
+  const { logger, prisma } = deps;
+  const amqp = new AmqpConnection(env.RABBITMQ_URL, logger, definition.name);
+  lifecycle.onShutdown("amqp", () => amqp.close());
+  readiness.rabbitmq = () => amqp.check();
+
+  try {
+    await ensureKitTables(prisma);
+    const services = await definition.services(deps);
+    const relay = env.OUTBOX_RELAY_ENABLED ? new OutboxRelay({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, logger }) : undefined;
+    if (relay) lifecycle.onShutdown("outbox relay", () => relay.stop());
+    relayRef.current = relay;
+    const handlers = options.consumeEvents === false ? undefined : definition.handlers?.(services, deps);
+    const consumer = handlers
+      ? new EventConsumer({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, queue: eventQueueName(env.EVENTS_EXCHANGE, definition.name), handlers, logger })
+      : undefined;
+    if (consumer) lifecycle.onShutdown("event consumer", () => consumer.stop());
+
+    const own = definition.keys?.(services, deps);
+    const extra = options.keys;
+    const keys: KeyResolver = own && extra ? async (kid) => (await own(kid)) ?? extra(kid) : (extra ?? own ?? remoteJwks(`${env.AUTH_URL}/.well-known/jwks.json`));
+    const { schema, sdl } = await buildFederatedSchema(definition.schema);
+    const server = await startSubgraphServer<RequestContext>({
+      name: definition.name,
+      host: env.HOST,
+      port: env.PORT,
+      logger,
+      schema,
+      verify: { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+      context: (base, req) => (definition.context ? definition.context(base, services, req) : { ...base, ...services }),
+      readiness: { ...readiness, ...definition.readiness?.(services, deps) },
+      routes: (app) => definition.routes?.(app, services, deps),
+      introspection: env.NODE_ENV !== "production",
+    });
+    lifecycle.onShutdown("http server", () => server.stop());
+    relay?.start();
+    await consumer?.start();
+    if (options.handleSignals ?? true) lifecycle.listen();
+    if (!env.OUTBOX_RELAY_ENABLED) logger.warn("outbox relay disabled: events stay in the outbox until it runs");
+    return {
+      name: definition.name,
+      env,
+      url: server.url,
+      port: server.port,
+      server,
+      services,
+      prisma,
+      logger,
+      lifecycle,
+      relay,
+      consumer,
+      amqp,
+      schema,
+      sdl,
+      stop: () => lifecycle.shutdown(),
+    };
+  } catch (error) {
+    // Close what is already open (database pool, AMQP, Redis) so a failed start leaks nothing.
+    await lifecycle.shutdown();
+    throw error;
+  }
+}
+
+/** Runs the service's seed once against its database; returns the line it reports. */
+export async function seedSubgraph<E extends SubgraphEnv, P extends PrismaLike, S extends object>(
+  definition: SubgraphDefinition<E, P, S>,
+  env: E,
+  options: { logger?: Logger } = {},
+): Promise<string> {
+  const { deps, lifecycle } = wire(definition as SubgraphDefinition<E, P, object>, env, { ...options, poolSize: 2 });
+  try {
+    await ensureKitTables(deps.prisma);
+    return definition.seed ? await definition.seed(deps) : `${definition.name}: nothing to seed`;
+  } finally {
+    await lifecycle.shutdown();
+  }
+}
+
+/** The SDL composition reads; no server, no database. */
+export const definitionSdl = (definition: Pick<SubgraphDefinition, "schema">) => subgraphSdl(definition.schema);
+
+/** Parses a service's environment from a source (process.env, or a per-service map in the all-in-one runner). */
+export function loadDefinitionEnv<E extends SubgraphEnv>(definition: Pick<SubgraphDefinition<E>, "env">, source: NodeJS.ProcessEnv, exit = true): E {
+  return parseEnv(definition.env, source, exit) as E;
+}
+
+/** The running form of a definition: `RunningOf<typeof authSubgraph>`. */
+export type RunningOf<D> =
+  D extends SubgraphDefinition<infer E extends SubgraphEnv, infer P extends PrismaLike, infer S extends object> ? RunningSubgraph<E, P, S> : never;

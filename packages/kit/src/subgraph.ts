@@ -1,0 +1,15 @@
+// Everything a subgraph uses. Decorated classes (PaginationInput, Page, UserReference) need the
+// metadata polyfill before they load.
+import "reflect-metadata";
+export * from "./gateway";
+export * from "./amqp";
+export * from "./consumer";
+export * from "./define";
+export * from "./internal-routes";
+export * from "./outbox";
+export * from "./outbox-tables";
+export * from "./pagination";
+export * from "./prisma";
+export * from "./schema";
+export * from "./subgraph-server";
+export * from "./vocabulary";

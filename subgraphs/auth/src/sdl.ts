@@ -1,5 +1,0 @@
-import "reflect-metadata";
-import { printSdl } from "@opsconductor/kit";
-import { authSchema } from "./schema";
-
-printSdl("auth", authSchema);

@@ -1,5 +1,0 @@
-import "reflect-metadata";
-import { printSdl } from "@opsconductor/kit";
-import { targetsSchema } from "./schema";
-
-printSdl("targets", targetsSchema);

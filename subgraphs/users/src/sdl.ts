@@ -1,5 +1,0 @@
-import "reflect-metadata";
-import { printSdl } from "@opsconductor/kit";
-import { usersSchema } from "./schema";
-
-printSdl("users", usersSchema);
