@@ -142,6 +142,7 @@ export class ${Item}Resolver {
 }
 `);
 write(`subgraphs/${name}/test/${name}.test.ts`, `
+import type { RunningOf } from "@opsconductor/kit/subgraph";
 import { createTestSigner, errorCodes, graphql, startTestSubgraph } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import ${name}Subgraph from "../src/subgraph";
@@ -150,7 +151,7 @@ const QUERY = "query { ${items}(pagination: { limit: 100 }) { total items { id n
 
 describe("${name} subgraph", () => {
   const signer = createTestSigner();
-  let subgraph: Awaited<ReturnType<typeof startTestSubgraph<any, any, any>>>;
+  let subgraph: RunningOf<typeof ${name}Subgraph>;
   beforeAll(async () => {
     subgraph = await startTestSubgraph(${name}Subgraph, { keys: signer.keys });
   });
