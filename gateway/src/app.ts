@@ -23,7 +23,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
-import { aliasLimit, depthLimit } from "./limits";
+import { queryLimitOptions } from "./limits";
 
 export const SUPERGRAPH_FILE = path.join(__dirname, "..", "supergraph.graphql");
 
@@ -88,7 +88,14 @@ export async function start(env: Env, options: GatewayOptions = {}) {
     gateway,
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== "production",
     allowBatchedHttpRequests: false,
-    validationRules: [depthLimit(env.MAX_QUERY_DEPTH), aliasLimit(env.MAX_ALIASES)],
+    ...queryLimitOptions({
+      maxDepth: env.MAX_QUERY_DEPTH,
+      maxAliases: env.MAX_ALIASES,
+      maxDirectives: env.MAX_DIRECTIVES,
+      maxFragments: env.MAX_FRAGMENTS,
+      maxTokens: env.MAX_TOKENS,
+      maxSelections: env.MAX_SELECTIONS,
+    }),
   });
   await apollo.start();
   app.use(
