@@ -8,6 +8,7 @@ import {
   createRedis,
   createServiceApp,
   currentRequestId,
+  graphqlBody,
   Lifecycle,
   listen,
   REQUEST_ID_HEADER,
@@ -18,7 +19,6 @@ import {
   type ReadinessChecks,
   type RequestContext,
 } from "@opsconductor/kit";
-import express from "express";
 import fs from "node:fs";
 import path from "node:path";
 import { subgraphUrls, type Env } from "./env";
@@ -79,7 +79,11 @@ export async function start(env: Env, options: GatewayOptions = {}) {
       if (!response.ok) throw new Error(`${name} answered ${response.status}`);
     };
   }
-  const service = createServiceApp("gateway", readiness);
+  const service = createServiceApp("gateway", readiness, {
+    logger,
+    metricsToken: env.METRICS_TOKEN,
+    knownOperations: env.METRICS_OPERATIONS,
+  });
   const { app, httpServer } = service;
   app.use(explorerRouter("/graphql"));
 
@@ -100,11 +104,12 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   await apollo.start();
   app.use(
     "/graphql",
-    express.json({ limit: "1mb" }),
+    ...graphqlBody(),
     expressMiddleware(apollo, {
       context: ({ req }) => authenticate(req, currentRequestId() ?? requestIdFrom(req), verify),
     }),
   );
+  service.finishRoutes();
 
   const port = await listen(httpServer, env.HOST, env.PORT);
   const url = `http://${env.HOST}:${port}/graphql`;

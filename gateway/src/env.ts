@@ -1,7 +1,8 @@
-import { envBool, envPort, parseEnv, redisEnv, z } from "@opsconductor/kit";
+import { envBool, envPort, metricsEnv, parseEnv, redisEnv, z } from "@opsconductor/kit";
 
 export const envSchema = z.object({
   ...redisEnv,
+  ...metricsEnv,
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   HOST: z.string().default("127.0.0.1"),

@@ -8,6 +8,7 @@ export * from "./crypto";
 export * from "./env";
 export * from "./errors";
 export * from "./events";
+export * from "./http-errors";
 export * from "./internal";
 export * from "./lifecycle";
 export * from "./logger";

@@ -3,11 +3,13 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type Express, type Request } from "express";
 import type { GraphQLSchema } from "graphql";
+import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { VerifyOptions } from "./auth";
 import { authenticate, REQUEST_ID_HEADER, requestIdFrom, type RequestContext } from "./context";
 import { createErrorFormatter } from "./errors";
+import { jsonErrorHandler, jsonNotFound, requireJsonBody, sendJsonError } from "./http-errors";
 import { currentRequestId, type Logger, withRequestId } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
 
@@ -26,6 +28,10 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   /** Extra HTTP routes (internal endpoints, JWKS) mounted before /graphql. */
   routes?: (app: Express) => void;
   introspection?: boolean;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** Operation names labelled as themselves in the metrics (others count as `other`). */
+  knownOperations?: Iterable<string>;
 }
 
 export interface RunningServer {
@@ -59,7 +65,7 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async willSendResponse({ operationName, errors }) {
-          metrics.graphqlOperations.inc({ operation: operationName ?? "anonymous", outcome: errors?.length ? "error" : "ok" });
+          metrics.graphqlOperations.inc({ operation: metrics.operationLabel(operationName), outcome: errors?.length ? "error" : "ok" });
         },
       };
     },
@@ -70,28 +76,57 @@ export interface ServiceApp {
   app: Express;
   httpServer: http.Server;
   metrics: Metrics;
+  /** Adds the JSON 404 and the JSON error handler; call once, after the last route is mounted. */
+  finishRoutes(): void;
+}
+
+export interface ServiceAppOptions {
+  /** Server errors (5xx) outside GraphQL are logged here in full. */
+  logger?: Logger;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** Operation names labelled as themselves in graphql_operations_total; any other name counts as `other`. */
+  knownOperations?: Iterable<string>;
+}
+
+/** The JSON body parser for /graphql: 415 for other content types, 413 past `limit` (as JSON errors). */
+export const graphqlBody = (limit = "1mb") => [requireJsonBody, express.json({ limit })];
+
+/** Bearer-token check in constant time; the token is never compared character by character. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const expected = Buffer.from(`Bearer ${token}`);
+  const given = Buffer.from(header ?? "");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * A bounded route label: the route pattern under its mount point, lower-cased (Express matches paths
+ * case-insensitively, so `/GraphQL` and `/graphql` are one route) without a trailing slash.
+ */
+function routeLabel(req: Request): string {
+  const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl;
+  if (!route) return "unmatched";
+  return route.toLowerCase().replace(/(.)\/+$/, "$1");
 }
 
 /**
  * The HTTP side every process shares (subgraphs and the gateway): request ids carried into the
- * logs, request metrics labelled by route, /health, /ready (runs the readiness checks) and /metrics.
+ * logs, request metrics labelled by route, /health, /ready (runs the readiness checks), /metrics,
+ * and (after `finishRoutes()`) JSON for every HTTP error, 404 included.
  */
-export function createServiceApp(name: string, readiness: ReadinessChecks): ServiceApp {
+export function createServiceApp(name: string, readiness: ReadinessChecks, options: ServiceAppOptions = {}): ServiceApp {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   const httpServer = http.createServer(app);
-  const metrics = createMetrics(name);
+  const metrics = createMetrics(name, { knownOperations: options.knownOperations });
 
   app.use((req, res, next) => {
     const requestId = requestIdFrom(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const end = metrics.httpDuration.startTimer({ method: req.method });
     // Label by route pattern or mount point, never the raw path: scanners would create unbounded series.
-    res.on("finish", () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl || "unmatched";
-      end({ route, status: String(res.statusCode) });
-    });
+    res.on("finish", () => end({ route: routeLabel(req), status: String(res.statusCode) }));
     withRequestId(requestId, () => next());
   });
   app.get("/health", (_req, res) => {
@@ -101,10 +136,22 @@ export function createServiceApp(name: string, readiness: ReadinessChecks): Serv
     const result = await runChecks(readiness);
     res.status(result.ok ? 200 : 503).json({ status: result.ok ? "ready" : "not ready", service: name, ...result });
   });
-  app.get("/metrics", async (_req, res) => {
+  app.get("/metrics", async (req, res) => {
+    if (options.metricsToken && !bearerMatches(req.headers.authorization, options.metricsToken)) {
+      res.setHeader("www-authenticate", "Bearer");
+      sendJsonError(res, 401);
+      return;
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  return { app, httpServer, metrics };
+  let finished = false;
+  const finishRoutes = () => {
+    if (finished) return;
+    finished = true;
+    app.use(jsonNotFound);
+    app.use(jsonErrorHandler(options.logger));
+  };
+  return { app, httpServer, metrics, finishRoutes };
 }
 
 /** Apollo Server settings every process shares: masked errors, CSRF prevention, JSON logs, drain, metrics. */
@@ -138,7 +185,11 @@ export async function listen(httpServer: http.Server, host: string, port: number
 /** Express + Apollo subgraph with request ids, auth context, /health, /ready and /metrics. */
 export async function startSubgraphServer<C extends RequestContext>(options: SubgraphServerOptions<C>): Promise<RunningServer> {
   const { logger } = options;
-  const service = createServiceApp(options.name, options.readiness);
+  const service = createServiceApp(options.name, options.readiness, {
+    logger,
+    metricsToken: options.metricsToken,
+    knownOperations: options.knownOperations,
+  });
   const { app, httpServer, metrics } = service;
   options.routes?.(app);
 
@@ -150,7 +201,7 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
   await apollo.start();
   app.use(
     "/graphql",
-    express.json({ limit: "1mb" }),
+    ...graphqlBody(),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const base = await authenticate(req, currentRequestId() ?? requestIdFrom(req), options.verify);
@@ -158,6 +209,7 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
       },
     }),
   );
+  service.finishRoutes();
 
   const port = await listen(httpServer, options.host, options.port);
   const url = `http://${options.host}:${port}/graphql`;

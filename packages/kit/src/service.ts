@@ -24,6 +24,8 @@ export interface SubgraphEnv {
   AUTH_URL: string;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
+  METRICS_TOKEN?: string;
+  METRICS_OPERATIONS?: string[];
 }
 
 /** Waits for work at most `ms`; calls onTimeout when it gives up. */
@@ -130,6 +132,8 @@ export async function runSubgraph<C extends RequestContext>(options: SubgraphOpt
       readiness: { postgres: prismaReady(prisma), rabbitmq: () => amqp.check(), ...options.readiness },
       routes: (app) => options.routes?.(app, { amqp, relay }),
       introspection: env.NODE_ENV !== "production",
+      metricsToken: env.METRICS_TOKEN,
+      knownOperations: env.METRICS_OPERATIONS,
     });
   } catch (error) {
     // Close what is already open (Prisma, AMQP, extra hooks such as Redis) so a failed start leaks nothing.
