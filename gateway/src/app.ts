@@ -21,6 +21,7 @@ import {
 } from "@opsconductor/kit";
 import fs from "node:fs";
 import path from "node:path";
+import { dedupeInFlight } from "./dedupe";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
 import { queryLimitOptions } from "./limits";
@@ -56,8 +57,9 @@ export async function start(env: Env, options: GatewayOptions = {}) {
     buildService: ({ name, url }) =>
       new AuthForwardingDataSource({
         url: urls[name] ? `${urls[name]}/graphql` : url,
-        // Node's own fetch (undici, pooled keep-alive) instead of the default make-fetch-happen.
-        fetcher: fetch as unknown as RemoteGraphQLDataSource["fetcher"],
+        // Node's own fetch (undici, pooled keep-alive) instead of the default make-fetch-happen;
+        // concurrent identical queries with the same token share one subgraph request.
+        fetcher: dedupeInFlight(fetch as unknown as RemoteGraphQLDataSource["fetcher"]),
       }),
   });
 
