@@ -33,6 +33,7 @@ describe("HTTP errors outside GraphQL are JSON (kit server)", () => {
       routes: (app) => {
         // Like auth's internal endpoints: their own parser and a handler that can fail.
         app.post("/internal/echo", express.json({ limit: "1kb" }), (req, res) => void res.json(req.body));
+        app.get("/internal/items/:id", (req, res) => void res.json({ id: req.params.id }));
         app.get("/internal/boom", () => {
           throw new Error("ENOENT: no such file /srv/opsconductor/secret.key");
         });
@@ -61,7 +62,7 @@ describe("HTTP errors outside GraphQL are JSON (kit server)", () => {
 
   it("answers malformed JSON on /graphql with 400, masked", async () => {
     const error = await expectJsonError(await post("/graphql", '{"query": "{ widget(id: \\"w1\\") { id } }",'), 400, "BAD_REQUEST");
-    expect(error.message).toBe("Malformed request body");
+    expect(error.message).toBe("Malformed JSON body");
   });
 
   it("answers malformed JSON on another route's own parser with 400", async () => {
@@ -77,6 +78,11 @@ describe("HTTP errors outside GraphQL are JSON (kit server)", () => {
   it("answers a non-JSON body on /graphql and an unsupported charset with 415", async () => {
     await expectJsonError(await post("/graphql", "{ widget(id: \"w1\") { id } }", "text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE");
     await expectJsonError(await post("/graphql", "{}", "application/json; charset=koi8-r"), 415, "UNSUPPORTED_MEDIA_TYPE");
+  });
+
+  it("answers a path that does not decode with a JSON 400", async () => {
+    const error = await expectJsonError(await fetch(`${origin}/internal/items/%E0%A4%A`), 400, "BAD_REQUEST");
+    expect(error.message).toBe("Bad request");
   });
 
   it("answers an unknown path with a JSON 404", async () => {

@@ -4,7 +4,7 @@ import type { Logger } from "./logger";
 
 /** What a client is told for each status: a fixed text, never the error's own message, stack or paths. */
 const PUBLIC_HTTP_ERRORS: Record<number, { code: string; message: string }> = {
-  400: { code: "BAD_REQUEST", message: "Malformed request body" },
+  400: { code: "BAD_REQUEST", message: "Bad request" },
   401: { code: "UNAUTHENTICATED", message: "Authentication required" },
   403: { code: "FORBIDDEN", message: "Forbidden" },
   404: { code: "NOT_FOUND", message: "Not found" },
@@ -45,7 +45,8 @@ export function jsonErrorHandler(logger?: Logger): ErrorRequestHandler {
     if (status >= 500) {
       logger?.error("unexpected HTTP error", { error, requestId: res.getHeader(REQUEST_ID_HEADER), method: req.method });
     }
-    sendJsonError(res, status);
+    const type = (error as { type?: unknown } | undefined)?.type;
+    sendJsonError(res, status, type === "entity.parse.failed" ? "Malformed JSON body" : undefined);
   };
 }
 
