@@ -43,7 +43,6 @@ export function explorerRouter(graphqlPath: string): Router {
   router.get("/graphiql/assets/:file", (req, res, next) => {
     const file = files[req.params.file];
     if (!file) return next(); // the JSON 404
-
     res.setHeader("cache-control", "public, max-age=86400");
     res.sendFile(file);
   });
