@@ -39,16 +39,23 @@ describe("gateway HTTP edge (in-process)", () => {
       return `${document}fragment F${levels} on User { username }\n`;
     }
 
-    it("answers a 25-level fragment fan-out with a validation error at once (the whole HTTP round trip)", async () => {
-      const started = performance.now();
-      const response = await post(JSON.stringify({ query: fanOut(25) }));
-      const elapsed = performance.now() - started;
-      const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    it("answers a 25-level fragment fan-out with a validation error at once (CPU of the whole HTTP round trip, best of 3)", async () => {
+      let elapsed = Infinity;
+      let response: Response | undefined;
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        // CPU time of this process (client and gateway): wall time would count other processes' turns.
+        const start = process.cpuUsage();
+        response = await post(JSON.stringify({ query: fanOut(25) }));
+        await response.clone().arrayBuffer();
+        const { user, system } = process.cpuUsage(start);
+        elapsed = Math.min(elapsed, (user + system) / 1000);
+      }
+      const body = (await response!.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
       expect(body.errors[0]).toMatchObject({
         message: 'Operation "FanOut" recursively requests too many selections.',
         extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
       });
-      expect(elapsed).toBeLessThan(250);
+      expect(elapsed).toBeLessThan(100);
     });
 
     it("answers a document past the token limit with a parse error", async () => {
