@@ -131,6 +131,8 @@ ${blocks}
       <<: *service-env
       PORT: "${GATEWAY.port}"
       SUBGRAPH_URLS: '${routes}'
+      # Off in production unless the operator opts in (.env: INTROSPECTION=true) for the explorer's docs.
+      INTROSPECTION: \${INTROSPECTION:-false}
     ports: ["127.0.0.1:${GATEWAY.port}:${GATEWAY.port}"]
     depends_on:
 ${SERVICES.map((s) => `      ${s.name}: { condition: service_started }`).join("\n")}

@@ -8,6 +8,7 @@ import {
   createRedis,
   createServiceApp,
   currentRequestId,
+  graphqlBody,
   Lifecycle,
   listen,
   REQUEST_ID_HEADER,
@@ -18,12 +19,12 @@ import {
   type ReadinessChecks,
   type RequestContext,
 } from "@opsconductor/kit/gateway";
-import express from "express";
 import fs from "node:fs";
 import path from "node:path";
+import { dedupeInFlight } from "./dedupe";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
-import { aliasLimit, depthLimit } from "./limits";
+import { queryLimitOptions } from "./limits";
 
 export const SUPERGRAPH_FILE = path.join(__dirname, "..", "supergraph.graphql");
 
@@ -56,8 +57,9 @@ export async function start(env: Env, options: GatewayOptions = {}) {
     buildService: ({ name, url }) =>
       new AuthForwardingDataSource({
         url: urls[name] ? `${urls[name]}/graphql` : url,
-        // Node's own fetch (undici, pooled keep-alive) instead of the default make-fetch-happen.
-        fetcher: fetch as unknown as RemoteGraphQLDataSource["fetcher"],
+        // Node's own fetch (undici, pooled keep-alive) instead of the default make-fetch-happen;
+        // concurrent identical queries with the same token share one subgraph request.
+        fetcher: dedupeInFlight(fetch as unknown as RemoteGraphQLDataSource["fetcher"]),
       }),
   });
 
@@ -79,7 +81,11 @@ export async function start(env: Env, options: GatewayOptions = {}) {
       if (!response.ok) throw new Error(`${name} answered ${response.status}`);
     };
   }
-  const service = createServiceApp("gateway", readiness);
+  const service = createServiceApp("gateway", readiness, {
+    logger,
+    metricsToken: env.METRICS_TOKEN,
+    knownOperations: env.METRICS_OPERATIONS,
+  });
   const { app, httpServer } = service;
   app.use(explorerRouter("/graphql"));
 
@@ -88,16 +94,24 @@ export async function start(env: Env, options: GatewayOptions = {}) {
     gateway,
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== "production",
     allowBatchedHttpRequests: false,
-    validationRules: [depthLimit(env.MAX_QUERY_DEPTH), aliasLimit(env.MAX_ALIASES)],
+    ...queryLimitOptions({
+      maxDepth: env.MAX_QUERY_DEPTH,
+      maxAliases: env.MAX_ALIASES,
+      maxDirectives: env.MAX_DIRECTIVES,
+      maxFragments: env.MAX_FRAGMENTS,
+      maxTokens: env.MAX_TOKENS,
+      maxSelections: env.MAX_SELECTIONS,
+    }),
   });
   await apollo.start();
   app.use(
     "/graphql",
-    express.json({ limit: "1mb" }),
+    ...graphqlBody(),
     expressMiddleware(apollo, {
       context: ({ req }) => authenticate(req, currentRequestId() ?? requestIdFrom(req), verify),
     }),
   );
+  service.finishRoutes();
 
   const port = await listen(httpServer, env.HOST, env.PORT);
   const url = `http://${env.HOST}:${port}/graphql`;

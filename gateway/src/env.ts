@@ -1,7 +1,8 @@
-import { envBool, envPort, parseEnv, redisEnv, z } from "@opsconductor/kit/gateway";
+import { envBool, envPort, metricsEnv, parseEnv, redisEnv, z } from "@opsconductor/kit/gateway";
 
 export const envSchema = z.object({
   ...redisEnv,
+  ...metricsEnv,
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   HOST: z.string().default("127.0.0.1"),
@@ -27,6 +28,10 @@ export const envSchema = z.object({
   INTROSPECTION: envBool.optional(),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   MAX_ALIASES: z.coerce.number().int().min(0).max(200).default(15),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(500).default(50),
+  MAX_FRAGMENTS: z.coerce.number().int().min(0).max(500).default(50),
+  MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(5_000),
+  MAX_SELECTIONS: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
   SUPERGRAPH_PATH: z.string().optional(),
 });
 export type Env = z.infer<typeof envSchema>;

@@ -1,5 +1,25 @@
 import express, { type Router } from "express";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
+
+/**
+ * Scripts run only from this origin's bundles and inline code carrying the response's nonce (no
+ * 'unsafe-inline' for scripts); no page may frame the explorer. Styles stay 'unsafe-inline':
+ * GraphiQL sets style attributes at run time.
+ */
+const contentSecurityPolicy = (nonce: string) =>
+  [
+    "default-src 'self'",
+    `script-src 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
 
 /**
  * GraphiQL served from this process (no CDN): the React and GraphiQL bundles come from
@@ -7,6 +27,12 @@ import path from "node:path";
  */
 export function explorerRouter(graphqlPath: string): Router {
   const router = express.Router();
+  router.use(["/graphiql", "/favicon.ico"], (_req, res, next) => {
+    res.setHeader("x-content-type-options", "nosniff");
+    res.setHeader("referrer-policy", "no-referrer");
+    res.setHeader("x-frame-options", "DENY");
+    next();
+  });
   const asset = (pkg: string, file: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
   const files: Record<string, string> = {
     "react.js": asset("react", "umd/react.production.min.js"),
@@ -14,21 +40,18 @@ export function explorerRouter(graphqlPath: string): Router {
     "graphiql.js": asset("graphiql", "graphiql.min.js"),
     "graphiql.css": asset("graphiql", "graphiql.min.css"),
   };
-  router.get("/graphiql/assets/:file", (req, res) => {
+  router.get("/graphiql/assets/:file", (req, res, next) => {
     const file = files[req.params.file];
-    if (!file) {
-      res.status(404).end();
-      return;
-    }
+    if (!file) return next(); // the JSON 404
     res.setHeader("cache-control", "public, max-age=86400");
     res.sendFile(file);
   });
   router.get("/graphiql", (_req, res) => {
-    res.setHeader(
-      "content-security-policy",
-      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'",
-    );
-    res.type("html").send(page(graphqlPath));
+    const nonce = randomBytes(16).toString("base64");
+    res.setHeader("content-security-policy", contentSecurityPolicy(nonce));
+    // A nonce is good for one response only.
+    res.setHeader("cache-control", "no-store");
+    res.type("html").send(page(graphqlPath, nonce));
   });
   router.get("/", (_req, res) => res.redirect("/graphiql"));
   router.get("/favicon.ico", (_req, res) => res.status(204).end());
@@ -45,7 +68,7 @@ query Targets {
 }
 `;
 
-function page(graphqlPath: string): string {
+function page(graphqlPath: string, nonce: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -69,10 +92,10 @@ function page(graphqlPath: string): string {
   <span class="status" id="status">Not logged in: set Authorization in the Headers tab or log in here.</span>
 </form>
 <div id="graphiql">Loading…</div>
-<script src="/graphiql/assets/react.js"></script>
-<script src="/graphiql/assets/react-dom.js"></script>
-<script src="/graphiql/assets/graphiql.js"></script>
-<script>
+<script nonce="${nonce}" src="/graphiql/assets/react.js"></script>
+<script nonce="${nonce}" src="/graphiql/assets/react-dom.js"></script>
+<script nonce="${nonce}" src="/graphiql/assets/graphiql.js"></script>
+<script nonce="${nonce}">
   const endpoint = ${JSON.stringify(graphqlPath)};
   const fetcher = GraphiQL.createFetcher({ url: endpoint });
   const root = ReactDOM.createRoot(document.getElementById("graphiql"));

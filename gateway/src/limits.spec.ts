@@ -1,5 +1,6 @@
+import { ApolloServer } from "@apollo/server";
 import { buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } from "graphql";
-import { aliasLimit, depthLimit } from "./limits";
+import { aliasLimit, depthLimit, directiveLimit, fragmentLimit, queryLimitOptions, type QueryLimits } from "./limits";
 
 const schema = buildSchema(`
   type Node { id: ID! child: Node name: String }
@@ -8,6 +9,35 @@ const schema = buildSchema(`
 
 const errorsOf = (query: string, rules = [depthLimit(3), aliasLimit(2)]) =>
   validate(schema, parse(query), [...specifiedRules, ...rules]).map((error) => error.message);
+
+/** Each fragment spreads the next one twice (2^levels selections once expanded); `wrap` shapes each spread. */
+function fanOut(levels: number, wrap = (spread: string) => `${spread} ${spread}`): string {
+  let document = "query FanOut { node { ...F0 } }\n";
+  for (let level = 0; level < levels; level += 1) {
+    document += `fragment F${level} on Node { name ${wrap(`...F${level + 1}`)} }\n`;
+  }
+  return `${document}fragment F${levels} on Node { id }\n`;
+}
+
+/** CPU milliseconds this process spent since `start` (wall time would count other processes' turns). */
+const cpuMillisecondsSince = (start: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+};
+
+/**
+ * CPU time of the work, best of three runs: a cold JIT, a GC pause or a busy machine cannot fail
+ * the bound, while exponential work (seconds to minutes here) still does.
+ */
+const millisecondsOf = (work: () => unknown) => {
+  let best = Infinity;
+  for (let run = 0; run < 3; run += 1) {
+    const start = process.cpuUsage();
+    work();
+    best = Math.min(best, cpuMillisecondsSince(start));
+  }
+  return best;
+};
 
 describe("depthLimit", () => {
   it("accepts a query at the limit", () => {
@@ -21,6 +51,11 @@ describe("depthLimit", () => {
       "Query depth 4 exceeds the maximum of 3",
     ]);
   });
+  it("measures a fragment by where it is spread (the same fragment at two depths)", () => {
+    expect(errorsOf(`{ node { ...F } a: node { child { ...F } } } fragment F on Node { child { id } }`, [depthLimit(3)])).toEqual([
+      "Query depth 4 exceeds the maximum of 3",
+    ]);
+  });
   it("accepts the standard introspection query at the default limit (ofType chains do not count)", () => {
     const errors = validate(buildSchema("type Query { a: Int }"), parse(getIntrospectionQuery()), [depthLimit(10)]);
     expect(errors).toEqual([]);
@@ -28,6 +63,18 @@ describe("depthLimit", () => {
   it("does not loop on a fragment cycle (reported by the standard rules instead)", () => {
     const errors = errorsOf(`{ node { ...A } } fragment A on Node { child { ...B } } fragment B on Node { child { ...A } }`);
     expect(errors.some((message) => /Cannot spread fragment/.test(message))).toBe(true);
+  });
+  it("measures a 25-level fragment fan-out once per fragment: well under 50 ms (it took ~58 s re-walking each use)", () => {
+    const document = parse(fanOut(25, (spread) => `child { ${spread} ${spread} }`));
+    let errors: readonly unknown[] = [];
+    const elapsed = millisecondsOf(() => (errors = validate(schema, document, [depthLimit(10), aliasLimit(15)])));
+    expect(errors.map(String)).toEqual([expect.stringMatching(/^Query depth 27 exceeds the maximum of 10/)]);
+    expect(elapsed).toBeLessThan(50);
+  });
+  it("stays linear when the spreads sit inside inline fragments and fragments spread themselves in a cycle", () => {
+    const document = parse(`${fanOut(30, (spread) => `... on Node { ${spread} } ... { ${spread} }`)} fragment C1 on Node { ...C2 } fragment C2 on Node { ...C1 }`);
+    const elapsed = millisecondsOf(() => validate(schema, document, [...specifiedRules, depthLimit(10), aliasLimit(15)]));
+    expect(elapsed).toBeLessThan(50);
   });
 });
 
@@ -37,5 +84,80 @@ describe("aliasLimit", () => {
   });
   it("rejects one alias more, once", () => {
     expect(errorsOf(`{ a: node { id } b: node { id } c: node { x: id } }`)).toEqual(["Too many aliases: more than the maximum of 2"]);
+  });
+  it("counts a fragment's aliases at every spread (as executed), not once per document", () => {
+    const query = `{ node { ...F } nodes { ...F } } fragment F on Node { a: id }`;
+    expect(errorsOf(query, [aliasLimit(1)])).toEqual(["Too many aliases: more than the maximum of 1"]);
+    expect(errorsOf(query, [aliasLimit(2)])).toEqual([]);
+  });
+  it("counts aliases in a 40-level fan-out (2^40 of them) without expanding it", () => {
+    const document = parse(fanOut(40, (spread) => `a: child { ${spread} } b: child { ${spread} }`));
+    let messages: string[] = [];
+    const elapsed = millisecondsOf(() => (messages = validate(schema, document, [aliasLimit(15)]).map((error) => error.message)));
+    expect(messages).toEqual(["Too many aliases: more than the maximum of 15"]);
+    expect(elapsed).toBeLessThan(50);
+  });
+});
+
+describe("directiveLimit and fragmentLimit", () => {
+  it("reject past the maximum, once each", () => {
+    const directives = `{ node @include(if: true) { id @skip(if: false) name @skip(if: false) } }`;
+    expect(validate(schema, parse(directives), [directiveLimit(3)])).toEqual([]);
+    expect(validate(schema, parse(directives), [directiveLimit(2)]).map((error) => error.message)).toEqual([
+      "Too many directives: more than the maximum of 2",
+    ]);
+    const fragments = `{ node { ...A ...B ...C } } fragment A on Node { id } fragment B on Node { id } fragment C on Node { id }`;
+    expect(validate(schema, parse(fragments), [fragmentLimit(3)])).toEqual([]);
+    expect(validate(schema, parse(fragments), [fragmentLimit(2)]).map((error) => error.message)).toEqual([
+      "Too many fragments: more than the maximum of 2",
+    ]);
+  });
+});
+
+describe("queryLimitOptions in Apollo Server (what the gateway runs)", () => {
+  const limits: QueryLimits = { maxDepth: 10, maxAliases: 15, maxDirectives: 50, maxFragments: 50, maxTokens: 5_000, maxSelections: 5_000 };
+  let server: ApolloServer;
+  beforeAll(async () => {
+    server = new ApolloServer({
+      typeDefs: `type Node { id: ID! child: Node name: String } type Query { node: Node nodes: [Node!]! }`,
+      resolvers: { Query: { node: () => ({ id: "1", name: "n" }) } },
+      ...queryLimitOptions(limits),
+    });
+    await server.start();
+  });
+  afterAll(() => server.stop());
+
+  /** The response, and the CPU time of the best of three runs (see millisecondsOf). */
+  async function run(query: string) {
+    let elapsed = Infinity;
+    let response: Awaited<ReturnType<ApolloServer["executeOperation"]>> | undefined;
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const start = process.cpuUsage();
+      response = await server.executeOperation({ query });
+      elapsed = Math.min(elapsed, cpuMillisecondsSince(start));
+    }
+    if (response?.body.kind !== "single") throw new Error("expected a single result");
+    const { errors, data } = response.body.singleResult;
+    return { elapsed, data, messages: (errors ?? []).map((error) => error.message), codes: (errors ?? []).map((error) => error.extensions?.code) };
+  }
+
+  it("answers an ordinary query and the standard introspection query", async () => {
+    expect((await run(`{ node { id child { name } } }`)).messages).toEqual([]);
+    expect((await run(getIntrospectionQuery())).messages).toEqual([]);
+  });
+
+  it.each([
+    ["twice-spread fragments, 25 levels (valid, 2^25 selections)", fanOut(25), /^Operation "FanOut" recursively requests too many selections\.$/],
+    ["spreads inside inline fragments", fanOut(25, (spread) => `... on Node { ${spread} } ... { ${spread} }`), /recursively requests too many selections/],
+    ["a fragment spread under many aliases", `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: node { ...F }`).join(" ")} } fragment F on Node { id }`, /^Too many aliases/],
+    ["a long directive list", `{ node { ${"id @include(if: true) ".repeat(200)}} }`, /^Too many directives/],
+    ["many fragments", `{ node { ${Array.from({ length: 60 }, (_, i) => `...F${i}`).join(" ")} } } ${Array.from({ length: 60 }, (_, i) => `fragment F${i} on Node { id }`).join(" ")}`, /^Too many fragments/],
+    ["a huge token count", `{ node { ${"id ".repeat(20_000)}} }`, /^Syntax Error: Document contains more tha. 5000 tokens/],
+  ])("rejects %s quickly, before execution", async (_name, query, message) => {
+    const result = await run(query);
+    expect(result.messages).toEqual([expect.stringMatching(message)]);
+    expect(result.codes[0]).toMatch(/^GRAPHQL_(VALIDATION|PARSE)_FAILED$/);
+    expect(result.data).toBeUndefined();
+    expect(result.elapsed).toBeLessThan(50);
   });
 });

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(__dirname, "../..");
@@ -32,5 +33,15 @@ describeCompose("docker-compose.yml", () => {
     const result = run({});
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/SERVICE_TOKEN|AUTH_SECRETS_KEY/);
+  });
+});
+
+describe("docker-compose.yml (read as text, no Docker needed)", () => {
+  it("does not force introspection on for the production gateway", () => {
+    const text = fs.readFileSync(path.join(root, "docker-compose.yml"), "utf8");
+    const gateway = /\n {2}gateway:\n([\s\S]*?)(?=\n {2}\S|\n\S|$)/.exec(text)?.[1] ?? "";
+    expect(gateway).toContain("PORT:");
+    expect(gateway).not.toMatch(/INTROSPECTION:\s*["']?(true|1)["']?\s*$/m);
+    expect(gateway).not.toMatch(/INTROSPECTION:\s*\$\{INTROSPECTION:-(true|1)\}/);
   });
 });

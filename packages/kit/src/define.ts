@@ -31,6 +31,8 @@ export interface SubgraphEnv {
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
   SERVICE_TOKEN: string;
+  METRICS_TOKEN?: string;
+  METRICS_OPERATIONS?: string[];
 }
 
 export interface PrismaLike extends SqlClient {
@@ -237,6 +239,8 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
       readiness: { ...readiness, ...definition.readiness?.(services, deps) },
       routes: (app) => definition.routes?.(app, services, deps),
       introspection: env.NODE_ENV !== "production",
+      metricsToken: env.METRICS_TOKEN,
+      knownOperations: env.METRICS_OPERATIONS,
     });
     lifecycle.onShutdown("http server", () => server.stop());
     relay?.start();

@@ -18,6 +18,17 @@ const bool = z
   .enum(["true", "false", "1", "0"])
   .transform((value) => value === "true" || value === "1");
 
+/** Who may read /metrics and which operation names label its series (subgraphs and the gateway). */
+export const metricsEnv = {
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Comma-separated operation names that label GraphQL metrics as themselves; others count as `other`. */
+  METRICS_OPERATIONS: z
+    .string()
+    .default("")
+    .transform((list) => list.split(",").map((name) => name.trim()).filter(Boolean)),
+};
+
 /** Variables every subgraph reads. Services extend this with their own. */
 export const baseEnv = {
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -34,6 +45,7 @@ export const baseEnv = {
   JWT_ISSUER: z.string().default("opsconductor-auth"),
   JWT_AUDIENCE: z.string().default("opsconductor"),
   SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters"),
+  ...metricsEnv,
 };
 
 /** For processes that use Redis (auth, gateway; later executions). */

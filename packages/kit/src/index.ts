@@ -7,6 +7,7 @@ export * from "./crypto";
 export * from "./env";
 export * from "./errors";
 export * from "./events";
+export * from "./http-errors";
 export * from "./ids";
 export * from "./internal";
 export * from "./lifecycle";

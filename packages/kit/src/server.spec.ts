@@ -29,6 +29,7 @@ describe("startSubgraphServer", () => {
         },
       },
       routes: (app) => app.get("/internal/extra", (_req, res) => void res.json({ extra: true })),
+      knownOperations: ["MetricsProbe"],
     });
     origin = new URL(server.url).origin;
   });

@@ -1,10 +1,12 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import express, { type Express } from "express";
+import express, { type Express, type Request } from "express";
+import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { REQUEST_ID_HEADER, requestIdFrom } from "./context";
 import { createErrorFormatter } from "./errors";
+import { jsonErrorHandler, jsonNotFound, requireJsonBody, sendJsonError } from "./http-errors";
 import { currentRequestId, type Logger, withRequestId } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
 
@@ -33,7 +35,7 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async willSendResponse({ operationName, errors }) {
-          metrics.graphqlOperations.inc({ operation: operationName ?? "anonymous", outcome: errors?.length ? "error" : "ok" });
+          metrics.graphqlOperations.inc({ operation: metrics.operationLabel(operationName), outcome: errors?.length ? "error" : "ok" });
         },
       };
     },
@@ -44,28 +46,56 @@ export interface ServiceApp {
   app: Express;
   httpServer: http.Server;
   metrics: Metrics;
+  /** Adds the JSON 404 and the JSON error handler; call once, after the last route is mounted. */
+  finishRoutes(): void;
+}
+
+export interface ServiceAppOptions {
+  /** Server errors (5xx) outside GraphQL are logged here in full. */
+  logger?: Logger;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** Operation names labelled as themselves in graphql_operations_total; any other name counts as `other`. */
+  knownOperations?: Iterable<string>;
+}
+
+/** The JSON body parser for /graphql: 415 for other content types, 413 past `limit` (as JSON errors). */
+export const graphqlBody = (limit = "1mb") => [requireJsonBody, express.json({ limit })];
+
+/** Bearer-token check in constant time (digests of equal length, so neither content nor length leaks). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(header ?? ""), digest(`Bearer ${token}`));
+}
+
+/**
+ * A bounded route label: the route pattern under its mount point, lower-cased (Express matches paths
+ * case-insensitively, so `/GraphQL` and `/graphql` are one route) without a trailing slash.
+ */
+function routeLabel(req: Request): string {
+  const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl;
+  if (!route) return "unmatched";
+  return route.toLowerCase().replace(/(.)\/+$/, "$1");
 }
 
 /**
  * The HTTP side every process shares (subgraphs and the gateway): request ids carried into the
- * logs, request metrics labelled by route, /health, /ready (runs the readiness checks) and /metrics.
+ * logs, request metrics labelled by route, /health, /ready (runs the readiness checks), /metrics,
+ * and (after `finishRoutes()`) JSON for every HTTP error, 404 included.
  */
-export function createServiceApp(name: string, readiness: ReadinessChecks): ServiceApp {
+export function createServiceApp(name: string, readiness: ReadinessChecks, options: ServiceAppOptions = {}): ServiceApp {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   const httpServer = http.createServer(app);
-  const metrics = createMetrics(name);
+  const metrics = createMetrics(name, { knownOperations: options.knownOperations });
 
   app.use((req, res, next) => {
     const requestId = requestIdFrom(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const end = metrics.httpDuration.startTimer({ method: req.method });
     // Label by route pattern or mount point, never the raw path: scanners would create unbounded series.
-    res.on("finish", () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl || "unmatched";
-      end({ route, status: String(res.statusCode) });
-    });
+    res.on("finish", () => end({ route: routeLabel(req), status: String(res.statusCode) }));
     withRequestId(requestId, () => next());
   });
   app.get("/health", (_req, res) => {
@@ -75,10 +105,22 @@ export function createServiceApp(name: string, readiness: ReadinessChecks): Serv
     const result = await runChecks(readiness);
     res.status(result.ok ? 200 : 503).json({ status: result.ok ? "ready" : "not ready", service: name, ...result });
   });
-  app.get("/metrics", async (_req, res) => {
+  app.get("/metrics", async (req, res) => {
+    if (options.metricsToken && !bearerMatches(req.headers.authorization, options.metricsToken)) {
+      res.setHeader("www-authenticate", "Bearer");
+      sendJsonError(res, 401);
+      return;
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  return { app, httpServer, metrics };
+  let finished = false;
+  const finishRoutes = () => {
+    if (finished) return;
+    finished = true;
+    app.use(jsonNotFound);
+    app.use(jsonErrorHandler(options.logger));
+  };
+  return { app, httpServer, metrics, finishRoutes };
 }
 
 /** Apollo Server settings every process shares: masked errors, CSRF prevention, JSON logs, drain, metrics. */

@@ -1,12 +1,12 @@
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type Express, type Request } from "express";
+import type { Express, Request } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { VerifyOptions } from "./auth";
 import { authenticate, requestIdFrom, type RequestContext } from "./context";
 import { currentRequestId, type Logger } from "./logger";
 import type { Metrics } from "./metrics";
-import { apolloDefaults, createServiceApp, listen, type ReadinessChecks } from "./server";
+import { apolloDefaults, createServiceApp, graphqlBody, listen, type ReadinessChecks } from "./server";
 
 export interface SubgraphServerOptions<C extends RequestContext> {
   name: string;
@@ -21,6 +21,10 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   /** Extra HTTP routes (internal endpoints, JWKS) mounted before /graphql. */
   routes?: (app: Express) => void;
   introspection?: boolean;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** Operation names labelled as themselves in the metrics (others count as `other`). */
+  knownOperations?: Iterable<string>;
 }
 
 export interface RunningServer {
@@ -34,7 +38,11 @@ export interface RunningServer {
 /** Express + Apollo subgraph with request ids, auth context, /health, /ready and /metrics. */
 export async function startSubgraphServer<C extends RequestContext>(options: SubgraphServerOptions<C>): Promise<RunningServer> {
   const { logger } = options;
-  const service = createServiceApp(options.name, options.readiness);
+  const service = createServiceApp(options.name, options.readiness, {
+    logger,
+    metricsToken: options.metricsToken,
+    knownOperations: options.knownOperations,
+  });
   const { app, httpServer, metrics } = service;
   options.routes?.(app);
 
@@ -46,7 +54,7 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
   await apollo.start();
   app.use(
     "/graphql",
-    express.json({ limit: "1mb" }),
+    ...graphqlBody(),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const base = await authenticate(req, currentRequestId() ?? requestIdFrom(req), options.verify);
@@ -54,6 +62,7 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
       },
     }),
   );
+  service.finishRoutes();
 
   const port = await listen(httpServer, options.host, options.port);
   const url = `http://${options.host}:${port}/graphql`;
