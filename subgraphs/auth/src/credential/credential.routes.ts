@@ -1,12 +1,17 @@
 import express, { type ErrorRequestHandler, type Express } from "express";
 import { requireServiceToken, z, type Logger } from "@opsconductor/kit";
 import type { CredentialService } from "./credential.service";
+import { textProblem, USERNAME_MAX_LENGTH } from "./text";
 
 const text = () => z.string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") });
 const bodySchema = z.object(
   {
     userId: text().uuid("must be a UUID"),
-    username: text().trim().min(1, "must not be empty").max(256, "must be at most 256 characters"),
+    username: text()
+      .trim()
+      .min(1, "must not be empty")
+      .max(USERNAME_MAX_LENGTH, `must be at most ${USERNAME_MAX_LENGTH} characters`)
+      .refine((value) => textProblem(value, USERNAME_MAX_LENGTH) === null, "must be valid text without NUL characters"),
     password: text(),
   },
   "must be a JSON object",
