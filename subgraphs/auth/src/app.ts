@@ -10,6 +10,7 @@ import {
   type Subgraph,
 } from "@opsconductor/kit";
 import { AuthService } from "./auth/auth.service";
+import { LoginThrottle, loginThrottlePolicy } from "./auth/login-throttle";
 import type { AppContext } from "./context";
 import { credentialRoutes } from "./credential/credential.routes";
 import { CredentialService } from "./credential/credential.service";
@@ -61,12 +62,11 @@ export async function start(env: Env, overrides: StartOverrides = {}): Promise<A
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
-      maxFailedAttempts: env.LOGIN_MAX_ATTEMPTS,
-      lockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
     },
     logger,
     afterCommit: relayKick.kick,
     revocations,
+    throttle: new LoginThrottle(redis, env.REDIS_KEY_PREFIX, loginThrottlePolicy(env)),
   });
   const credentials = new CredentialService(prisma);
 

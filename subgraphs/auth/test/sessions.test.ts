@@ -186,6 +186,36 @@ describe("changePassword", () => {
     await loginOk(h, user);
   });
 
+  it("refuses NUL bytes, lone surrogates and over-long input with BAD_USER_INPUT naming the field, and changes nothing", async () => {
+    const user = await createUser(h);
+    const tokens = await loginOk(h, user);
+    const cases: Array<[string, string, string, RegExp]> = [
+      ["x".repeat(100_000), "a-brand-new-password", "currentPassword", /at most 1024 characters/],
+      [`${user.password}\u0000`, "a-brand-new-password", "currentPassword", /NUL/],
+      [`${user.password}\uDBFF`, "a-brand-new-password", "currentPassword", /lone surrogate/],
+      [user.password, "a-brand-new-\u0000password", "newPassword", /NUL/],
+      [user.password, "a-brand-new-\uDC00password", "newPassword", /lone surrogate/],
+      [user.password, "y".repeat(100_000), "newPassword", /at most 256 characters/],
+    ];
+    for (const [currentPassword, newPassword, field, message] of cases) {
+      const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword, newPassword }, { token: tokens.accessToken });
+      expect(firstError(result)?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
+      expect(firstError(result)?.message).toMatch(message);
+    }
+    await loginOk(h, user);
+  });
+
+  it("refuses a common password, one with digits or symbols around a common one, and one containing the username", async () => {
+    const user = await createUser(h);
+    const tokens = await loginOk(h, user);
+    for (const newPassword of ["1234567890", "Password2024!", "qwertyuiop", "!!dragon123456", `${user.username.toUpperCase()}-rocks-2024`]) {
+      const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword }, { token: tokens.accessToken });
+      expect(firstError(result)?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "newPassword" });
+      expect(firstError(result)?.message).toMatch(/too common|must not contain the username/);
+    }
+    await loginOk(h, user);
+  });
+
   it("needs an access token", async () => {
     const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: "whatever-1234", newPassword: "whatever-5678" });
     expect(errorCodes(result)).toEqual(["UNAUTHENTICATED"]);
