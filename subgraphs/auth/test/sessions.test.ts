@@ -1,5 +1,5 @@
 import jwt from "jsonwebtoken";
-import { sha256 } from "@opsconductor/kit";
+import { remoteJwks, sha256, verifyAccessToken } from "@opsconductor/kit";
 import { errorCodes, graphql } from "@opsconductor/kit/testing";
 import {
   createUser,
@@ -29,6 +29,16 @@ const CHANGE_PASSWORD = /* GraphQL */ `
     changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
   }
 `;
+
+/** What the gateway does with a bearer token: the kit's verifier with the revocation hook. */
+const gatewayVerify = (accessToken: string) =>
+  verifyAccessToken(accessToken, {
+    keys: remoteJwks(`${h.base}/.well-known/jwks.json`),
+    issuer: "opsconductor-auth",
+    audience: "opsconductor",
+    notBefore: (userId, sessionId) => h.auth.revocations.notBefore(userId, sessionId),
+  });
+const REVOKED = { message: "Access token has been revoked", extensions: { code: "UNAUTHENTICATED" } };
 
 const familyOf = async (token: string) =>
   (await h.auth.prisma.refreshToken.findUniqueOrThrow({ where: { tokenHash: sha256(token) }, include: { family: true } })).family;
@@ -73,6 +83,22 @@ describe("refreshToken", () => {
 
     // The user's other session is a different family and keeps working.
     await refreshOk(h, other.refreshToken);
+  });
+
+  it("recalls the access tokens of a replayed family at once, those from login and from refresh, and no other session's", async () => {
+    const user = await createUser(h);
+    const first = await loginOk(h, user);
+    const second = await refreshOk(h, first.refreshToken);
+    const other = await loginOk(h, user);
+    await gatewayVerify(second.accessToken);
+    expect(jwt.decode(first.accessToken)).toMatchObject({ sid: (await familyOf(first.refreshToken)).id });
+    expect((jwt.decode(second.accessToken) as jwt.JwtPayload).sid).toBe((jwt.decode(first.accessToken) as jwt.JwtPayload).sid);
+
+    expect(errorCodes(await refresh(h, first.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+
+    await expect(gatewayVerify(first.accessToken)).rejects.toMatchObject(REVOKED);
+    await expect(gatewayVerify(second.accessToken)).rejects.toMatchObject(REVOKED);
+    expect(await gatewayVerify(other.accessToken)).toMatchObject({ id: user.id });
   });
 
   it("lets exactly one of several concurrent refreshes with one token succeed", async () => {
@@ -126,8 +152,21 @@ describe("logout", () => {
     await refreshOk(h, b.refreshToken);
     const [event] = await outboxEvents(h, "auth.logout", user.id);
     expect(event?.data).toEqual({ userId: user.id, allSessions: false });
-    // One session's logout does not recall the user's access tokens.
+    // One session's logout does not raise the user's floor.
     expect(await h.auth.revocations.notBefore(user.id)).toBeUndefined();
+  });
+
+  it("recalls the access token of the session that logged out, while another session's token of the same user still works", async () => {
+    const user = await createUser(h);
+    const a = await loginOk(h, user);
+    const b = await loginOk(h, user);
+    await gatewayVerify(a.accessToken);
+    expect((await graphql(h.url, LOGOUT, { refreshToken: a.refreshToken }, { token: a.accessToken })).data).toEqual({ logout: true });
+
+    await expect(gatewayVerify(a.accessToken)).rejects.toMatchObject(REVOKED);
+    expect(await gatewayVerify(b.accessToken)).toMatchObject({ id: user.id, username: user.username });
+    // Every later token of b (same session, refreshed) keeps working too.
+    await gatewayVerify((await refreshOk(h, b.refreshToken)).accessToken);
   });
 
   it("ends every session of the caller with allSessions", async () => {

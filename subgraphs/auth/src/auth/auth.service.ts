@@ -34,7 +34,7 @@ export interface AuthDeps {
   logger: Logger;
   /** Called after a transaction that wrote outbox events commits (kicks the relay). */
   afterCommit: () => void;
-  /** Per-user floor below which access tokens are refused at the gateway. */
+  /** Per-user floor and per-session markers by which access tokens are refused at the gateway. */
   revocations: TokenRevocations;
   /** Per-username and per-IP attempt counts with back-off, taken before any password is hashed. */
   throttle: LoginThrottle;
@@ -149,7 +149,7 @@ export class AuthService {
       return started;
     });
     this.deps.afterCommit();
-    return this.issue(userId, profile, session.token);
+    return this.issue(userId, profile, session.token, session.familyId);
   }
 
   /**
@@ -169,6 +169,7 @@ export class AuthService {
     const profile = await this.deps.profiles.get(family.userId, call.requestId);
     if (!profile?.isActive) {
       await this.deps.refreshTokens.revokeFamily(this.deps.prisma, family.id, "inactive");
+      await this.deps.revocations.revokeSession(family.id);
       throw invalidRefreshToken();
     }
 
@@ -181,7 +182,7 @@ export class AuthService {
       await this.revokeReusedFamily(family.id, family.userId, call);
       throw invalidRefreshToken();
     }
-    return this.issue(family.userId, profile, next);
+    return this.issue(family.userId, profile, next, family.id);
   }
 
   /** Ends the session of the given refresh token (if it is the caller's) or all the caller's sessions. */
@@ -207,8 +208,9 @@ export class AuthService {
       });
     });
     this.deps.afterCommit();
-    // Everywhere means the access tokens too; one session's access token lives out its minutes.
-    if (allSessions) await this.deps.revocations.revokeIssuedBefore(user.id);
+    // The access tokens go too: all the user's, or those of this session (their `sid` is the family id).
+    if (familyId) await this.deps.revocations.revokeSession(familyId);
+    else await this.deps.revocations.revokeIssuedBefore(user.id);
     return true;
   }
 
@@ -244,12 +246,12 @@ export class AuthService {
   }
 
   /** The subject is auth's own user id for the credential or family, never an id echoed by another service. */
-  private issue(userId: string, profile: UserProfile, refreshToken: string): IssuedTokens {
+  private issue(userId: string, profile: UserProfile, refreshToken: string, sessionId: string): IssuedTokens {
     const { settings } = this.deps;
     const { token, expiresAt } = signAccessToken(
       this.deps.keys.signingKey(),
       { id: userId, username: profile.username, roles: profile.roles, permissions: profile.permissions },
-      { issuer: settings.issuer, audience: settings.audience, ttlSeconds: settings.accessTokenTtlSeconds },
+      { issuer: settings.issuer, audience: settings.audience, ttlSeconds: settings.accessTokenTtlSeconds, sessionId },
     );
     return { accessToken: token, refreshToken, expiresAt, user: { id: userId } };
   }
@@ -279,6 +281,8 @@ export class AuthService {
       });
       return true;
     });
+    // Whoever revoked the family first, its access tokens die too; writing the marker again is harmless.
+    await this.deps.revocations.revokeSession(familyId);
     if (!revoked) return;
     this.deps.afterCommit();
     this.deps.logger.warn("refresh token reused: session family revoked", { userId, familyId });
