@@ -18,6 +18,8 @@ export interface AccessTokenClaims {
   username: string;
   roles: string[];
   permissions: string[];
+  /** The session (refresh-token family) the token was issued to; absent on tokens from before sessions had ids. */
+  sid?: string;
 }
 
 export type KeyResolver = (kid: string) => Promise<KeyObject | undefined>;
