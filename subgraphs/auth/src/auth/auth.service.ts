@@ -53,8 +53,8 @@ export interface CallInfo {
   requestId?: string;
 }
 
-// One answer for unknown user, wrong password, locked and deactivated accounts: a caller cannot
-// tell which usernames exist or which accounts are locked.
+// One answer for unknown user, wrong password and deactivated accounts: a caller cannot tell
+// which usernames exist or which accounts are active.
 const invalidCredentials = () => unauthenticated("Invalid username or password");
 const invalidRefreshToken = () => unauthenticated("Invalid or expired refresh token");
 // Throttling depends only on earlier attempts for the username and address, never on whether the
