@@ -294,6 +294,26 @@ describe("verifyAccessToken with a revocation floor", () => {
     await expectUnauthenticated(sign(), "Cannot verify access token right now", broken);
   });
 
+  it("hands the hook the token's session id, so a revoked session (+Infinity) is refused and others are not", async () => {
+    const withSession = (sid?: string) =>
+      jwt.sign({ ...claims, iat: now, ...(sid === undefined ? {} : { sid }) }, privateKey, { algorithm: "ES256", keyid: KID, subject: "user-1", issuer: ISSUER, audience: AUDIENCE, expiresIn: 300 });
+    const notBefore = jest.fn(async (_userId: string, sessionId: string | undefined) => (sessionId === "session-a" ? Number.POSITIVE_INFINITY : undefined));
+    const verify: VerifyOptions = { ...options, notBefore };
+    await expectUnauthenticated(withSession("session-a"), "Access token has been revoked", verify);
+    expect(notBefore).toHaveBeenLastCalledWith("user-1", "session-a");
+    await expect(verifyAccessToken(withSession("session-b"), verify)).resolves.toMatchObject({ id: "user-1" });
+    await expect(verifyAccessToken(withSession(), verify)).resolves.toMatchObject({ id: "user-1" });
+    expect(notBefore).toHaveBeenLastCalledWith("user-1", undefined);
+    // A malformed sid is no session id.
+    await expect(verifyAccessToken(jwt.sign({ ...claims, sid: 42 }, privateKey, { algorithm: "ES256", keyid: KID, subject: "user-1", issuer: ISSUER, audience: AUDIENCE, expiresIn: 300 }), verify)).resolves.toMatchObject({ id: "user-1" });
+    expect(notBefore).toHaveBeenLastCalledWith("user-1", undefined);
+  });
+
+  it("still takes a floor-only hook of one parameter", async () => {
+    const floorOnly = async (userId: string) => (userId === "user-1" ? now + 60 : undefined);
+    await expectUnauthenticated(issuedAt(now), "Access token has been revoked", { ...options, notBefore: floorOnly });
+  });
+
   it("checks the floor only for tokens whose signature verified", async () => {
     const notBefore = jest.fn(async () => undefined);
     await expectUnauthenticated(sign({ issuer: "someone-else" }), "Invalid access token", { ...options, notBefore });

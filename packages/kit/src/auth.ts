@@ -19,6 +19,8 @@ export interface AccessTokenClaims {
   username: string;
   roles: string[];
   permissions: string[];
+  /** The session (refresh-token family) the token was issued to; absent on tokens from before sessions had ids. */
+  sid?: string;
 }
 
 export type KeyResolver = (kid: string) => Promise<KeyObject | undefined>;
@@ -62,8 +64,12 @@ export interface VerifyOptions {
   keys: KeyResolver;
   issuer: string;
   audience: string;
-  /** Epoch seconds (may be fractional) before which the user's tokens are refused (see TokenRevocations); checked after the signature. */
-  notBefore?: (userId: string) => Promise<number | undefined>;
+  /**
+   * Epoch seconds (may be fractional) before which the user's tokens are refused (see TokenRevocations);
+   * checked after the signature. Also given the token's session id (`sid` claim, when it has one), so
+   * one hook enforces both the user's floor and a revoked session (answer +Infinity for that).
+   */
+  notBefore?: (userId: string, sessionId: string | undefined) => Promise<number | undefined>;
 }
 
 /** Verifies an access token with pinned algorithm, issuer and audience. Throws UNAUTHENTICATED. */
@@ -98,7 +104,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   if (options.notBefore) {
     let floor: number | undefined;
     try {
-      floor = await options.notBefore(claims.sub);
+      floor = await options.notBefore(claims.sub, typeof claims.sid === "string" && claims.sid ? claims.sid : undefined);
     } catch {
       throw unauthenticated("Cannot verify access token right now");
     }

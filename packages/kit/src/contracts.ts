@@ -39,6 +39,7 @@ export function defineContract<P extends z.ZodType = typeof noParams, B extends 
   return { ...contract, params: (contract.params ?? noParams) as P, body: contract.body as B, response: contract.response as R };
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const text = () => z.string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") });
 const uuid = () => text().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
 
@@ -50,7 +51,12 @@ export const createCredentialContract = defineContract({
   body: z.object(
     {
       userId: uuid(),
-      username: text().trim().min(1, "must not be empty").max(256, "must be at most 256 characters"),
+      username: text()
+        .trim()
+        .min(1, "must not be empty")
+        .max(256, "must be at most 256 characters")
+        // NUL bytes and lone surrogates pass JSON and GraphQL but PostgreSQL refuses them.
+        .refine((value) => !value.includes("\u0000") && !LONE_SURROGATE.test(value), "must be valid text without NUL characters"),
       password: text(),
     },
     "must be a JSON object",

@@ -16,7 +16,8 @@ describe("auth environment", () => {
       ACCESS_TOKEN_TTL_SECONDS: 900,
       REFRESH_TOKEN_TTL_SECONDS: 604800,
       LOGIN_MAX_ATTEMPTS: 5,
-      LOGIN_LOCKOUT_SECONDS: 900,
+      LOGIN_IP_MAX_ATTEMPTS: 50,
+      LOGIN_BACKOFF_MAX_SECONDS: 300,
     });
   });
 

@@ -14,8 +14,11 @@ export const envSchema = z.object({
   // Revocation works through a per-user floor in Redis that lives this long; 15 minutes at most.
   ACCESS_TOKEN_TTL_SECONDS: seconds(900, 900),
   REFRESH_TOKEN_TTL_SECONDS: seconds(7 * 24 * 3600),
+  // Login throttling (see LoginThrottlePolicy): failures before back-off per username and per
+  // client IP, and the longest back-off. There is no hard lock.
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
-  LOGIN_LOCKOUT_SECONDS: seconds(900),
+  LOGIN_IP_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(50),
+  LOGIN_BACKOFF_MAX_SECONDS: seconds(300, 3600),
   // Read by the seed only. An empty variable means "not set": the seed then generates a password.
   OPSCONDUCTOR_ADMIN_PASSWORD: z.preprocess(
     (value) => (value === "" ? undefined : value),

@@ -1,5 +1,6 @@
 import { defineSubgraph, internalRoutes, parseKey, TokenRevocations } from "@opsconductor/kit/subgraph";
 import { AuthService } from "./auth/auth.service";
+import { LoginThrottle, loginThrottlePolicy } from "./auth/login-throttle";
 import type { AppContext } from "./context";
 import { credentialRoutes } from "./credential/credential.routes";
 import { CredentialService } from "./credential/credential.service";
@@ -32,12 +33,11 @@ export default defineSubgraph({
         issuer: env.JWT_ISSUER,
         audience: env.JWT_AUDIENCE,
         accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
-        maxFailedAttempts: env.LOGIN_MAX_ATTEMPTS,
-        lockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
       },
       logger,
       transaction,
       revocations,
+      throttle: new LoginThrottle(redis(), env.REDIS_KEY_PREFIX, loginThrottlePolicy(env)),
     });
     return { auth, signingKeys, revocations, credentials: new CredentialService(prisma) };
   },

@@ -38,6 +38,19 @@ describe("POST /internal/credentials", () => {
     expect(response.json).toEqual({ error: { field: "password", message: "password must be at least 10 characters" } });
   });
 
+  it("answers 400 on field password for a common password or one containing the username, and on field username for a NUL byte", async () => {
+    const input = body();
+    for (const password of ["password1234", "iloveyou!!!!", "Football-2025", `my-${input.username}-pw`]) {
+      const response = await postCredential(h, { ...input, password });
+      expect(response.status).toBe(400);
+      expect(response.json).toMatchObject({ error: { field: "password", message: expect.stringMatching(/^password (is too common|must not contain the username)/) } });
+    }
+    const nul = await postCredential(h, { ...input, username: "ada\u0000lovelace" });
+    expect(nul.status).toBe(400);
+    expect(nul.json).toMatchObject({ error: { field: "username" } });
+    expect(await h.auth.prisma.credential.count({ where: { userId: input.userId } })).toBe(0);
+  });
+
   it("answers 409 on field username when the user id or the username already has a credential", async () => {
     const input = body();
     expect((await postCredential(h, input)).status).toBe(201);

@@ -1,5 +1,5 @@
 import jwt from "jsonwebtoken";
-import { sha256 } from "@opsconductor/kit/subgraph";
+import { remoteJwks, sha256, verifyAccessToken } from "@opsconductor/kit/subgraph";
 import { errorCodes, graphql } from "@opsconductor/kit/testing";
 import {
   createUser,
@@ -29,6 +29,16 @@ const CHANGE_PASSWORD = /* GraphQL */ `
     changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
   }
 `;
+
+/** What the gateway does with a bearer token: the kit's verifier with the revocation hook. */
+const gatewayVerify = (accessToken: string) =>
+  verifyAccessToken(accessToken, {
+    keys: remoteJwks(`${h.base}/.well-known/jwks.json`),
+    issuer: "opsconductor-auth",
+    audience: "opsconductor",
+    notBefore: (userId, sessionId) => h.auth.services.revocations.notBefore(userId, sessionId),
+  });
+const REVOKED = { message: "Access token has been revoked", extensions: { code: "UNAUTHENTICATED" } };
 
 const familyOf = async (token: string) =>
   (await h.auth.prisma.refreshToken.findUniqueOrThrow({ where: { tokenHash: sha256(token) }, include: { family: true } })).family;
@@ -73,6 +83,22 @@ describe("refreshToken", () => {
 
     // The user's other session is a different family and keeps working.
     await refreshOk(h, other.refreshToken);
+  });
+
+  it("recalls the access tokens of a replayed family at once, those from login and from refresh, and no other session's", async () => {
+    const user = await createUser(h);
+    const first = await loginOk(h, user);
+    const second = await refreshOk(h, first.refreshToken);
+    const other = await loginOk(h, user);
+    await gatewayVerify(second.accessToken);
+    expect(jwt.decode(first.accessToken)).toMatchObject({ sid: (await familyOf(first.refreshToken)).id });
+    expect((jwt.decode(second.accessToken) as jwt.JwtPayload).sid).toBe((jwt.decode(first.accessToken) as jwt.JwtPayload).sid);
+
+    expect(errorCodes(await refresh(h, first.refreshToken))).toEqual(["UNAUTHENTICATED"]);
+
+    await expect(gatewayVerify(first.accessToken)).rejects.toMatchObject(REVOKED);
+    await expect(gatewayVerify(second.accessToken)).rejects.toMatchObject(REVOKED);
+    expect(await gatewayVerify(other.accessToken)).toMatchObject({ id: user.id });
   });
 
   it("lets exactly one of several concurrent refreshes with one token succeed", async () => {
@@ -126,8 +152,21 @@ describe("logout", () => {
     await refreshOk(h, b.refreshToken);
     const [event] = await outboxEvents(h, "auth.logout", user.id);
     expect(event?.data).toEqual({ userId: user.id, allSessions: false });
-    // One session's logout does not recall the user's access tokens.
+    // One session's logout does not raise the user's floor.
     expect(await h.auth.services.revocations.notBefore(user.id)).toBeUndefined();
+  });
+
+  it("recalls the access token of the session that logged out, while another session's token of the same user still works", async () => {
+    const user = await createUser(h);
+    const a = await loginOk(h, user);
+    const b = await loginOk(h, user);
+    await gatewayVerify(a.accessToken);
+    expect((await graphql(h.url, LOGOUT, { refreshToken: a.refreshToken }, { token: a.accessToken })).data).toEqual({ logout: true });
+
+    await expect(gatewayVerify(a.accessToken)).rejects.toMatchObject(REVOKED);
+    expect(await gatewayVerify(b.accessToken)).toMatchObject({ id: user.id, username: user.username });
+    // Every later token of b (same session, refreshed) keeps working too.
+    await gatewayVerify((await refreshOk(h, b.refreshToken)).accessToken);
   });
 
   it("ends every session of the caller with allSessions", async () => {
@@ -183,6 +222,36 @@ describe("changePassword", () => {
     expect(firstError(short)?.message).toMatch(/at least 10 characters/);
     const long = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword: "x".repeat(257) }, { token: tokens.accessToken });
     expect(firstError(long)?.message).toMatch(/at most 256 characters/);
+    await loginOk(h, user);
+  });
+
+  it("refuses NUL bytes, lone surrogates and over-long input with BAD_USER_INPUT naming the field, and changes nothing", async () => {
+    const user = await createUser(h);
+    const tokens = await loginOk(h, user);
+    const cases: Array<[string, string, string, RegExp]> = [
+      ["x".repeat(100_000), "a-brand-new-password", "currentPassword", /at most 1024 characters/],
+      [`${user.password}\u0000`, "a-brand-new-password", "currentPassword", /NUL/],
+      [`${user.password}\uDBFF`, "a-brand-new-password", "currentPassword", /lone surrogate/],
+      [user.password, "a-brand-new-\u0000password", "newPassword", /NUL/],
+      [user.password, "a-brand-new-\uDC00password", "newPassword", /lone surrogate/],
+      [user.password, "y".repeat(100_000), "newPassword", /at most 256 characters/],
+    ];
+    for (const [currentPassword, newPassword, field, message] of cases) {
+      const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword, newPassword }, { token: tokens.accessToken });
+      expect(firstError(result)?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
+      expect(firstError(result)?.message).toMatch(message);
+    }
+    await loginOk(h, user);
+  });
+
+  it("refuses a common password, one with digits or symbols around a common one, and one containing the username", async () => {
+    const user = await createUser(h);
+    const tokens = await loginOk(h, user);
+    for (const newPassword of ["1234567890", "Password2024!", "qwertyuiop", "!!dragon123456", `${user.username.toUpperCase()}-rocks-2024`]) {
+      const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword }, { token: tokens.accessToken });
+      expect(firstError(result)?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "newPassword" });
+      expect(firstError(result)?.message).toMatch(/too common|must not contain the username/);
+    }
     await loginOk(h, user);
   });
 

@@ -9,6 +9,9 @@ type AuthSubgraph = RunningOf<typeof authSubgraph>;
 
 export const DATABASE_URL = testDatabaseUrl("auth");
 export const SERVICE_TOKEN = "auth-tests-service-token-0123456789";
+// Each harness gets its own Redis keys (throttle counters, revocations), so test files, reruns and a
+// running dev stack never see each other's; TEST_REDIS_KEY_PREFIX picks the stem.
+const REDIS_KEY_PREFIX = process.env.TEST_REDIS_KEY_PREFIX ?? "opsc-test-auth:";
 // Fixed, because signing keys stored in the shared test database are encrypted with it.
 const SECRETS_KEY = "7f3c1e9a5b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e";
 
@@ -57,7 +60,14 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
   let auth: AuthSubgraph;
   try {
     auth = await startTestSubgraph(authSubgraph, {
-      env: { SERVICE_TOKEN, AUTH_SECRETS_KEY: SECRETS_KEY, USERS_URL: users.url, ...extraEnv },
+      env: {
+        SERVICE_TOKEN,
+        AUTH_SECRETS_KEY: SECRETS_KEY,
+        USERS_URL: users.url,
+        REDIS_KEY_PREFIX: `${REDIS_KEY_PREFIX}${randomBytes(4).toString("hex")}:`,
+        ...(process.env.TEST_EVENTS_EXCHANGE ? { EVENTS_EXCHANGE: process.env.TEST_EVENTS_EXCHANGE } : {}),
+        ...extraEnv,
+      },
     });
   } catch (error) {
     await users.stop();

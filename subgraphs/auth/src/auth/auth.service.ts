@@ -1,6 +1,8 @@
+import { GraphQLError } from "graphql";
 import {
   badInput,
   emitEvent,
+  ErrorCode,
   unauthenticated,
   type Actor,
   type AuthUser,
@@ -8,20 +10,20 @@ import {
   type TokenRevocations,
   type Transact,
 } from "@opsconductor/kit/subgraph";
-import { SQL_NOW_UTC, type Prisma, type PrismaClient } from "../db";
+import type { Prisma, PrismaClient } from "../db";
 import { normalizeUsername } from "../credential/credential.service";
 import { dummyVerify, hashPassword, passwordPolicyViolation, verifyPassword } from "../credential/password";
+import { PASSWORD_INPUT_MAX_LENGTH, textProblem, USERNAME_MAX_LENGTH } from "../credential/text";
 import type { ProfileClient, UserProfile } from "../profile/profile.client";
 import { signAccessToken } from "../token/access-token";
 import type { RefreshTokenService } from "../token/refresh-token.service";
 import type { SigningKeyService } from "../token/signing-key.service";
+import type { AttemptOutcome, LoginAttempt, LoginThrottle } from "./login-throttle";
 
 export interface AuthSettings {
   issuer: string;
   audience: string;
   accessTokenTtlSeconds: number;
-  maxFailedAttempts: number;
-  lockoutSeconds: number;
 }
 
 export interface AuthDeps {
@@ -33,8 +35,10 @@ export interface AuthDeps {
   logger: Logger;
   /** One transaction; after commit the outbox relay publishes its events. */
   transaction: Transact<Prisma.TransactionClient>;
-  /** Per-user floor below which access tokens are refused at the gateway. */
+  /** Per-user floor and per-session markers by which access tokens are refused at the gateway. */
   revocations: TokenRevocations;
+  /** Per-username and per-IP attempt counts with back-off, taken before any password is hashed. */
+  throttle: LoginThrottle;
 }
 
 export interface IssuedTokens {
@@ -50,53 +54,102 @@ export interface CallInfo {
   requestId?: string;
 }
 
-// One answer for unknown user, wrong password, locked and deactivated accounts: a caller cannot
-// tell which usernames exist or which accounts are locked.
+// One answer for unknown user, wrong password and deactivated accounts: a caller cannot tell
+// which usernames exist or which accounts are active.
 const invalidCredentials = () => unauthenticated("Invalid username or password");
 const invalidRefreshToken = () => unauthenticated("Invalid or expired refresh token");
+// Throttling depends only on earlier attempts for the username and address, never on whether the
+// username exists or the password is right, so saying so reveals nothing.
+const tooManyAttempts = (retryAfterSeconds: number) =>
+  new GraphQLError(`Too many attempts, try again in ${retryAfterSeconds} s`, {
+    extensions: { code: ErrorCode.TOO_MANY_REQUESTS, retryAfterSeconds },
+  });
 
-type FailureReason = "invalid_credentials" | "locked" | "inactive";
+function checkText(field: string, value: string, maxLength: number) {
+  const problem = textProblem(value, maxLength);
+  if (problem) throw badInput(field, problem);
+}
+
+type FailureReason = "invalid_credentials" | "inactive";
+type CheckedCredential =
+  | { ok: true; userId: string; profile: UserProfile }
+  | { ok: false; userId: string | null; reason: FailureReason };
 
 /** Login, refresh-token rotation with reuse detection, logout and password change. */
 export class AuthService {
   constructor(private readonly deps: AuthDeps) {}
 
   async login(rawUsername: string, password: string, call: CallInfo): Promise<IssuedTokens> {
-    const { prisma } = this.deps;
+    checkText("username", rawUsername, USERNAME_MAX_LENGTH);
+    checkText("password", password, PASSWORD_INPUT_MAX_LENGTH);
     const username = normalizeUsername(rawUsername);
-    const credential = await prisma.credential.findUnique({ where: { username } });
+    return this.throttled(username, call, async (attempt) => {
+      const checked = await this.checkCredential(username, password, call);
+      if (!checked.ok) {
+        attempt.outcome = "failed";
+        await this.recordFailure(checked.userId, username, checked.reason, call);
+        throw invalidCredentials();
+      }
+      const tokens = await this.startSession(checked.userId, checked.profile, call);
+      attempt.outcome = "succeeded";
+      return tokens;
+    });
+  }
+
+  /**
+   * Runs a password check as one throttled attempt: refused at once while the username or the
+   * address is backing off or the username has another attempt in flight. The attempt ends
+   * "aborted" (given back) unless `run` says how it went.
+   */
+  private async throttled<T>(username: string, call: CallInfo, run: (attempt: { outcome: AttemptOutcome }) => Promise<T>): Promise<T> {
+    const decision = await this.deps.throttle.begin(username, call.actor.ip);
+    if (!decision.allowed) {
+      this.deps.logger.debug("login throttled", { username, retryAfterSeconds: decision.retryAfterSeconds });
+      throw tooManyAttempts(decision.retryAfterSeconds);
+    }
+    const state: { outcome: AttemptOutcome } = { outcome: "aborted" };
+    try {
+      return await run(state);
+    } finally {
+      await this.finishAttempt(decision.attempt, state.outcome);
+    }
+  }
+
+  private async finishAttempt(attempt: LoginAttempt, outcome: AttemptOutcome) {
+    try {
+      await attempt.finish(outcome);
+    } catch (error) {
+      // The answer stands; the in-flight hold expires by itself.
+      this.deps.logger.warn("could not record the end of a login attempt", { error: (error as Error).message });
+    }
+  }
+
+  private async checkCredential(username: string, password: string, call: CallInfo): Promise<CheckedCredential> {
+    const credential = await this.deps.prisma.credential.findUnique({ where: { username } });
     if (!credential) {
       await dummyVerify(password);
-      await this.recordFailure(null, username, "invalid_credentials", call);
-      throw invalidCredentials();
-    }
-    if (credential.lockedUntil && credential.lockedUntil > new Date()) {
-      await dummyVerify(password);
-      await this.recordFailure(credential.userId, username, "locked", call);
-      throw invalidCredentials();
+      return { ok: false, userId: null, reason: "invalid_credentials" };
     }
     if (!(await verifyPassword(credential.passwordHash, password))) {
-      await this.recordFailure(credential.userId, username, "invalid_credentials", call);
-      throw invalidCredentials();
+      return { ok: false, userId: credential.userId, reason: "invalid_credentials" };
     }
     const profile = await this.deps.profiles.get(credential.userId, call.requestId);
-    if (!profile?.isActive) {
-      await this.recordFailure(credential.userId, username, "inactive", call);
-      throw invalidCredentials();
-    }
+    if (!profile?.isActive) return { ok: false, userId: credential.userId, reason: "inactive" };
+    return { ok: true, userId: credential.userId, profile };
+  }
 
-    const actor = { ...call.actor, userId: credential.userId, username: profile.username };
-    const refreshToken = await this.deps.transaction(async (tx) => {
-      await tx.credential.update({ where: { userId: credential.userId }, data: { failedAttempts: 0, lockedUntil: null } });
-      const { token } = await this.deps.refreshTokens.startFamily(tx, credential.userId);
+  private async startSession(userId: string, profile: UserProfile, call: CallInfo): Promise<IssuedTokens> {
+    const actor = { ...call.actor, userId, username: profile.username };
+    const session = await this.deps.transaction(async (tx) => {
+      const started = await this.deps.refreshTokens.startFamily(tx, userId);
       await emitEvent(tx, "auth.login.succeeded", {
         actor,
-        subject: { type: "User", id: credential.userId },
-        data: { userId: credential.userId, username: profile.username },
+        subject: { type: "User", id: userId },
+        data: { userId, username: profile.username },
       });
-      return token;
+      return started;
     });
-    return this.issue(credential.userId, profile, refreshToken);
+    return this.issue(userId, profile, session.token, session.familyId);
   }
 
   /**
@@ -116,6 +169,7 @@ export class AuthService {
     const profile = await this.deps.profiles.get(family.userId, call.requestId);
     if (!profile?.isActive) {
       await this.deps.refreshTokens.revokeFamily(this.deps.prisma, family.id, "inactive");
+      await this.deps.revocations.revokeSession(family.id);
       throw invalidRefreshToken();
     }
 
@@ -128,7 +182,7 @@ export class AuthService {
       await this.revokeReusedFamily(family.id, family.userId, call);
       throw invalidRefreshToken();
     }
-    return this.issue(family.userId, profile, next);
+    return this.issue(family.userId, profile, next, family.id);
   }
 
   /** Ends the session of the given refresh token (if it is the caller's) or all the caller's sessions. */
@@ -153,27 +207,31 @@ export class AuthService {
         data: { userId: user.id, allSessions },
       });
     });
-    // Everywhere means the access tokens too; one session's access token lives out its minutes.
-    if (allSessions) await this.deps.revocations.revokeIssuedBefore(user.id);
+    // The access tokens go too: all the user's, or those of this session (their `sid` is the family id).
+    if (familyId) await this.deps.revocations.revokeSession(familyId);
+    else await this.deps.revocations.revokeIssuedBefore(user.id);
     return true;
   }
 
-  /** Changes the caller's password and ends all their sessions, access tokens included. */
+  /**
+   * Changes the caller's password and ends all their sessions, access tokens included. Checking the
+   * current password is a password guess like a login, so it is throttled like one.
+   */
   async changePassword(user: AuthUser, currentPassword: string, newPassword: string, call: CallInfo): Promise<boolean> {
     const { prisma, refreshTokens } = this.deps;
-    const violation = passwordPolicyViolation(newPassword);
-    if (violation) throw badInput("newPassword", violation);
+    checkText("currentPassword", currentPassword, PASSWORD_INPUT_MAX_LENGTH);
     const credential = await prisma.credential.findUnique({ where: { userId: user.id } });
     if (!credential) throw unauthenticated("No credential exists for this user");
-    if (!(await verifyPassword(credential.passwordHash, currentPassword))) {
-      throw badInput("currentPassword", "is incorrect");
-    }
+    const violation = passwordPolicyViolation(newPassword, credential.username);
+    if (violation) throw badInput("newPassword", violation);
+    await this.throttled(credential.username, call, async (attempt) => {
+      const matches = await verifyPassword(credential.passwordHash, currentPassword);
+      attempt.outcome = matches ? "succeeded" : "failed";
+      if (!matches) throw badInput("currentPassword", "is incorrect");
+    });
     const passwordHash = await hashPassword(newPassword);
     await this.deps.transaction(async (tx) => {
-      await tx.credential.update({
-        where: { userId: user.id },
-        data: { passwordHash, passwordChangedAt: new Date(), failedAttempts: 0, lockedUntil: null },
-      });
+      await tx.credential.update({ where: { userId: user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
       await refreshTokens.revokeAllForUser(tx, user.id, "password_changed");
       await emitEvent(tx, "auth.password.changed", {
         actor: call.actor,
@@ -186,35 +244,20 @@ export class AuthService {
   }
 
   /** The subject is auth's own user id for the credential or family, never an id echoed by another service. */
-  private issue(userId: string, profile: UserProfile, refreshToken: string): IssuedTokens {
+  private issue(userId: string, profile: UserProfile, refreshToken: string, sessionId: string): IssuedTokens {
     const { settings } = this.deps;
     const { token, expiresAt } = signAccessToken(
       this.deps.keys.signingKey(),
       { id: userId, username: profile.username, roles: profile.roles, permissions: profile.permissions },
-      { issuer: settings.issuer, audience: settings.audience, ttlSeconds: settings.accessTokenTtlSeconds },
+      { issuer: settings.issuer, audience: settings.audience, ttlSeconds: settings.accessTokenTtlSeconds, sessionId },
     );
     return { accessToken: token, refreshToken, expiresAt, user: { id: userId } };
   }
 
-  /**
-   * Counts a failed login and writes `auth.login.failed`. The counter is incremented in SQL so
-   * concurrent guesses cannot undercount; reaching the limit locks the account and restarts the count.
-   */
+  /** Writes `auth.login.failed`; the throttle has counted the attempt already. */
   private async recordFailure(userId: string | null, username: string, reason: FailureReason, call: CallInfo) {
-    const { settings, logger } = this.deps;
+    const { logger } = this.deps;
     await this.deps.transaction(async (tx) => {
-      if (userId && reason === "invalid_credentials") {
-        await tx.$executeRawUnsafe(
-          `UPDATE credentials SET
-             locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN ${SQL_NOW_UTC} + make_interval(secs => $3) ELSE locked_until END,
-             failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END,
-             updated_at = ${SQL_NOW_UTC}
-           WHERE user_id = $1::uuid`,
-          userId,
-          settings.maxFailedAttempts,
-          settings.lockoutSeconds,
-        );
-      }
       await emitEvent(tx, "auth.login.failed", {
         actor: { ...call.actor, userId, username },
         // Unknown usernames have no user id; the subject then names the attempted username.
@@ -235,6 +278,8 @@ export class AuthService {
       });
       return true;
     });
+    // Whoever revoked the family first, its access tokens die too; writing the marker again is harmless.
+    await this.deps.revocations.revokeSession(familyId);
     if (!revoked) return;
     this.deps.logger.warn("refresh token reused: session family revoked", { userId, familyId });
   }

@@ -23,7 +23,7 @@ export class CredentialService {
   constructor(private readonly prisma: PrismaClient) {}
 
   async create(input: NewCredential): Promise<CreateCredentialResult> {
-    const violation = passwordPolicyViolation(input.password);
+    const violation = passwordPolicyViolation(input.password, input.username);
     if (violation) return { ok: false, reason: "policy", field: "password", message: `password ${violation}` };
     const username = normalizeUsername(input.username);
     const existing = await this.prisma.credential.findFirst({

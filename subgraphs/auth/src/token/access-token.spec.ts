@@ -24,6 +24,11 @@ describe("signAccessToken", () => {
     expect(expiresAt.getTime()).toBe(decoded.payload.exp! * 1000);
   });
 
+  it("carries the session id as `sid` when given one, and no sid otherwise", () => {
+    expect(jwt.decode(signAccessToken(key, user, { ...options, sessionId: "family-1" }).token)).toMatchObject({ sid: "family-1" });
+    expect(jwt.decode(signAccessToken(key, user, options).token)).not.toHaveProperty("sid");
+  });
+
   it("gives every token its own jti", () => {
     const a = jwt.decode(signAccessToken(key, user, options).token) as jwt.JwtPayload;
     const b = jwt.decode(signAccessToken(key, user, options).token) as jwt.JwtPayload;

@@ -7,10 +7,12 @@ export interface AccessTokenOptions {
   issuer: string;
   audience: string;
   ttlSeconds: number;
+  /** The session (refresh-token family) the token belongs to, as the `sid` claim: revoking the session refuses it. */
+  sessionId?: string;
   now?: Date;
 }
 
-/** Signs an ES256 access token carrying the user's roles and permissions; returns it with its expiry. */
+/** Signs an ES256 access token carrying the user's roles, permissions and session; returns it with its expiry. */
 export function signAccessToken(
   key: ActiveSigningKey,
   user: AuthUser,
@@ -21,7 +23,14 @@ export function signAccessToken(
   const iat = (options.now ?? new Date()).getTime() / 1000;
   const exp = Math.floor(iat) + options.ttlSeconds;
   const token = jwt.sign(
-    { username: user.username, roles: user.roles, permissions: user.permissions, iat, exp },
+    {
+      username: user.username,
+      roles: user.roles,
+      permissions: user.permissions,
+      ...(options.sessionId ? { sid: options.sessionId } : {}),
+      iat,
+      exp,
+    },
     key.privateKey,
     {
       algorithm: JWT_ALGORITHM,

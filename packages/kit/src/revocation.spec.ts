@@ -1,0 +1,50 @@
+import type { Redis } from "ioredis";
+import { TokenRevocations } from "./revocation";
+
+/** The few commands TokenRevocations uses, over a Map, with the TTL each key was given. */
+function fakeRedis() {
+  const values = new Map<string, string>();
+  const ttls = new Map<string, number>();
+  const redis = {
+    async set(key: string, value: string, mode: string, seconds: number) {
+      expect(mode).toBe("EX");
+      values.set(key, value);
+      ttls.set(key, seconds);
+      return "OK";
+    },
+    async get(key: string) {
+      return values.get(key) ?? null;
+    },
+    async mget(...keys: string[]) {
+      return keys.map((key) => values.get(key) ?? null);
+    },
+  };
+  return { redis: redis as unknown as Redis, values, ttls };
+}
+
+describe("TokenRevocations", () => {
+  it("keeps a per-user floor in epoch seconds with milliseconds, expiring with the token lifetime", async () => {
+    const { redis, ttls } = fakeRedis();
+    const revocations = new TokenRevocations(redis, "p:", 960);
+    expect(await revocations.notBefore("u1")).toBeUndefined();
+    await revocations.revokeIssuedBefore("u1", new Date(1_700_000_000_123));
+    expect(await revocations.notBefore("u1")).toBe(1_700_000_000.123);
+    expect(await revocations.notBefore("u1", "any-session")).toBe(1_700_000_000.123);
+    expect(ttls.get("p:auth:tokens-not-before:u1")).toBe(960);
+  });
+
+  it("marks a revoked session under <prefix>auth:session-revoked:<sid>; its tokens get +Infinity, other sessions the user's floor", async () => {
+    const { redis, ttls, values } = fakeRedis();
+    const revocations = new TokenRevocations(redis, "p:", 960);
+    await revocations.revokeSession("s1");
+    expect(values.has("p:auth:session-revoked:s1")).toBe(true);
+    expect(ttls.get("p:auth:session-revoked:s1")).toBe(960);
+    expect(await revocations.notBefore("u1", "s1")).toBe(Number.POSITIVE_INFINITY);
+    expect(await revocations.notBefore("u1", "s2")).toBeUndefined();
+    // Without a session id only the floor counts (tokens issued before sessions had ids).
+    expect(await revocations.notBefore("u1")).toBeUndefined();
+    await revocations.revokeIssuedBefore("u1", new Date(1_700_000_000_000));
+    expect(await revocations.notBefore("u1", "s2")).toBe(1_700_000_000);
+    expect(await revocations.notBefore("u1", "s1")).toBe(Number.POSITIVE_INFINITY);
+  });
+});
