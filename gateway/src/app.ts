@@ -24,7 +24,7 @@ import path from "node:path";
 import { dedupeInFlight } from "./dedupe";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
-import { queryLimitOptions } from "./limits";
+import { limitsGate, queryLimitOptions, type QueryLimits } from "./limits";
 
 export const SUPERGRAPH_FILE = path.join(__dirname, "..", "supergraph.graphql");
 
@@ -89,24 +89,27 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   const { app, httpServer } = service;
   app.use(explorerRouter("/graphql"));
 
+  const limits: QueryLimits = {
+    maxDepth: env.MAX_QUERY_DEPTH,
+    maxAliases: env.MAX_ALIASES,
+    maxDirectives: env.MAX_DIRECTIVES,
+    maxFragments: env.MAX_FRAGMENTS,
+    maxTokens: env.MAX_TOKENS,
+    maxSelections: env.MAX_SELECTIONS,
+    maxRepeatedFields: env.MAX_REPEATED_FIELDS,
+  };
   const apollo = new ApolloServer<GatewayContext>({
     ...apolloDefaults(logger, service),
     gateway,
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== "production",
     allowBatchedHttpRequests: false,
-    ...queryLimitOptions({
-      maxDepth: env.MAX_QUERY_DEPTH,
-      maxAliases: env.MAX_ALIASES,
-      maxDirectives: env.MAX_DIRECTIVES,
-      maxFragments: env.MAX_FRAGMENTS,
-      maxTokens: env.MAX_TOKENS,
-      maxSelections: env.MAX_SELECTIONS,
-    }),
+    ...queryLimitOptions(limits),
   });
   await apollo.start();
   app.use(
     "/graphql",
     ...graphqlBody(),
+    limitsGate(limits),
     expressMiddleware(apollo, {
       context: ({ req }) => authenticate(req, currentRequestId() ?? requestIdFrom(req), verify),
     }),

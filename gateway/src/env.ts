@@ -31,7 +31,8 @@ export const envSchema = z.object({
   MAX_DIRECTIVES: z.coerce.number().int().min(0).max(500).default(50),
   MAX_FRAGMENTS: z.coerce.number().int().min(0).max(500).default(50),
   MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(5_000),
-  MAX_SELECTIONS: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
+  MAX_SELECTIONS: z.coerce.number().int().min(10).max(1_000_000).default(2_000),
+  MAX_REPEATED_FIELDS: z.coerce.number().int().min(1).max(1_000).default(8),
   SUPERGRAPH_PATH: z.string().optional(),
 });
 export type Env = z.infer<typeof envSchema>;
