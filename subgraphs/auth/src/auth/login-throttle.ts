@@ -7,8 +7,8 @@ type Redis = ReturnType<typeof createRedis>;
 /**
  * How logins are throttled (numbers are the defaults; see the README):
  * - per username (known or not): `usernameFreeAttempts` (5) consecutive failures cost nothing;
- *   after the n-th failure beyond them the next attempt waits `base · 2^(n − free)` from the last one
- *   (1 s, 2 s, 4 s, …) up to `maxBackoffMs` (5 min). A success resets the count. No hard lock: a
+ *   after the n-th failure (n ≥ free) the next attempt waits `base · 2^(n − free)` from the end of the
+ *   last one (1 s, 2 s, 4 s, …) up to `maxBackoffMs` (5 min). A success resets the count. No hard lock: a
  *   stranger's 5 wrong guesses cost the owner at most 1 s, and guessing is slowed to ~12 per hour.
  * - at most one attempt per username in flight: concurrent guesses are refused, not queued.
  * - per client IP (IPv6 by /64), across all usernames: `ipFreeAttempts` (50) failures, then the same
@@ -76,7 +76,14 @@ local function giveBack(key)
   if tonumber(redis.call('HGET', key, 'n') or '0') > 0 then redis.call('HINCRBY', key, 'n', -1) end
 end
 if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
-if ARGV[1] == 'succeeded' then
+if ARGV[1] == 'failed' then
+  -- The wait runs from when the failure was known, however long the check took.
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  for i = 1, 2 do
+    if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('HSET', KEYS[i], 'last', now) end
+  end
+elseif ARGV[1] == 'succeeded' then
   redis.call('DEL', KEYS[1])
   giveBack(KEYS[2])
 elseif ARGV[1] == 'aborted' then
