@@ -71,7 +71,7 @@ export async function start(env: Env, options: GatewayOptions = {}) {
     keys: options.keys ?? remoteJwks(`${urls.auth}/.well-known/jwks.json`),
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
-    notBefore: (userId: string) => revocations.notBefore(userId),
+    notBefore: (userId: string, sid?: string) => revocations.notBefore(userId, sid),
   };
 
   const readiness: ReadinessChecks = { redis: () => redis.ping() };
