@@ -20,14 +20,18 @@ try {
 }
 await generateClients();
 // Fresh databases every run: opsc_test_* for service integration tests, opsc_e2e_* for the stack.
-const testDbs = await prepareDatabases((service) => `opsc_test_${service.name}`, { fresh: true });
-const e2eDbs = await prepareDatabases((service) => `opsc_e2e_${service.name}`, { fresh: true });
+// OPSC_TEST_NAMESPACE (default "opsc") and OPSC_E2E_PORT_OFFSET let two checkouts test side by side.
+const namespace = process.env.OPSC_TEST_NAMESPACE ?? "opsc";
+if (!/^[a-z][a-z0-9]{0,15}$/.test(namespace)) throw new Error("OPSC_TEST_NAMESPACE must be 1-16 lower-case letters and digits");
+const testDbs = await prepareDatabases((service) => `${namespace}_test_${service.name}`, { fresh: true });
+const e2eDbs = await prepareDatabases((service) => `${namespace}_e2e_${service.name}`, { fresh: true });
 build();
 
 const { databaseUrl } = await import("./lib/db.cjs");
 const env = {
   ...process.env,
   POSTGRES_URL,
+  OPSC_TEST_NAMESPACE: namespace,
   E2E_DATABASES: JSON.stringify(e2eDbs),
   ...Object.fromEntries(Object.entries(testDbs).map(([name, db]) => [`TEST_DATABASE_URL_${name.toUpperCase()}`, databaseUrl(db, POSTGRES_URL)])),
 };

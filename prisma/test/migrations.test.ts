@@ -61,8 +61,9 @@ interface Checked {
 async function check(service: string): Promise<Checked> {
   const names = db.migrationNames(service);
   if (!names.length) throw new Error(`${service} has no migrations`);
-  const migrated = `opsc_drift_${service}_migrated`;
-  const expected = `opsc_drift_${service}_expected`;
+  const namespace = process.env.OPSC_TEST_NAMESPACE ?? "opsc";
+  const migrated = `${namespace}_drift_${service}_migrated`;
+  const expected = `${namespace}_drift_${service}_expected`;
   await db.createDatabase(migrated, { fresh: true });
   await db.createDatabase(expected, { fresh: true });
   try {

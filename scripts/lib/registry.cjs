@@ -84,10 +84,11 @@ const seedOrder = (services = SERVICES) =>
 /**
  * name → port for one kind of stack, gateway included.
  * @param {keyof typeof PORT_OFFSETS} kind
+ * @param {number} [offsetOverride] another offset for this kind (two test runs side by side)
  * @returns {Record<string, number>}
  */
-function portsFor(kind, services = SERVICES) {
-  const offset = PORT_OFFSETS[kind];
+function portsFor(kind, services = SERVICES, offsetOverride = undefined) {
+  const offset = offsetOverride ?? PORT_OFFSETS[kind];
   if (offset === undefined) throw new Error(`unknown stack kind ${kind}`);
   return Object.fromEntries([...services, GATEWAY].map(({ name, port }) => [name, port + offset]));
 }

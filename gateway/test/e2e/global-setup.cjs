@@ -10,21 +10,22 @@ module.exports = async function globalSetup() {
   if (!process.env.E2E_DATABASES) throw new Error("E2E_DATABASES is not set: run the end-to-end tests through `npm test`");
   const databases = JSON.parse(process.env.E2E_DATABASES);
   const secrets = { SERVICE_TOKEN: randomBytes(32).toString("base64url"), AUTH_SECRETS_KEY: randomBytes(32).toString("hex") };
-  const ports = portsFor("e2e");
+  const namespace = process.env.OPSC_TEST_NAMESPACE ?? "opsc";
+  const ports = portsFor("e2e", undefined, process.env.OPSC_E2E_PORT_OFFSET ? Number(process.env.OPSC_E2E_PORT_OFFSET) : undefined);
   const adminPassword = `e2e-${randomBytes(12).toString("base64url")}`;
   // Its own exchange (and so its own queues) keeps a running dev stack from taking these events.
-  const exchange = "opsconductor.e2e.events";
+  const exchange = namespace === "opsc" ? "opsconductor.e2e.events" : `opsconductor.${namespace}-e2e.events`;
   const envs = stackEnv({
     mode: "test",
     secrets,
     ports,
     databases,
     postgresUrl: process.env.POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
-    extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: "opsc-e2e:" },
+    extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: `${namespace}-e2e:` },
   });
   seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: adminPassword }, stdio: ["ignore", "ignore", "inherit"] });
 
-  const logFile = path.join(ROOT, ".data", "e2e-stack.log");
+  const logFile = path.join(ROOT, ".data", `${namespace}-e2e-stack.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.createWriteStream(logFile);
   const stack = await startStack(envs, { log });
@@ -39,7 +40,7 @@ module.exports = async function globalSetup() {
     pids: Object.fromEntries(Object.entries(stack.procs).map(([name, proc]) => [name, proc.pid])),
     logFile,
   };
-  const stateFile = path.join(ROOT, ".data", "e2e-stack.json");
+  const stateFile = path.join(ROOT, ".data", `${namespace}-e2e-stack.json`);
   fs.writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
   process.env.E2E_STACK_FILE = stateFile;
 };

@@ -12,7 +12,7 @@ import { KIT_TEST_SCHEMA, pgClient, type PgClient } from "./helpers/pg-client";
  * Transactional outbox and idempotent consumer against the real PostgreSQL and RabbitMQ.
  * Everything on the broker is namespaced by a per-run suffix so running services are untouched.
  */
-const DATABASE_URL = process.env.TEST_DATABASE_URL_KIT ?? "postgresql://postgres@127.0.0.1:5432/opsc_test_kit";
+const DATABASE_URL = process.env.TEST_DATABASE_URL_KIT ?? `postgresql://postgres@127.0.0.1:5432/${process.env.OPSC_TEST_NAMESPACE ?? "opsc"}_test_kit`;
 const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 const run = uniqueSuffix();
 const EXCHANGE = `opsconductor.test.${run}`;

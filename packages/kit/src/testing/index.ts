@@ -127,7 +127,7 @@ export interface TestSubgraphOptions {
 
 /** The database an in-process test of a service uses: TEST_DATABASE_URL_<NAME>, which `npm test` creates and migrates. */
 export const testDatabaseUrl = (service: string) =>
-  process.env[`TEST_DATABASE_URL_${service.toUpperCase()}`] ?? `postgresql://postgres@127.0.0.1:5432/opsc_test_${service}`;
+  process.env[`TEST_DATABASE_URL_${service.toUpperCase()}`] ?? `postgresql://postgres@127.0.0.1:5432/${process.env.OPSC_TEST_NAMESPACE ?? "opsc"}_test_${service}`;
 
 /**
  * Starts a subgraph in this process from its definition, exactly as `main()` would, on a free port

@@ -1,3 +1,4 @@
+import { KIT_TABLES_SQL } from "../../src/outbox-tables";
 import { Pool, type PoolClient, type QueryResult } from "pg";
 import type { SqlClient, SqlTx } from "../../src/outbox";
 
@@ -45,31 +46,8 @@ export function pgClient(connectionString: string): PgClient {
   };
 }
 
-/** outbox_events and processed_events exactly as in prisma/auth/migrations, plus a tiny effects table. */
-export const KIT_TEST_SCHEMA = `
-CREATE TABLE "outbox_events" (
-    "seq" BIGSERIAL NOT NULL,
-    "id" UUID NOT NULL,
-    "type" TEXT NOT NULL,
-    "payload" JSONB NOT NULL,
-    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "published_at" TIMESTAMP(3),
-
-    CONSTRAINT "outbox_events_pkey" PRIMARY KEY ("seq")
-);
-
-CREATE TABLE "processed_events" (
-    "id" UUID NOT NULL,
-    "type" TEXT NOT NULL,
-    "processed_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "processed_events_pkey" PRIMARY KEY ("id")
-);
-
-CREATE UNIQUE INDEX "outbox_events_id_key" ON "outbox_events"("id");
-
-CREATE INDEX "outbox_events_published_at_seq_idx" ON "outbox_events"("published_at", "seq");
-
+/** The kit's own tables (the one definition, outbox-tables.ts) plus a table the tests' handlers write effects to. */
+export const KIT_TEST_TABLES = `
 CREATE TABLE "effects" (
     "seq" BIGSERIAL NOT NULL,
     "event_id" UUID NOT NULL,
@@ -78,3 +56,5 @@ CREATE TABLE "effects" (
     CONSTRAINT "effects_pkey" PRIMARY KEY ("seq")
 );
 `;
+
+export const KIT_TEST_SCHEMA = [...KIT_TABLES_SQL, KIT_TEST_TABLES].join(";\n");
