@@ -2,7 +2,7 @@
 // All set-up for `npm start` and `npm test`: dependencies, infrastructure check, secrets, Prisma
 // clients, databases, migrations, build, and (for start) the demo seed.
 import { execFileSync, execSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,29 +42,10 @@ export function ephemeralSecrets() {
   return { SERVICE_TOKEN: randomBytes(32).toString("base64url"), AUTH_SECRETS_KEY: randomBytes(32).toString("hex") };
 }
 
-/**
- * Dev databases hold data encrypted with this checkout's secrets (.data/secrets.json). A second
- * checkout on the same PostgreSQL would have other secrets and fail deep inside a service; instead,
- * each dev database is labelled with a fingerprint of the secrets that wrote it, and a mismatch
- * stops `npm start` with one line naming `npm run reset`.
- */
+/** See scripts/lib/devdata.cjs: a second checkout on the same PostgreSQL stops in one line naming `npm run reset`. */
 export async function claimDevDatabases(databases, secrets) {
-  const { withAdmin } = await import("./lib/db.cjs");
-  const fingerprint = createHash("sha256").update(JSON.stringify(secrets)).digest("hex").slice(0, 16);
-  const label = `opsconductor dev data; secrets ${fingerprint}`;
-  const foreign = await withAdmin(async (client) => {
-    const mismatched = [];
-    for (const database of databases) {
-      const { rows } = await client.query("SELECT shobj_description(oid, 'pg_database') AS label FROM pg_database WHERE datname = $1", [database]);
-      const current = rows[0]?.label;
-      if (current && current !== label) mismatched.push(database);
-      else if (!current) await client.query(`COMMENT ON DATABASE "${database}" IS '${label}'`);
-    }
-    return mismatched;
-  });
-  if (foreign.length) {
-    throw new Error(`the dev databases (${foreign.join(", ")}) were set up by another checkout with other secrets; run \`npm run reset\` to drop them and start fresh`);
-  }
+  const { claimDevDatabases: claim } = await import("./lib/devdata.cjs");
+  await claim(databases, secrets);
 }
 
 /** `npm run reset`: drops the dev databases and this checkout's local secrets. */
