@@ -1,24 +1,37 @@
 #!/usr/bin/env node
-// `npm run bench:gateway`: the same cross-subgraph query through the gateway (targets + users via
-// federation) and straight at the targets subgraph (the part it answers alone), under the same load.
-// Prints requests/s and latency p50/p99 side by side, and the gateway's cost as a ratio. A third
-// row sends the direct query through the gateway, separating the gateway hop from the users fetch.
-// Options: --duration <s> (default 10), --connections <n> (default 10).
+// `npm run bench:gateway`: one page of 20 of 1,000 targets, measured side by side in one run:
+//   floor        a minimal node:http + pg server running the same SQL (page + count)
+//   subgraph     the targets subgraph, directly
+//   gateway      our gateway, the same targets-only query
+//   federated    our gateway, targets + createdBy { username } (a users fetch)
+//   hive         Hive Gateway (@graphql-hive/gateway) on the same supergraph and subgraphs, same federated query
+// each with distinct requests (a random page per request) and identical ones (the same page), then the
+// ratios the hardening issue names, and the gateway's overhead at one connection.
+// Options: --duration <s> (default 10), --connections <n> (default 10), --profile <service> (writes a V8 CPU
+// profile of that process to .data/profiles/ when the stack stops; open it in Chrome DevTools).
 import autocannon from "autocannon";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
+import pg from "pg";
 import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClients, POSTGRES_URL, prepareDatabases } from "./setup.mjs";
 
 ensureDependencies();
 const require = createRequire(import.meta.url);
-const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
-const { portsFor } = require("./lib/registry.cjs");
+const { seedServices, stackEnv, startStack, ROOT } = require("./lib/stack.cjs");
+const { portsFor, ADMIN_USER_ID } = require("./lib/registry.cjs");
+const { databaseUrl } = require("./lib/db.cjs");
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
 };
 const duration = arg("duration", 10);
 const connections = arg("connections", 10);
+const TARGETS = 1000;
+const profileIndex = process.argv.indexOf("--profile");
+const profiled = profileIndex > 0 ? process.argv[profileIndex + 1] : undefined;
 
 await checkInfra();
 await generateClients();
@@ -26,59 +39,157 @@ const databases = await prepareDatabases((service) => `opsc_bench_${service.name
 build();
 
 const ports = portsFor("bench");
-const envs = stackEnv({ mode: "test", secrets: ephemeralSecrets(), ports, databases, postgresUrl: POSTGRES_URL, extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:" } });
+const floorPort = ports.gateway + 1;
+const hivePort = ports.gateway + 2;
+const secrets = ephemeralSecrets();
+const envs = stackEnv({
+  mode: "test",
+  secrets,
+  ports,
+  databases,
+  postgresUrl: POSTGRES_URL,
+  extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:" },
+});
 const password = `bench-${randomBytes(9).toString("base64url")}`;
 seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
-const stack = await startStack(envs, { log: null });
-const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
-const targetsUrl = `http://127.0.0.1:${ports.targets}/graphql`;
 
-async function call(url, query, variables = {}, token) {
-  const response = await fetch(url, {
+// 1,000 targets straight into the bench database (set-up, not the thing measured), created by admin.
+const targetsDb = new pg.Client({ connectionString: databaseUrl(databases.targets, POSTGRES_URL) });
+await targetsDb.connect();
+await targetsDb.query(
+  `INSERT INTO targets (id, name, name_key, address, port, created_by_id, updated_at)
+   SELECT gen_random_uuid(), 'bench-' || lpad(i::text, 4, '0'), 'bench-' || lpad(i::text, 4, '0'),
+          '127.200.' || (i / 250) || '.' || (i % 250 + 1), 22, $1::uuid, now()
+     FROM generate_series(1, $2) AS i`,
+  [ADMIN_USER_ID, TARGETS - 4],
+);
+await targetsDb.end();
+
+if (profiled) {
+  if (!envs[profiled]) throw new Error(`--profile: no stack member ${profiled}`);
+  envs[profiled].OPSC_CPU_PROFILE_DIR = path.join(ROOT, ".data", "profiles");
+}
+const stack = await startStack(envs, { log: null });
+// Interrupted (Ctrl-C): stop what was started, so no stack keeps the bench ports.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    for (const proc of children) proc.kill("SIGTERM");
+    void stack.stop().then(() => process.exit(130));
+  });
+}
+const url = (port) => `http://127.0.0.1:${port}/graphql`;
+const children = [];
+/** Spawns a helper server and resolves once it answers a GraphQL POST on its port (any HTTP answer). */
+async function child(command, args, port, options = {}) {
+  const proc = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+  children.push(proc);
+  let output = "";
+  proc.stdout.on("data", (chunk) => (output += chunk));
+  proc.stderr.on("data", (chunk) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${command} exited (${proc.exitCode}): ${output.slice(-500)}`);
+    try {
+      await fetch(url(port), { method: "POST", headers: { "content-type": "application/json" }, body: "{}", signal: AbortSignal.timeout(1000) });
+      return proc;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new Error(`${command} did not answer on ${port}: ${output.slice(-500)}`);
+}
+
+const targetsOnly = "query Page($offset: Int) { targets(pagination: { limit: 20, offset: $offset }) { total items { name address port createdBy { id } } } }";
+const federated = "query Page($offset: Int) { targets(pagination: { limit: 20, offset: $offset }) { total items { name address port createdBy { username } } } }";
+
+async function call(endpoint, query, variables, token) {
+  const response = await fetch(endpoint, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = await response.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  if (body.errors) throw new Error(`${endpoint}: ${JSON.stringify(body.errors)}`);
   return body.data;
 }
 
-function load(url, query, token) {
+function load(endpoint, query, token, { distinct, conns = connections }) {
+  const body = (offset) => JSON.stringify({ query, variables: { offset } });
   return autocannon({
-    url,
+    url: endpoint,
     method: "POST",
     duration,
-    connections,
+    connections: conns,
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query }),
+    requests: [{ setupRequest: (request) => ({ ...request, body: body(distinct ? 20 * Math.floor(Math.random() * (TARGETS / 20)) : 0) }) }],
   });
 }
 
 try {
-  const { login } = await call(gatewayUrl, `mutation($p: String!) { login(username: "admin", password: $p) { accessToken } }`, { p: password });
-  const token = login.accessToken;
-  for (let i = 0; i < 20; i += 1) {
-    await call(gatewayUrl, `mutation($i: CreateTargetInput!) { createTarget(input: $i) { id } }`, { i: { name: `bench-${i}`, address: `10.200.0.${i + 1}`, tags: ["bench"] } }, token);
+  // The floor answers from the same database; Hive Gateway serves the same supergraph, routed to the bench ports.
+  await child(process.execPath, [path.join(ROOT, "scripts/bench/floor-server.mjs"), String(floorPort), databaseUrl(databases.targets, POSTGRES_URL)], floorPort);
+  const hiveDir = path.join(ROOT, ".data", "bench-hive");
+  fs.mkdirSync(hiveDir, { recursive: true });
+  let supergraph = fs.readFileSync(path.join(ROOT, "gateway/supergraph.graphql"), "utf8");
+  for (const [name, port] of Object.entries(ports)) {
+    supergraph = supergraph.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")http://127\\.0\\.0\\.1:\\d+/graphql`), `$1${url(port)}`);
   }
-  const viaGateway = `{ targets(pagination: { limit: 20 }) { total items { name address port createdBy { username } } } }`;
-  const direct = `{ targets(pagination: { limit: 20 }) { total items { name address port createdBy { id } } } }`;
-  await call(gatewayUrl, viaGateway, {}, token);
-  await call(targetsUrl, direct, {}, token);
+  fs.writeFileSync(path.join(hiveDir, "supergraph.graphql"), supergraph);
+  fs.writeFileSync(
+    path.join(hiveDir, "gateway.config.mjs"),
+    `export const gatewayConfig = {
+  supergraph: "./supergraph.graphql",
+  propagateHeaders: { fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get("authorization") ?? "" }) },
+};\n`,
+  );
+  await child(path.join(ROOT, "node_modules/.bin/hive-gateway"), ["supergraph", "--port", String(hivePort), "--host", "127.0.0.1"], hivePort, {
+    cwd: hiveDir,
+    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "error" },
+  });
 
-  process.stdout.write(`\nLoad: ${connections} connections, ${duration} s each, 20 targets per response, token verified on every request.\n`);
-  const gateway = await load(gatewayUrl, viaGateway, token);
-  const gatewaySameQuery = await load(gatewayUrl, direct, token);
-  const subgraph = await load(targetsUrl, direct, token);
-  const row = (name, result) =>
-    `${name.padEnd(44)} ${String(Math.round(result.requests.average)).padStart(8)} ${String(result.latency.p50).padStart(8)} ${String(result.latency.p99).padStart(8)} ${String(result.non2xx + result.errors).padStart(7)}`;
-  console.log(`\n${"".padEnd(44)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)}`);
-  console.log(row("gateway: targets + createdBy{username}", gateway));
-  console.log(row("gateway: createdBy{id} (targets only)", gatewaySameQuery));
-  console.log(row("targets subgraph direct: createdBy{id}", subgraph));
+  const { login } = await call(url(ports.gateway), `mutation($p: String!) { login(username: "admin", password: $p) { accessToken } }`, { p: password });
+  const token = login.accessToken;
+  const rows = [
+    ["floor (node:http + pg, same SQL)", url(floorPort), targetsOnly],
+    ["targets subgraph direct", url(ports.targets), targetsOnly],
+    ["our gateway, targets only", url(ports.gateway), targetsOnly],
+    ["our gateway, federated (+ users)", url(ports.gateway), federated],
+    ["Hive Gateway, federated (+ users)", url(hivePort), federated],
+  ];
+  for (const [name, endpoint, query] of rows) {
+    const data = await call(endpoint, query, { offset: 40 }, token);
+    if (data.targets.total !== TARGETS || data.targets.items.length !== 20) throw new Error(`${name} answered ${JSON.stringify(data).slice(0, 200)}`);
+  }
+
+  process.stdout.write(`\nLoad: ${connections} connections, ${duration} s per row, a page of 20 of ${TARGETS} targets, token verified at every GraphQL hop.\n`);
+  const results = {};
+  for (const distinct of [true, false]) {
+    for (const [name, endpoint, query] of rows) results[`${name}|${distinct}`] = await load(endpoint, query, token, { distinct });
+  }
+  const oneConn = {
+    direct: await load(url(ports.targets), targetsOnly, token, { distinct: true, conns: 1 }),
+    gateway: await load(url(ports.gateway), targetsOnly, token, { distinct: true, conns: 1 }),
+  };
+
+  const pad = (value, width) => String(value).padStart(width);
+  console.log(`\n${"".padEnd(36)} ${pad("distinct req/s", 15)} ${pad("p50", 6)} ${pad("p99", 6)}   ${pad("identical req/s", 16)} ${pad("p50", 6)} ${pad("p99", 6)} ${pad("errors", 7)}`);
+  for (const [name] of rows) {
+    const d = results[`${name}|true`];
+    const i = results[`${name}|false`];
+    console.log(
+      `${name.padEnd(36)} ${pad(Math.round(d.requests.average), 15)} ${pad(d.latency.p50, 6)} ${pad(d.latency.p99, 6)}   ${pad(Math.round(i.requests.average), 16)} ${pad(i.latency.p50, 6)} ${pad(i.latency.p99, 6)} ${pad(d.non2xx + d.errors + i.non2xx + i.errors, 7)}`,
+    );
+  }
+  const rps = (name, distinct) => results[`${name}|${distinct}`].requests.average;
+  console.log("\nratios (goal in brackets)");
+  console.log(`  subgraph direct / floor, distinct:           ${(rps(rows[1][0], true) / rps(rows[0][0], true)).toFixed(2)}  (>= 0.5)`);
+  console.log(`  our federated / Hive federated, distinct:    ${(rps(rows[3][0], true) / rps(rows[4][0], true)).toFixed(2)}  (>= 1.0)`);
+  console.log(`  our federated / Hive federated, identical:   ${(rps(rows[3][0], false) / rps(rows[4][0], false)).toFixed(2)}  (>= 1.0)`);
+  const overhead = oneConn.gateway.latency.average - oneConn.direct.latency.average;
   console.log(
-    `\ngateway / direct: throughput ${(gateway.requests.average / subgraph.requests.average).toFixed(2)}x, p50 ${(gateway.latency.p50 / Math.max(subgraph.latency.p50, 0.001)).toFixed(2)}x, p99 ${(gateway.latency.p99 / Math.max(subgraph.latency.p99, 0.001)).toFixed(2)}x`,
+    `  gateway overhead at 1 connection (mean latency, gateway - direct): ${overhead.toFixed(2)} ms  (p50 gateway ${oneConn.gateway.latency.p50} ms, direct ${oneConn.direct.latency.p50} ms; goal <= 2 ms)`,
   );
 } finally {
+  for (const proc of children) proc.kill("SIGTERM");
   await stack.stop();
 }

@@ -5,6 +5,7 @@
 // Jest end-to-end tests can use it.
 "use strict";
 const { execFileSync, spawn } = require("node:child_process");
+const net = require("node:net");
 const path = require("node:path");
 const { GATEWAY, SERVICES, seedOrder } = require("./registry.cjs");
 
@@ -82,6 +83,22 @@ async function waitReady(url, child, timeoutMs) {
   throw new Error(`not ready at ${url} after ${timeoutMs} ms`);
 }
 
+/**
+ * Refuses to start on a port something already listens on: its /ready would otherwise be taken for
+ * the new process's (a leftover stack from an interrupted run answered for a whole benchmark once).
+ * @param {string} port
+ */
+function assertPortFree(port) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: "127.0.0.1", port: Number(port) });
+    socket.once("connect", () => {
+      socket.destroy();
+      reject(new Error(`port ${port} is already in use (a stack from an earlier run still running? stop it first)`));
+    });
+    socket.once("error", () => resolve(undefined));
+  });
+}
+
 /** @param {string} name @returns {string[]} node arguments of a stack member */
 function argsOf(name) {
   if (name === GATEWAY.name) return [GATEWAY_ENTRY];
@@ -96,7 +113,10 @@ function argsOf(name) {
  * @param {{ log?: NodeJS.WritableStream | null, timeoutMs?: number, readyPorts?: string[] }} [options]
  */
 async function startProcess(name, env, { log = process.stdout, timeoutMs = 30000, readyPorts = [env.PORT] } = {}) {
-  const child = spawn(process.execPath, ["--enable-source-maps", ...argsOf(name)], {
+  for (const port of readyPorts) await assertPortFree(port);
+  // OPSC_CPU_PROFILE_DIR (bench --profile): a V8 CPU profile of this process, written when it stops.
+  const profile = env.OPSC_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${env.OPSC_CPU_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, ["--enable-source-maps", ...profile, ...argsOf(name)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ["ignore", "pipe", "pipe"],
