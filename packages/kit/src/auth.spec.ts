@@ -320,3 +320,27 @@ describe("verifyAccessToken with a revocation floor", () => {
     expect(notBefore).not.toHaveBeenCalled();
   });
 });
+
+describe("verifyAccessToken's cache of checked signatures", () => {
+  it("checks a token's signature once per verifier, but its revocation floor every time", async () => {
+    const keys = jest.fn(async (kid: string) => (kid === KID ? publicKey : undefined));
+    const notBefore = jest.fn(async () => undefined as number | undefined);
+    const verify: VerifyOptions = { keys, issuer: ISSUER, audience: AUDIENCE, notBefore };
+    const token = sign();
+    for (let i = 0; i < 3; i += 1) expect((await verifyAccessToken(token, verify)).id).toBe("user-1");
+    expect(keys).toHaveBeenCalledTimes(1);
+    expect(notBefore).toHaveBeenCalledTimes(3);
+    notBefore.mockResolvedValue(Date.now() / 1000 + 10);
+    await expect(verifyAccessToken(token, verify)).rejects.toMatchObject({ message: "Access token has been revoked" });
+  });
+
+  it("does not let a cached token outlive its expiry, nor serve another verifier's keys", async () => {
+    const token = sign({ expiresIn: 1 });
+    const verify: VerifyOptions = { keys: async (kid) => (kid === KID ? publicKey : undefined), issuer: ISSUER, audience: AUDIENCE };
+    expect((await verifyAccessToken(token, verify)).id).toBe("user-1");
+    const other: VerifyOptions = { keys: async () => undefined, issuer: ISSUER, audience: AUDIENCE };
+    await expectUnauthenticated(token, "Invalid access token", other);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await expectUnauthenticated(token, "Access token expired", verify);
+  });
+});

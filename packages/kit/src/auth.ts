@@ -73,7 +73,34 @@ export interface VerifyOptions {
 }
 
 /** Verifies an access token with pinned algorithm, issuer and audience. Throws UNAUTHENTICATED. */
+type VerifiedClaims = jwt.JwtPayload & Partial<AccessTokenClaims> & { sub: string; username: string; exp: number };
+
+/**
+ * Signatures already checked, per verifier (its key resolver), until the token expires: every request
+ * through the gateway carries the same token to two or three processes, and ES256 verification was the
+ * largest auth cost per hop. Bounded; the revocation check (notBefore) still runs on every request.
+ */
+const verifiedTokens = new WeakMap<KeyResolver, Map<string, VerifiedClaims>>();
+const VERIFIED_CACHE_SIZE = 10_000;
+
+function cachedClaims(token: string, options: VerifyOptions): VerifiedClaims | undefined {
+  const claims = verifiedTokens.get(options.keys)?.get(`${options.issuer}|${options.audience}|${token}`);
+  return claims && claims.exp * 1000 > Date.now() ? claims : undefined;
+}
+
+function rememberClaims(token: string, options: VerifyOptions, claims: VerifiedClaims) {
+  let cache = verifiedTokens.get(options.keys);
+  if (!cache) verifiedTokens.set(options.keys, (cache = new Map()));
+  if (cache.size >= VERIFIED_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(`${options.issuer}|${options.audience}|${token}`, claims);
+}
+
 export async function verifyAccessToken(token: string, options: VerifyOptions): Promise<AuthUser> {
+  const claims = cachedClaims(token, options) ?? (await verifySignature(token, options));
+  return checkedUser(claims, options);
+}
+
+async function verifySignature(token: string, options: VerifyOptions): Promise<VerifiedClaims> {
   const decoded = jwt.decode(token, { complete: true });
   if (!decoded || typeof decoded.payload === "string") throw unauthenticated("Invalid access token");
   const { alg, kid } = decoded.header;
@@ -85,7 +112,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
     throw unauthenticated("Cannot verify access token right now");
   }
   if (!key) throw unauthenticated("Invalid access token");
-  let claims: jwt.JwtPayload & Partial<AccessTokenClaims> & { sub: string; username: string };
+  let claims: VerifiedClaims;
   try {
     const verified = jwt.verify(token, key, {
       algorithms: [JWT_ALGORITHM],
@@ -101,6 +128,11 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
     if (error instanceof jwt.TokenExpiredError) throw unauthenticated("Access token expired");
     throw unauthenticated("Invalid access token");
   }
+  rememberClaims(token, options, claims);
+  return claims;
+}
+
+async function checkedUser(claims: VerifiedClaims, options: VerifyOptions): Promise<AuthUser> {
   if (options.notBefore) {
     let floor: number | undefined;
     try {
