@@ -225,3 +225,4 @@ export function e2eStack(): { gatewayUrl: string; adminPassword: string } {
 }
 
 export * from "./inputs";
+export * from "./broker";
