@@ -62,7 +62,11 @@ describe("checkOperationInputs", () => {
     ["a high surrogate at the end", "ab\uD800"],
     ["two high surrogates", "\uD800\uD800\uDC00"],
   ])("refuses %s", (_name, value) => {
-    expect(refusal("query($f: Filter) { items(filter: $f) { id } }", { f: { search: value } })).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.search" });
+    expect(refusal("query($f: Filter) { items(filter: $f) { id } }", { f: { search: value } })).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "filter.search",
+      message: "filter.search: must be valid Unicode text (it contains a lone surrogate)",
+    });
   });
 
   it("accepts ordinary text, paired surrogates (emoji) and other control characters", () => {

@@ -46,21 +46,24 @@ function refuse(field: string, message: string): GraphQLError {
   return new GraphQLError(`${field}: ${message}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, field, http: { status: 200 } } });
 }
 
-/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+// A UTF-16 surrogate without its partner: not a character, and PostgreSQL and JSON encoders choke on it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Why PostgreSQL (or any UTF-8 consumer) would refuse the string, if it would. */
-function stringProblem(value: string, limits: InputLimits): string | undefined {
-  if (value.length > limits.maxStringLength) return `must be at most ${limits.maxStringLength} characters`;
+/**
+ * What is wrong with a text value that is stored, hashed or looked up, or null. GraphQL's String
+ * lets NUL bytes and lone surrogates through; PostgreSQL refuses them with an internal error.
+ */
+export function textProblem(value: string, maxLength: number): string | null {
+  if (value.length > maxLength) return `must be at most ${maxLength} characters`;
   if (value.includes("\u0000")) return "must not contain NUL characters";
-  if (LONE_SURROGATE.test(value)) return "must not contain unpaired surrogates (invalid Unicode)";
-  return undefined;
+  if (LONE_SURROGATE.test(value)) return "must be valid Unicode text (it contains a lone surrogate)";
+  return null;
 }
 
 /** Strings inside a scalar's value (plain strings, or the objects and arrays of a JSON scalar). */
 function checkScalar(value: unknown, path: string, limits: InputLimits, depth = 0): void {
   if (typeof value === "string") {
-    const problem = stringProblem(value, limits);
+    const problem = textProblem(value, limits.maxStringLength);
     if (problem) throw refuse(path, problem);
     return;
   }
@@ -71,7 +74,7 @@ function checkScalar(value: unknown, path: string, limits: InputLimits, depth = 
     return;
   }
   for (const [key, inner] of Object.entries(value)) {
-    const keyProblem = stringProblem(key, limits);
+    const keyProblem = textProblem(key, limits.maxStringLength);
     if (keyProblem) throw refuse(path, `keys ${keyProblem}`);
     checkScalar(inner, `${path}.${key}`, limits, depth + 1);
   }
