@@ -5,7 +5,10 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { build, checkInfra, ensureDependencies, generateClients, prepareDatabases, POSTGRES_URL } from "./setup.mjs";
+
+const { summary } = createRequire(import.meta.url)("./lib/test-summary.cjs");
 
 ensureDependencies();
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -37,25 +40,14 @@ const env = {
 };
 
 const results = [];
-function step(name, command, args) {
+/** Runs one step; `report` names the Jest `--json` file a test step writes (read by the summary). */
+function step(name, command, args, report) {
   log(name);
   const started = Date.now();
   const run = spawnSync(command, args, { cwd: ROOT, env, stdio: "inherit" });
-  results.push({ name, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
+  results.push({ name, ok: run.status === 0, seconds: (Date.now() - started) / 1000, report });
   return run.status === 0;
 }
-/** A missing report means Jest aborted (e.g. the e2e stack did not start): that counts as a failure, never as 0 failed. */
-function jestCounts(file) {
-  if (!fs.existsSync(file)) return { passed: 0, failed: 1, skipped: 0, aborted: true };
-  const report = JSON.parse(fs.readFileSync(file, "utf8"));
-  return {
-    passed: report.numPassedTests,
-    failed: report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0),
-    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
-    aborted: false,
-  };
-}
-
 fs.mkdirSync(path.join(ROOT, ".data"), { recursive: true });
 const unitReport = path.join(ROOT, ".data/jest-unit.json");
 const e2eReport = path.join(ROOT, ".data/jest-e2e.json");
@@ -64,17 +56,10 @@ for (const file of [unitReport, e2eReport]) fs.rmSync(file, { force: true });
 step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]);
 step("lint", bin("turbo"), ["run", "lint", "--output-logs=errors-only"]);
 step("supergraph and registry-generated files are up to date", process.execPath, ["gateway/scripts/compose.mjs", "--check"]);
-step("unit and integration tests", bin("jest"), ["--runInBand", "--json", `--outputFile=${unitReport}`]);
-step("end-to-end tests through the gateway", bin("jest"), ["-c", "gateway/jest.e2e.config.cjs", "--runInBand", "--json", `--outputFile=${e2eReport}`]);
+step("unit and integration tests", bin("jest"), ["--runInBand", "--json", `--outputFile=${unitReport}`], unitReport);
+step("end-to-end tests through the gateway", bin("jest"), ["-c", "gateway/jest.e2e.config.cjs", "--runInBand", "--json", `--outputFile=${e2eReport}`], e2eReport);
 
-const unit = jestCounts(unitReport);
-const e2e = jestCounts(e2eReport);
-const checksFailed = results.filter((result) => !result.ok && !/tests/.test(result.name)).length;
+const { lines, ok } = summary(results);
 log("summary");
-for (const result of results) console.log(`  ${result.ok ? "ok  " : "FAIL"}  ${result.name} (${result.seconds.toFixed(1)} s)`);
-const describe = (counts) => (counts.aborted ? "aborted before reporting (counted as 1 failed)" : `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
-console.log(`  unit+integration: ${describe(unit)}; end-to-end: ${describe(e2e)}`);
-const passed = unit.passed + e2e.passed;
-const failed = unit.failed + e2e.failed + checksFailed;
-console.log(`${passed} passed, ${failed} failed, ${unit.skipped + e2e.skipped} skipped`);
-process.exit(results.every((result) => result.ok) ? 0 : 1);
+for (const line of lines) console.log(line);
+process.exit(ok ? 0 : 1);

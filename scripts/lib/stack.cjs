@@ -72,6 +72,7 @@ async function waitReady(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before it was ready`);
+    if (child.signalCode !== null) throw new Error(`killed by ${child.signalCode} before it was ready`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
       if (response.ok) return;
@@ -107,12 +108,14 @@ function argsOf(name) {
 }
 
 /**
- * Spawns one process and resolves once every port it serves answers /ready.
+ * Spawns one process and resolves once every port it serves answers /ready; `onSpawn` gets the child
+ * at once (a test that must act before the process is ready, e.g. kill it mid-start).
  * @param {string} name  a service, "gateway", or "subgraphs" (all subgraphs in one process)
  * @param {Env} env
- * @param {{ log?: NodeJS.WritableStream | null, timeoutMs?: number, readyPorts?: string[] }} [options]
+ * @param {{ log?: NodeJS.WritableStream | null, timeoutMs?: number, readyPorts?: string[],
+ *   onSpawn?: (child: import("node:child_process").ChildProcess) => void }} [options]
  */
-async function startProcess(name, env, { log = process.stdout, timeoutMs = 30000, readyPorts = [env.PORT] } = {}) {
+async function startProcess(name, env, { log = process.stdout, timeoutMs = 30000, readyPorts = [env.PORT], onSpawn } = {}) {
   for (const port of readyPorts) await assertPortFree(port);
   // OPSC_CPU_PROFILE_DIR (bench --profile): a V8 CPU profile of this process, written when it stops.
   const profile = env.OPSC_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${env.OPSC_CPU_PROFILE_DIR}`] : [];
@@ -124,6 +127,7 @@ async function startProcess(name, env, { log = process.stdout, timeoutMs = 30000
     // child once with SIGTERM (a child seeing SIGINT and SIGTERM would treat it as "force quit").
     detached: true,
   });
+  onSpawn?.(child);
   const prefix = `[${name}] `;
   /** @type {string[]} */
   const recent = [];

@@ -21,7 +21,8 @@ module.exports = async function globalSetup() {
     ports,
     databases,
     postgresUrl: process.env.POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
-    extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: `${namespace}-e2e:` },
+    // Debug: the secrets test reads every line a service writes, and leaks hide in info and debug lines.
+    extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: `${namespace}-e2e:`, LOG_LEVEL: "debug" },
   });
   seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: adminPassword }, stdio: ["ignore", "ignore", "inherit"] });
 

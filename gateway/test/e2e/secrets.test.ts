@@ -1,6 +1,7 @@
 import * as amqp from "amqplib";
 import fs from "node:fs";
 import { Client } from "pg";
+import { eventually } from "@opsconductor/kit/testing";
 import { createUserAndLogin, gql, loginAsAdmin, stack } from "./stack";
 
 /** Every row of every outbox, as text, across the three services' databases. */
@@ -45,17 +46,25 @@ describe("secrets stay secret", () => {
         user.accessToken,
       );
       expect(changed.errors).toBeUndefined();
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Wait for the effects rather than a fixed time: the change is on the bus, and users has
+      // processed this login's event (a debug line), so the log file holds what these actions wrote.
+      await eventually(async () => messages.some((message) => message.includes("auth.password.changed") && message.includes(user.id)), 15_000, 50);
+      await eventually(async () => fs.readFileSync(stack().logFile, "utf8").includes(`"msg":"event processed"`), 15_000, 50);
 
       const secrets = [password, newPassword, stack().adminPassword, user.accessToken, user.refreshToken, refreshed.data!.refreshToken.refreshToken];
       const users = await gql(`{ users(pagination: { limit: 100 }) { items { id username email } } }`, {}, admin.accessToken);
+      const logs = fs.readFileSync(stack().logFile, "utf8");
       const haystacks = {
         "users response": JSON.stringify(users),
-        "service logs": fs.readFileSync(stack().logFile, "utf8"),
+        "service logs": logs,
         "outbox events": await allOutboxPayloads(),
         "bus messages": messages.join("\n"),
       };
-      // The haystacks are not empty: the actions above were logged, written and published.
+      // The haystacks are not empty: the actions above were logged, written and published. Every
+      // process runs at debug, and the file holds info and debug lines, where leaks usually are.
+      for (const [name, env] of Object.entries(stack().envs)) expect(`${name}=${env.LOG_LEVEL}`).toBe(`${name}=debug`);
+      const levels = new Set(logs.split("\n").map((line) => /"level":"(\w+)"/.exec(line)?.[1]));
+      expect({ debug: levels.has("debug"), info: levels.has("info") }).toEqual({ debug: true, info: true });
       expect(haystacks["outbox events"]).toContain(user.username);
       expect(haystacks["bus messages"]).toContain("auth.password.changed");
       for (const [where, text] of Object.entries(haystacks)) {

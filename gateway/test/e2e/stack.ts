@@ -3,7 +3,11 @@ import { graphql, login, type GraphQLResponse } from "@opsconductor/kit/testing"
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- shared CommonJS launcher used by scripts and tests
 const launcher = require("../../../scripts/lib/stack.cjs") as {
-  startProcess(name: string, env: Record<string, string>, options?: { log?: NodeJS.WritableStream | null }): Promise<StartedProcess>;
+  startProcess(
+    name: string,
+    env: Record<string, string>,
+    options?: { log?: NodeJS.WritableStream | null; onSpawn?: (child: import("node:child_process").ChildProcess) => void },
+  ): Promise<StartedProcess>;
   stopProcess(proc: StartedProcess): Promise<void>;
 };
 interface StartedProcess {
@@ -47,7 +51,8 @@ export async function createUserAndLogin(adminToken: string, roles: string[], pa
   return { id: created.data.createUser.id, username, password, ...session };
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process is still running. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -56,21 +61,45 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Stops the running stack member `name` with SIGTERM (if it is alive) and waits until it has exited. */
+async function stopMember(name: string): Promise<void> {
+  const pid = stack().pids[name];
+  if (!pid || !isAlive(pid)) return;
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`${name} (pid ${pid}) did not stop`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Stops one stack member with SIGTERM and starts it again with extra environment. */
 export async function restartService(name: string, extraEnv: Record<string, string> = {}): Promise<void> {
+  await (await spawnService(name, extraEnv)).ready;
+}
+
+/**
+ * Stops one stack member and starts it again, returning as soon as the new process exists (before it
+ * is ready, so a test can act while it starts up); `ready` settles when it answers /ready or dies.
+ * The new pid is recorded at once, so the global teardown stops it whatever the test does.
+ */
+export async function spawnService(name: string, extraEnv: Record<string, string> = {}): Promise<{ pid: number; ready: Promise<void> }> {
+  await stopMember(name);
   const state = stack();
-  const pid = state.pids[name];
-  if (pid && isAlive(pid)) {
-    process.kill(pid, "SIGTERM");
-    const deadline = Date.now() + 15_000;
-    while (isAlive(pid)) {
-      if (Date.now() > deadline) throw new Error(`${name} (pid ${pid}) did not stop`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
   const log = fs.createWriteStream(state.logFile, { flags: "a" });
-  const proc = await launcher.startProcess(name, { ...state.envs[name], ...extraEnv }, { log });
-  fs.writeFileSync(stateFile!, JSON.stringify({ ...state, pids: { ...state.pids, [name]: proc.pid } }, null, 2));
+  let spawned!: (pid: number) => void;
+  const pid = new Promise<number>((resolve) => (spawned = resolve));
+  const ready = launcher
+    .startProcess(name, { ...state.envs[name], ...extraEnv }, {
+      log,
+      onSpawn: (child) => {
+        fs.writeFileSync(stateFile!, JSON.stringify({ ...state, pids: { ...state.pids, [name]: child.pid } }, null, 2));
+        spawned(child.pid!);
+      },
+    })
+    .then(() => undefined);
+  // A start that fails before spawning rejects `ready` first, and that reaches the caller here.
+  return { pid: await Promise.race([pid, ready.then(() => NaN)]), ready };
 }
 
 /** Starts a second gateway on its own port with extra settings (e.g. a lower depth limit). */

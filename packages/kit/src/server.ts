@@ -6,6 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { REQUEST_ID_HEADER, requestIdFrom } from "./context";
 import { createErrorFormatter } from "./errors";
+import { DEFAULT_INPUT_LIMITS, inputGuardPlugin, type InputLimits } from "./input-guard";
 import { jsonErrorHandler, jsonNotFound, requireJsonBody, sendJsonError } from "./http-errors";
 import { currentRequestId, type Logger, withRequestId } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
@@ -123,8 +124,11 @@ export function createServiceApp(name: string, readiness: ReadinessChecks, optio
   return { app, httpServer, metrics, finishRoutes };
 }
 
-/** Apollo Server settings every process shares: masked errors, CSRF prevention, JSON logs, drain, metrics. */
-export function apolloDefaults(logger: Logger, { httpServer, metrics }: ServiceApp) {
+/**
+ * Apollo Server settings every process shares: masked errors, CSRF prevention, JSON logs, drain,
+ * metrics, and the input guard (no NUL, unpaired surrogate, huge string or list in any argument).
+ */
+export function apolloDefaults(logger: Logger, { httpServer, metrics }: ServiceApp, inputLimits: InputLimits = DEFAULT_INPUT_LIMITS) {
   return {
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
@@ -138,7 +142,7 @@ export function apolloDefaults(logger: Logger, { httpServer, metrics }: ServiceA
       warn: (message: unknown) => logger.warn(String(message)),
       error: (message: unknown) => logger.error(String(message)),
     },
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics), inputGuardPlugin(inputLimits)],
   };
 }
 

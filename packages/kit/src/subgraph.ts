@@ -11,5 +11,6 @@ export * from "./outbox-tables";
 export * from "./pagination";
 export * from "./prisma";
 export * from "./schema";
+export * from "./search";
 export * from "./subgraph-server";
 export * from "./vocabulary";

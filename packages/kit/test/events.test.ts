@@ -4,8 +4,7 @@ import { EventConsumer } from "../src/consumer";
 import { SYSTEM_ACTOR, type EventEnvelope } from "../src/events";
 import { createLogger } from "../src/logger";
 import { emitEvent, OutboxRelay, type RelayOptions, type SqlTx } from "../src/outbox";
-import { eventually, freshDatabase } from "../src/testing";
-import { BrokerSpy, uniqueSuffix } from "./helpers/broker";
+import { BrokerSpy, eventually, freshDatabase, uniqueSuffix } from "../src/testing";
 import { KIT_TEST_SCHEMA, pgClient, type PgClient } from "./helpers/pg-client";
 
 /**
@@ -39,7 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await amqp?.close();
-  await spy?.close({ queues: [QUEUE, DLQ] });
+  await spy?.close({ queues: [QUEUE, DLQ], deleteExchange: true });
   await db?.end();
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { internalFailure, route, userProfileContract, type RunningOf, type UserProfile } from "@opsconductor/kit/subgraph";
+import { internalFailure, route, userProfileContract, type Logger, type RunningOf, type UserProfile } from "@opsconductor/kit/subgraph";
 import { fakeInternalService, graphql, outboxEvents as outboxRows, startTestSubgraph, testDatabaseUrl, type GraphQLResponse } from "@opsconductor/kit/testing";
 import authSubgraph from "../src/subgraph";
 
@@ -54,7 +54,8 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
+/** `logger` replaces the silent default (a test that reads the service's log lines passes one). */
+export async function startHarness(extraEnv: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<Harness> {
   const users = new FakeUsersService();
   await users.start();
   let auth: AuthSubgraph;
@@ -68,6 +69,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
         ...(process.env.TEST_EVENTS_EXCHANGE ? { EVENTS_EXCHANGE: process.env.TEST_EVENTS_EXCHANGE } : {}),
         ...extraEnv,
       },
+      logger: options.logger,
     });
   } catch (error) {
     await users.stop();

@@ -1,7 +1,9 @@
 import type { RequestContext } from "@opsconductor/kit/subgraph";
-import { eventually, graphql } from "@opsconductor/kit/testing";
+import { BrokerSpy, eventually, graphql, outboxEvents } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { startTargets, suffix, uniqueHost } from "./harness";
+
+const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 
 const writer = (): RequestContext => ({
   requestId: "test",
@@ -32,14 +34,20 @@ describe("kit transaction()", () => {
 });
 
 describe("outbox relay", () => {
-  it("publishes a created target's event to RabbitMQ and marks its outbox row published", async () => {
-    const h = await startTargets({ OUTBOX_RELAY_ENABLED: "true" });
+  it("publishes a created target's event to RabbitMQ once, as the envelope in its outbox row, and marks the row published", async () => {
+    // Its own exchange, so this run's messages are the only ones its queue can see.
+    const exchange = `opsconductor.test.targets-${suffix()}`;
+    const spy = await BrokerSpy.open(RABBITMQ_URL, exchange);
+    const h = await startTargets({ OUTBOX_RELAY_ENABLED: "true", EVENTS_EXCHANGE: exchange, RABBITMQ_URL });
     try {
-      const token = h.signer.sign({ id: randomUUID(), permissions: ["targets:write"] });
+      const userId = randomUUID();
+      const token = h.signer.sign({ id: userId, username: "relay-writer", permissions: ["targets:write"] });
+      const name = `relay-${suffix()}`;
+      const address = uniqueHost();
       const created = await graphql<{ createTarget: { id: string } }>(
         h.url,
         `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`,
-        { input: { name: `relay-${suffix()}`, address: uniqueHost() } },
+        { input: { name, address, port: 2222, tags: ["Relay"] } },
         { token },
       );
       const id = created.data!.createTarget.id;
@@ -50,8 +58,28 @@ describe("outbox relay", () => {
         );
         return rows.length === 1 && rows[0].published_at !== null;
       });
+      // The marker is routed after everything the broker confirmed, so a second copy would be seen too.
+      await spy.settle();
+
+      const [row] = await outboxEvents(h.db, { subjectId: id });
+      // Other tests' rows in the shared test database may go out on this exchange too: only this target's count.
+      const messages = spy.events().filter((message) => (JSON.parse(message.body) as { subject: { id: string } }).subject.id === id);
+      expect(messages).toHaveLength(1);
+      const [message] = messages;
+      expect(message).toMatchObject({ routingKey: "targets.target.created", messageId: row!.id, deliveryMode: 2, contentType: "application/json" });
+      const envelope = JSON.parse(message!.body) as Record<string, unknown>;
+      expect(envelope).toEqual(row);
+      expect(envelope).toMatchObject({
+        id: row!.id,
+        type: "targets.target.created",
+        occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        actor: { userId, username: "relay-writer" },
+        subject: { type: "Target", id },
+        data: { id, name, address, port: 2222, tags: ["relay"] },
+      });
     } finally {
       await h.stop();
+      await spy.close({ deleteExchange: true });
     }
   });
 });

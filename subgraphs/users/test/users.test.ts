@@ -333,6 +333,22 @@ describe("users subgraph", () => {
       expect(usernames(byLoginAsc)).toEqual([a.username, c.username, b.username]);
     });
 
+    it("searches for '%', '_' and '\\' literally: only names containing that character match", async () => {
+      const marker = `lit${suffix}`;
+      const underscore = await createUser({ username: `${marker}.a_b`, displayName: `${marker} 100% sure` });
+      const plain = await createUser({ username: `${marker}.axb`, displayName: `${marker} 100 sure` });
+      const slash = await createUser({ username: `${marker}.slash`, displayName: `${marker} back\\slash` });
+      const found = async (search: string) =>
+        (await gql<{ users: { items: GqlUser[] } }>(USERS, { filter: { search } })).data?.users.items.map((user) => user.username).sort();
+
+      expect(await found(`${marker}.a_b`)).toEqual([underscore.username]);
+      expect(await found(`${marker}._`)).toEqual([]);
+      expect(await found(`${marker} 100%`)).toEqual([underscore.username]);
+      expect(await found(`${marker}%sure`)).toEqual([]);
+      expect(await found(`${marker} back\\slash`)).toEqual([slash.username]);
+      expect(await found(marker)).toEqual([plain.username, slash.username, underscore.username].sort());
+    });
+
     it("rejects a page larger than the maximum with BAD_USER_INPUT on pagination.limit", async () => {
       const result = await gql(USERS, { pagination: { limit: 101 } });
       expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);

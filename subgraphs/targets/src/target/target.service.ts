@@ -1,6 +1,7 @@
 import {
   badInput,
   conflict,
+  containsText,
   emitEvent,
   isUuid,
   notFound,
@@ -188,11 +189,7 @@ export class TargetService {
     const search = filter?.search?.trim();
     if (search) {
       if (search.length > SEARCH_MAX) throw badInput("filter.search", `must be at most ${SEARCH_MAX} characters`);
-      // Prisma passes `contains` to ILIKE unescaped; a typed "%" or "_" must match itself.
-      const pattern = search.replace(/[\\%_]/g, (char) => `\\${char}`);
-      where.OR = (["name", "address", "description"] as const).map((column) => ({
-        [column]: { contains: pattern, mode: "insensitive" },
-      }));
+      where.OR = (["name", "address", "description"] as const).map((column) => ({ [column]: containsText(search) }));
     }
     const tags = [...new Set((filter?.tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
     if (tags.length) where.tags = { hasEvery: tags };

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   badInput,
   conflict,
+  containsText,
   emitEvent,
   InternalCallError,
   isUniqueViolation,
@@ -254,11 +255,7 @@ function whereOf(filter?: UserFilter | null): Prisma.UserWhereInput {
   const search = filter?.search?.trim();
   if (search) {
     if (search.length > MAX_SEARCH) throw badInput("filter.search", `must be at most ${MAX_SEARCH} characters long`);
-    where.OR = [
-      { username: { contains: search, mode: "insensitive" } },
-      { email: { contains: search, mode: "insensitive" } },
-      { displayName: { contains: search, mode: "insensitive" } },
-    ];
+    where.OR = [{ username: containsText(search) }, { email: containsText(search) }, { displayName: containsText(search) }];
   }
   if (filter?.role) where.roles = { has: filter.role };
   if (filter?.isActive != null) where.isActive = filter.isActive;

@@ -12,6 +12,7 @@ export interface SeenMessage {
 /**
  * A side connection to RabbitMQ for assertions: an exclusive, auto-delete queue bound to the
  * test exchange records everything published there; markers prove the queue has caught up.
+ * Services bind only the event types they consume, so the `test.marker` routing key reaches no one else.
  */
 export class BrokerSpy {
   readonly seen: SeenMessage[] = [];
@@ -80,9 +81,10 @@ export class BrokerSpy {
     }
   }
 
-  async close(cleanup: { queues?: string[] } = {}): Promise<void> {
+  /** Closes the connection (its queue goes with it); deletes `queues` and, for a throwaway exchange, the exchange. */
+  async close(cleanup: { queues?: string[]; deleteExchange?: boolean } = {}): Promise<void> {
     for (const queue of cleanup.queues ?? []) await this.channel.deleteQueue(queue).catch(() => undefined);
-    await this.channel.deleteExchange(this.exchange).catch(() => undefined);
+    if (cleanup.deleteExchange) await this.channel.deleteExchange(this.exchange).catch(() => undefined);
     await this.connection.close().catch(() => undefined);
   }
 }
