@@ -10,7 +10,10 @@ import {
   currentRequestId,
   graphqlBody,
   Lifecycle,
+  limitsFromEnv,
+  limitsGate,
   listen,
+  queryLimitOptions,
   REQUEST_ID_HEADER,
   remoteJwks,
   requestIdFrom,
@@ -24,7 +27,6 @@ import path from "node:path";
 import { dedupeInFlight } from "./dedupe";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
-import { limitsGate, queryLimitOptions, type QueryLimits } from "./limits";
 
 export const SUPERGRAPH_FILE = path.join(__dirname, "..", "supergraph.graphql");
 
@@ -89,15 +91,7 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   const { app, httpServer } = service;
   app.use(explorerRouter("/graphql"));
 
-  const limits: QueryLimits = {
-    maxDepth: env.MAX_QUERY_DEPTH,
-    maxAliases: env.MAX_ALIASES,
-    maxDirectives: env.MAX_DIRECTIVES,
-    maxFragments: env.MAX_FRAGMENTS,
-    maxTokens: env.MAX_TOKENS,
-    maxSelections: env.MAX_SELECTIONS,
-    maxRepeatedFields: env.MAX_REPEATED_FIELDS,
-  };
+  const limits = limitsFromEnv(env);
   const apollo = new ApolloServer<GatewayContext>({
     ...apolloDefaults(logger, service),
     gateway,

@@ -1,4 +1,4 @@
-import { envBool, envPort, metricsEnv, parseEnv, redisEnv, z } from "@opsconductor/kit/gateway";
+import { envBool, envPort, limitsEnv, metricsEnv, parseEnv, redisEnv, z } from "@opsconductor/kit/gateway";
 
 export const envSchema = z.object({
   ...redisEnv,
@@ -26,13 +26,7 @@ export const envSchema = z.object({
   JWT_AUDIENCE: z.string().default("opsconductor"),
   /** Defaults to on outside production. */
   INTROSPECTION: envBool.optional(),
-  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
-  MAX_ALIASES: z.coerce.number().int().min(0).max(200).default(15),
-  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(500).default(50),
-  MAX_FRAGMENTS: z.coerce.number().int().min(0).max(500).default(50),
-  MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(5_000),
-  MAX_SELECTIONS: z.coerce.number().int().min(10).max(1_000_000).default(2_000),
-  MAX_REPEATED_FIELDS: z.coerce.number().int().min(1).max(1_000).default(8),
+  ...limitsEnv,
   SUPERGRAPH_PATH: z.string().optional(),
 });
 export type Env = z.infer<typeof envSchema>;

@@ -12,6 +12,7 @@ import { createLogger, type Logger, type LogLevel } from "./logger";
 import { ensureKitTables } from "./outbox-tables";
 import { OutboxRelay, type SqlClient } from "./outbox";
 import { isUniqueViolation, prismaReady } from "./prisma";
+import { limitsFromEnv } from "./limits";
 import { createRedis } from "./revocation";
 import { buildFederatedSchema, subgraphSdl, type FederatedSchemaOptions } from "./schema";
 import type { ReadinessChecks } from "./server";
@@ -33,6 +34,13 @@ export interface SubgraphEnv {
   SERVICE_TOKEN: string;
   METRICS_TOKEN?: string;
   METRICS_OPERATIONS?: string[];
+  MAX_QUERY_DEPTH: number;
+  MAX_ALIASES: number;
+  MAX_DIRECTIVES: number;
+  MAX_FRAGMENTS: number;
+  MAX_TOKENS: number;
+  MAX_SELECTIONS: number;
+  MAX_REPEATED_FIELDS: number;
 }
 
 export interface PrismaLike extends SqlClient {
@@ -234,6 +242,7 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
       port: env.PORT,
       logger,
       schema,
+      limits: limitsFromEnv(env),
       verify: { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
       context: (base, req) => (definition.context ? definition.context(base, services, req) : { ...base, ...services }),
       readiness: { ...readiness, ...definition.readiness?.(services, deps) },

@@ -198,6 +198,28 @@ describe("startSubgraphServer", () => {
       expect(response.data).toEqual({ _entities: [{ name: "first" }] });
     });
   });
+
+  describe("query limits (the gateway's, in kit)", () => {
+    it("refuses 50 aliases before execution", async () => {
+      const query = `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: widget(id: "w1") { id }`).join(" ")} }`;
+      const response = await graphql(server.url, query);
+      expect(response.status).toBe(400);
+      expect(errorCodes(response)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
+      expect(response.errors?.[0]?.message).toMatch(/^Too many aliases/);
+    });
+
+    it("refuses a query deeper than 10", async () => {
+      const deep = `{ __schema { types { fields { type { fields { type { fields { type { fields { type { fields { name } } } } } } } } } } } }`;
+      const response = await graphql(server.url, deep);
+      expect(response.status).toBe(400);
+      expect(response.errors?.[0]?.message).toMatch(/^Query depth 1[1-9] exceeds the maximum of 10/);
+    });
+
+    it("refuses a document past the token limit with a parse error", async () => {
+      const response = await graphql(server.url, `{ widget(id: "w1") { ${"id ".repeat(6_000)}} }`);
+      expect(errorCodes(response)).toEqual(["GRAPHQL_PARSE_FAILED"]);
+    });
+  });
 });
 
 describe("runChecks", () => {

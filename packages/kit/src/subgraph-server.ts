@@ -4,6 +4,8 @@ import type { Express, Request } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { VerifyOptions } from "./auth";
 import { authenticate, requestIdFrom, type RequestContext } from "./context";
+import { limitsEnv, z } from "./env";
+import { limitsFromEnv, limitsGate, queryLimitOptions, type QueryLimits } from "./limits";
 import { currentRequestId, type Logger } from "./logger";
 import type { Metrics } from "./metrics";
 import { apolloDefaults, createServiceApp, graphqlBody, listen, type ReadinessChecks } from "./server";
@@ -25,7 +27,12 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   metricsToken?: string;
   /** Operation names labelled as themselves in the metrics (others count as `other`). */
   knownOperations?: Iterable<string>;
+  /** Query limits, as at the gateway (defaults: limitsEnv's). */
+  limits?: QueryLimits;
 }
+
+/** The gateway's limits with their default settings. */
+export const DEFAULT_QUERY_LIMITS: QueryLimits = limitsFromEnv(z.object(limitsEnv).parse({}));
 
 export interface RunningServer {
   app: Express;
@@ -46,15 +53,19 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
   const { app, httpServer, metrics } = service;
   options.routes?.(app);
 
+  const limits = options.limits ?? DEFAULT_QUERY_LIMITS;
   const apollo = new ApolloServer<C>({
     ...apolloDefaults(logger, service),
     schema: options.schema,
     introspection: options.introspection ?? true,
+    // The same linear limits as the gateway (defence in depth: a sibling or a misconfigured gateway).
+    ...queryLimitOptions(limits),
   });
   await apollo.start();
   app.use(
     "/graphql",
     ...graphqlBody(),
+    limitsGate(limits),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const base = await authenticate(req, currentRequestId() ?? requestIdFrom(req), options.verify);
