@@ -1,5 +1,5 @@
 import type { RequestContext } from "@opsconductor/kit/subgraph";
-import { eventually, graphql } from "@opsconductor/kit/testing";
+import { eventually } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { startTargets, suffix, uniqueHost } from "./harness";
 
@@ -36,9 +36,7 @@ describe("outbox relay", () => {
     const h = await startTargets({ OUTBOX_RELAY_ENABLED: "true" });
     try {
       const token = h.signer.sign({ id: randomUUID(), permissions: ["targets:write"] });
-      const created = await graphql<{ createTarget: { id: string } }>(
-        h.url,
-        `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`,
+      const created = await h.graphql<{ createTarget: { id: string } }>(`mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`,
         { input: { name: `relay-${suffix()}`, address: uniqueHost() } },
         { token },
       );
