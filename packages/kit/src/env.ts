@@ -43,6 +43,13 @@ export const limitsEnv = {
   MAX_REPEATED_FIELDS: z.coerce.number().int().min(1).max(1_000).default(8),
 };
 
+/** For processes that use Redis (every subgraph checks token revocations there; auth and the gateway too). */
+export const redisEnv = {
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /** Prefix of every key, so stacks sharing one Redis (dev, tests, benchmark) stay apart. */
+  REDIS_KEY_PREFIX: z.string().default("opsc:"),
+};
+
 /** Variables every subgraph reads. Services extend this with their own. */
 export const baseEnv = {
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -60,14 +67,8 @@ export const baseEnv = {
   JWT_AUDIENCE: z.string().default("opsconductor"),
   SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters"),
   ...metricsEnv,
+  ...redisEnv,
   ...limitsEnv,
-};
-
-/** For processes that use Redis (auth, gateway; later executions). */
-export const redisEnv = {
-  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
-  /** Prefix of every key, so stacks sharing one Redis (dev, tests, benchmark) stay apart. */
-  REDIS_KEY_PREFIX: z.string().default("opsc:"),
 };
 
 export const envBool = bool;

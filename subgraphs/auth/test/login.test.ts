@@ -1,7 +1,7 @@
 import jwt from "jsonwebtoken";
 import { randomUUID } from "node:crypto";
 import { remoteJwks, verifyAccessToken } from "@opsconductor/kit/subgraph";
-import { errorCodes } from "@opsconductor/kit/testing";
+import { errorCodes, revokeTokens } from "@opsconductor/kit/testing";
 import { gatewayProofHeaders } from "@opsconductor/kit/subgraph";
 import { createUser, firstError, login, loginOk, outboxEvents, startHarness, unique, type Harness } from "./support";
 
@@ -65,6 +65,22 @@ describe("login", () => {
     const me = await h.graphql<{ me: { id: string } }>("{ me { id } }", {}, { token: tokens.accessToken });
     expect(me.data?.me).toEqual({ id: user.id });
     expect(errorCodes(await h.graphql("{ me { id } }"))).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("refuses a recalled token itself: the user's not-before floor and the session's marker", async () => {
+    const user = await createUser(h);
+    const byFloor = await loginOk(h, user);
+    const bySession = await loginOk(h, user);
+    const me = (token: string) => h.graphql("{ me { id } }", {}, { token });
+    expect((await me(byFloor.accessToken)).errors).toBeUndefined();
+    const sid = (JSON.parse(Buffer.from(bySession.accessToken.split(".")[1]!, "base64url").toString()) as { sid: string }).sid;
+    await revokeTokens(h.auth.env, { sessionId: sid });
+    expect(errorCodes(await me(bySession.accessToken))).toEqual(["UNAUTHENTICATED"]);
+    expect((await me(byFloor.accessToken)).errors).toBeUndefined();
+    await revokeTokens(h.auth.env, { userId: user.id });
+    const refused = await me(byFloor.accessToken);
+    expect(errorCodes(refused)).toEqual(["UNAUTHENTICATED"]);
+    expect(refused.errors?.[0]?.message).toBe("Access token has been revoked");
   });
 
   it("hands the new session's access token to the gateway in a response header (and only on login/refresh)", async () => {

@@ -1,4 +1,4 @@
-import { errorCodes, outboxEvents } from "@opsconductor/kit/testing";
+import { errorCodes, outboxEvents, revokeTokens } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { outboxFor, rowXmin, startTargets, suffix, traces, uniqueHost, type Harness } from "./harness";
 
@@ -414,6 +414,16 @@ describe("called directly, the subgraph holds its own line", () => {
     const forbidden = await h.graphql(ENTITIES, { representations }, { token: usersOnly });
     expect(errorCodes(forbidden)).toEqual(["FORBIDDEN"]);
     expect(JSON.stringify(forbidden.data ?? null)).not.toContain(target.name);
+  });
+
+  it("refuses a token recalled in Redis (the user's not-before floor)", async () => {
+    const userId = randomUUID();
+    const token = h.signer.sign({ id: userId, permissions: ["targets:read"] });
+    expect((await h.graphql(LIST, {}, { token })).errors).toBeUndefined();
+    await revokeTokens(h.subgraph.env, { userId });
+    const refused = await h.graphql(LIST, {}, { token });
+    expect(errorCodes(refused)).toEqual(["UNAUTHENTICATED"]);
+    expect(refused.errors?.[0]?.message).toBe("Access token has been revoked");
   });
 
   it("applies the gateway's limits: 50 aliases and a deep query are refused before execution", async () => {

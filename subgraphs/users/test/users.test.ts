@@ -18,6 +18,7 @@ import {
   fakeInternalService,
   graphql,
   outboxEvents,
+  revokeTokens,
   startTestSubgraph,
   testDatabaseUrl,
   type GraphQLResponse,
@@ -548,6 +549,18 @@ describe("users subgraph", () => {
         expect(JSON.parse(text)).toMatchObject({ errors: [{ extensions: { code: "UNAUTHENTICATED" } }] });
       }
       expect((await post(proof)).status).toBe(200);
+    });
+
+    it("refuses a token recalled in Redis (the not-before floor), as the gateway does", async () => {
+      const callerId = randomUUID();
+      const token = tokenFor(callerId, ["admin"]);
+      expect((await gql(USERS, {}, token)).errors).toBeUndefined();
+      await revokeTokens(subgraph.env, { userId: callerId });
+      const refused = await gql(USERS, {}, token);
+      expect(errorCodes(refused)).toEqual(["UNAUTHENTICATED"]);
+      expect(refused.errors?.[0]?.message).toBe("Access token has been revoked");
+      // Someone else's token still works.
+      expect((await gql(USERS, {}, adminToken)).errors).toBeUndefined();
     });
 
     it("declares User as an entity keyed by id, with the agreed arguments", () => {

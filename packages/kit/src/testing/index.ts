@@ -11,6 +11,7 @@ import { parseEnv } from "../env";
 import { internalRoutes, type InternalRoute } from "../internal-routes";
 import { createLogger, type Logger } from "../logger";
 import { gatewayProofHeaders } from "../proof";
+import { createRedis, TokenRevocations } from "../revocation";
 
 /** Test helpers: a GraphQL client for the gateway, logins, and throwaway databases. */
 
@@ -243,3 +244,19 @@ export function e2eStack(): { gatewayUrl: string; adminPassword: string } {
   return JSON.parse(readFileSync(file, "utf8")) as { gatewayUrl: string; adminPassword: string };
 }
 
+/**
+ * Recalls tokens in the Redis a service reads (its REDIS_URL and REDIS_KEY_PREFIX), as auth does:
+ * every token of `userId` issued before now, or, with `sessionId`, every token of that session.
+ */
+export async function revokeTokens(env: { REDIS_URL: string; REDIS_KEY_PREFIX: string }, target: { userId: string } | { sessionId: string }): Promise<void> {
+  const redis = createRedis(env.REDIS_URL, createLogger("test", "silent"));
+  try {
+    const revocations = new TokenRevocations(redis, env.REDIS_KEY_PREFIX);
+    // A millisecond ahead: a token signed in this same millisecond is recalled too.
+    const at = new Date(Date.now() + 1);
+    if ("userId" in target) await revocations.revokeIssuedBefore(target.userId, at);
+    else await revocations.revokeSession(target.sessionId, at);
+  } finally {
+    redis.disconnect();
+  }
+}
