@@ -13,6 +13,8 @@ ensureDependencies();
 const require = createRequire(import.meta.url);
 const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
 const { portsFor } = require("./lib/registry.cjs");
+// Straight at a subgraph means as the gateway calls it: with a fresh gateway proof on every request.
+const { gatewayProofHeaders } = require("../packages/kit/dist/index.js");
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
@@ -26,17 +28,20 @@ const databases = await prepareDatabases((service) => `opsc_bench_${service.name
 build();
 
 const ports = portsFor("bench");
-const envs = stackEnv({ mode: "test", secrets: ephemeralSecrets(), ports, databases, postgresUrl: POSTGRES_URL, extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:" } });
+const secrets = ephemeralSecrets();
+const envs = stackEnv({ mode: "test", secrets, ports, databases, postgresUrl: POSTGRES_URL, extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:" } });
 const password = `bench-${randomBytes(9).toString("base64url")}`;
 seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
 const stack = await startStack(envs, { log: null });
 const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
 const targetsUrl = `http://127.0.0.1:${ports.targets}/graphql`;
 
+const proofFor = (url) => (url === targetsUrl ? gatewayProofHeaders(secrets.SERVICE_TOKEN) : {});
+
 async function call(url, query, variables = {}, token) {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...proofFor(url) },
     body: JSON.stringify({ query, variables }),
   });
   const body = await response.json();
@@ -52,6 +57,7 @@ function load(url, query, token) {
     connections,
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify({ query }),
+    requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...proofFor(url) } }) }],
   });
 }
 
