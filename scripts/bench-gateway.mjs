@@ -23,6 +23,8 @@ const require = createRequire(import.meta.url);
 const { seedServices, stackEnv, startStack, ROOT } = require("./lib/stack.cjs");
 const { portsFor, ADMIN_USER_ID } = require("./lib/registry.cjs");
 const { databaseUrl } = require("./lib/db.cjs");
+// Straight at a subgraph means as the gateway calls it: with a fresh gateway proof on every request.
+const { gatewayProofHeaders } = require("../packages/kit/dist/index.js");
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
@@ -102,10 +104,12 @@ async function child(command, args, port, options = {}) {
 const targetsOnly = "query Page($offset: Int) { targets(pagination: { limit: 20, offset: $offset }) { total items { name address port createdBy { id } } } }";
 const federated = "query Page($offset: Int) { targets(pagination: { limit: 20, offset: $offset }) { total items { name address port createdBy { username } } } }";
 
+const proofFor = (endpoint) => (endpoint === url(ports.targets) ? gatewayProofHeaders(secrets.SERVICE_TOKEN) : {});
+
 async function call(endpoint, query, variables, token) {
   const response = await fetch(endpoint, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...proofFor(endpoint) },
     body: JSON.stringify({ query, variables }),
   });
   const body = await response.json();
@@ -121,7 +125,15 @@ function load(endpoint, query, token, { distinct, conns = connections }) {
     duration,
     connections: conns,
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    requests: [{ setupRequest: (request) => ({ ...request, body: body(distinct ? 20 * Math.floor(Math.random() * (TARGETS / 20)) : 0) }) }],
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...request.headers, ...proofFor(endpoint) },
+          body: body(distinct ? 20 * Math.floor(Math.random() * (TARGETS / 20)) : 0),
+        }),
+      },
+    ],
   });
 }
 
@@ -137,14 +149,23 @@ try {
   fs.writeFileSync(path.join(hiveDir, "supergraph.graphql"), supergraph);
   fs.writeFileSync(
     path.join(hiveDir, "gateway.config.mjs"),
-    `export const gatewayConfig = {
+    // Subgraphs accept only proven requests; Hive Gateway signs each subgraph fetch as ours does.
+    `import { createHmac, randomUUID } from "node:crypto";
+const token = process.env.OPSC_SERVICE_TOKEN;
+const proof = (id) => { const s = Math.floor(Date.now() / 1000); return \`\${s}.\${createHmac("sha256", token).update(\`\${s}.\${id}\`).digest("base64url")}\`; };
+export const gatewayConfig = {
   supergraph: "./supergraph.graphql",
-  propagateHeaders: { fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get("authorization") ?? "" }) },
+  propagateHeaders: {
+    fromClientToSubgraphs: ({ request }) => {
+      const id = randomUUID();
+      return { authorization: request.headers.get("authorization") ?? "", "x-request-id": id, "x-opsc-gateway": proof(id) };
+    },
+  },
 };\n`,
   );
   await child(path.join(ROOT, "node_modules/.bin/hive-gateway"), ["supergraph", "--port", String(hivePort), "--host", "127.0.0.1"], hivePort, {
     cwd: hiveDir,
-    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "error" },
+    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "error", OPSC_SERVICE_TOKEN: secrets.SERVICE_TOKEN },
   });
 
   const { login } = await call(url(ports.gateway), `mutation($p: String!) { login(username: "admin", password: $p) { accessToken } }`, { p: password });

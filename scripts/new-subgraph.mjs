@@ -143,7 +143,7 @@ export class ${Item}Resolver {
 `);
 write(`subgraphs/${name}/test/${name}.test.ts`, `
 import type { RunningOf } from "@opsconductor/kit/subgraph";
-import { createTestSigner, errorCodes, graphql, startTestSubgraph } from "@opsconductor/kit/testing";
+import { createTestSigner, errorCodes, startTestSubgraph, subgraphClient, type SubgraphClient } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import ${name}Subgraph from "../src/subgraph";
 
@@ -152,19 +152,22 @@ const QUERY = "query { ${items}(pagination: { limit: 100 }) { total items { id n
 describe("${name} subgraph", () => {
   const signer = createTestSigner();
   let subgraph: RunningOf<typeof ${name}Subgraph>;
+  /** Calls the subgraph as the gateway does (with its proof). */
+  let gql: SubgraphClient;
   beforeAll(async () => {
     subgraph = await startTestSubgraph(${name}Subgraph, { keys: signer.keys });
+    gql = subgraphClient(subgraph);
   });
   afterAll(() => subgraph.stop());
 
   it("refuses a caller without a token", async () => {
-    expect(errorCodes(await graphql(subgraph.url, QUERY))).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(await gql(QUERY))).toEqual(["UNAUTHENTICATED"]);
   });
 
   it("lists stored items with their total for a signed-in caller", async () => {
     const name = \`item-\${randomUUID()}\`;
     await subgraph.prisma.${name}Item.create({ data: { name } });
-    const result = await graphql<{ ${items}: { total: number; items: Array<{ name: string }> } }>(subgraph.url, QUERY, {}, { token: signer.sign({ id: randomUUID() }) });
+    const result = await gql<{ ${items}: { total: number; items: Array<{ name: string }> } }>(QUERY, {}, { token: signer.sign({ id: randomUUID() }) });
     expect(result.errors).toBeUndefined();
     expect(result.data?.${items}.items.map((item) => item.name)).toContain(name);
     expect(result.data?.${items}.total).toBeGreaterThanOrEqual(1);

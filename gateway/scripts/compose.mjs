@@ -133,6 +133,8 @@ ${blocks}
       SUBGRAPH_URLS: '${routes}'
       # Off in production unless the operator opts in (.env: INTROSPECTION=true) for the explorer's docs.
       INTROSPECTION: \${INTROSPECTION:-false}
+      # Proxy hops in front of the gateway whose x-forwarded-for is believed (comma-separated IPs/CIDRs).
+      TRUSTED_PROXIES: \${TRUSTED_PROXIES:-}
     ports: ["127.0.0.1:${GATEWAY.port}:${GATEWAY.port}"]
     depends_on:
 ${SERVICES.map((s) => `      ${s.name}: { condition: service_started }`).join("\n")}

@@ -19,6 +19,7 @@ describe("gateway HTTP edge (in-process)", () => {
       USERS_URL: "http://127.0.0.1:1",
       TARGETS_URL: "http://127.0.0.1:1",
       REDIS_KEY_PREFIX: "opsc-gw:",
+      SERVICE_TOKEN: "gateway-spec-service-token-0123456789",
       METRICS_TOKEN,
       METRICS_OPERATIONS: "Targets,Login",
     });

@@ -8,9 +8,15 @@ import {
   createRedis,
   createServiceApp,
   currentRequestId,
+  gatewayProof,
+  GATEWAY_PROOF_HEADER,
   graphqlBody,
+  ISSUED_TOKEN_HEADER,
   Lifecycle,
+  limitsFromEnv,
+  limitsGate,
   listen,
+  queryLimitOptions,
   REQUEST_ID_HEADER,
   remoteJwks,
   requestIdFrom,
@@ -24,19 +30,41 @@ import path from "node:path";
 import { dedupeInFlight } from "./dedupe";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
-import { limitsGate, queryLimitOptions, type QueryLimits } from "./limits";
 
 export const SUPERGRAPH_FILE = path.join(__dirname, "..", "supergraph.graphql");
 
-/** Forwards the caller's token, request id and client identity to every subgraph. */
+type DataSource = RemoteGraphQLDataSource<GatewayContext>;
+
+/**
+ * Forwards the caller's token, request id and client identity to every subgraph, with the gateway
+ * proof (see kit's proof.ts) that subgraphs require. `x-forwarded-for` is set to the one client
+ * address the gateway determined (never the client's own header), and subgraphs believe it only
+ * because the proof comes with it.
+ */
 class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
+  constructor(
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly serviceToken: string,
+  ) {
+    super(config);
+  }
+
+  override willSendRequest({ request, context }: Parameters<NonNullable<DataSource["willSendRequest"]>>[0]) {
     const headers = request.http?.headers;
     if (!headers || !context?.requestId) return;
     headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context.token) headers.set("authorization", `Bearer ${context.token}`);
+    headers.set(GATEWAY_PROOF_HEADER, gatewayProof(this.serviceToken, context.requestId));
+    const token = context.token ?? context.issuedToken;
+    if (token) headers.set("authorization", `Bearer ${token}`);
     if (context.actor.ip) headers.set("x-forwarded-for", context.actor.ip);
     if (context.actor.userAgent) headers.set("user-agent", context.actor.userAgent);
+  }
+
+  /** A session started by this operation (login, refresh) is used for its remaining fetches when the caller sent no token. */
+  override didReceiveResponse({ response, context }: Parameters<NonNullable<DataSource["didReceiveResponse"]>>[0]) {
+    const issued = response.http?.headers.get(ISSUED_TOKEN_HEADER);
+    if (issued && context && !context.token) context.issuedToken = issued;
+    return response;
   }
 }
 
@@ -55,16 +83,19 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
-      new AuthForwardingDataSource({
-        url: urls[name] ? `${urls[name]}/graphql` : url,
-        // Node's own fetch (undici, pooled keep-alive) instead of the default make-fetch-happen;
-        // concurrent identical queries with the same token share one subgraph request.
-        fetcher: dedupeInFlight(fetch as unknown as RemoteGraphQLDataSource["fetcher"]),
-      }),
+      new AuthForwardingDataSource(
+        {
+          url: urls[name] ? `${urls[name]}/graphql` : url,
+          // Node's own fetch (undici, pooled keep-alive) instead of the default make-fetch-happen;
+          // concurrent identical queries with the same token share one subgraph request.
+          fetcher: dedupeInFlight(fetch as unknown as RemoteGraphQLDataSource["fetcher"]),
+        },
+        env.SERVICE_TOKEN,
+      ),
   });
 
-  // Revocation (deactivation, password change, logout everywhere) is enforced here, at the one
-  // entry point; subgraphs are reachable only from the gateway and verify signatures themselves.
+  // Revocation (deactivation, password change, logout everywhere) is enforced here and again in
+  // every subgraph (kit's serveSubgraph passes the same hook).
   const redis = createRedis(env.REDIS_URL, logger);
   const revocations = new TokenRevocations(redis, env.REDIS_KEY_PREFIX);
   const verify = {
@@ -83,21 +114,14 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   }
   const service = createServiceApp("gateway", readiness, {
     logger,
+    trustProxy: env.TRUSTED_PROXIES,
     metricsToken: env.METRICS_TOKEN,
     knownOperations: env.METRICS_OPERATIONS,
   });
   const { app, httpServer } = service;
   app.use(explorerRouter("/graphql"));
 
-  const limits: QueryLimits = {
-    maxDepth: env.MAX_QUERY_DEPTH,
-    maxAliases: env.MAX_ALIASES,
-    maxDirectives: env.MAX_DIRECTIVES,
-    maxFragments: env.MAX_FRAGMENTS,
-    maxTokens: env.MAX_TOKENS,
-    maxSelections: env.MAX_SELECTIONS,
-    maxRepeatedFields: env.MAX_REPEATED_FIELDS,
-  };
+  const limits = limitsFromEnv(env);
   const apollo = new ApolloServer<GatewayContext>({
     ...apolloDefaults(logger, service),
     gateway,

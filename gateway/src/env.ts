@@ -1,4 +1,14 @@
-import { envBool, envPort, metricsEnv, parseEnv, redisEnv, z } from "@opsconductor/kit/gateway";
+import { isIP } from "node:net";
+import { envBool, envPort, limitsEnv, metricsEnv, parseEnv, redisEnv, z } from "@opsconductor/kit/gateway";
+
+/** An IP address or a CIDR block (`10.0.0.0/8`, `fd00::/8`). */
+function isAddressOrBlock(value: string): boolean {
+  const [address, bits, extra] = value.split("/");
+  const version = isIP(address ?? "");
+  if (!version || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
 
 export const envSchema = z.object({
   ...redisEnv,
@@ -22,17 +32,22 @@ export const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** Signs the gateway proof every subgraph requires on /graphql (the same token the subgraphs hold). */
+  SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters"),
+  /**
+   * Proxy hops in front of the gateway (comma-separated IPs or CIDRs) whose `x-forwarded-for` is
+   * believed; empty (default): the client is the socket address, whatever the request claims.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((list) => list.split(",").map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.every(isAddressOrBlock), "must be a comma-separated list of IP addresses or CIDR blocks"),
   JWT_ISSUER: z.string().default("opsconductor-auth"),
   JWT_AUDIENCE: z.string().default("opsconductor"),
   /** Defaults to on outside production. */
   INTROSPECTION: envBool.optional(),
-  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
-  MAX_ALIASES: z.coerce.number().int().min(0).max(200).default(15),
-  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(500).default(50),
-  MAX_FRAGMENTS: z.coerce.number().int().min(0).max(500).default(50),
-  MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(5_000),
-  MAX_SELECTIONS: z.coerce.number().int().min(10).max(1_000_000).default(2_000),
-  MAX_REPEATED_FIELDS: z.coerce.number().int().min(1).max(1_000).default(8),
+  ...limitsEnv,
   SUPERGRAPH_PATH: z.string().optional(),
 });
 export type Env = z.infer<typeof envSchema>;

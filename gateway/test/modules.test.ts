@@ -16,7 +16,7 @@ const probe = `
 
 describe("the gateway process", () => {
   it("loads neither Prisma, amqplib nor type-graphql (kit's gateway entry point keeps them out)", () => {
-    const run = spawnSync(process.execPath, ["-e", probe], { cwd: root, encoding: "utf8", timeout: 60_000, env: { ...process.env, REDIS_KEY_PREFIX: "opsc-modules-test:" } });
+    const run = spawnSync(process.execPath, ["-e", probe], { cwd: root, encoding: "utf8", timeout: 60_000, env: { ...process.env, REDIS_KEY_PREFIX: "opsc-modules-test:", SERVICE_TOKEN: "modules-test-service-token-0123456789" } });
     expect(run.stderr).toBe("");
     const modules = JSON.parse(run.stdout) as string[];
     expect(modules.some((file) => file.includes(`${path.sep}@apollo${path.sep}gateway${path.sep}`))).toBe(true);

@@ -1,8 +1,6 @@
 import jwt from "jsonwebtoken";
-import { Client } from "pg";
-import { decrypt, parseKey } from "@opsconductor/kit";
 import { errorCodes, eventually } from "@opsconductor/kit/testing";
-import { createUserAndLogin, gql, login, gatewayUrl, loginAsAdmin, stack, unique } from "./stack";
+import { createUserAndLogin, gql, login, gatewayUrl, loginAsAdmin, signWithAuthKey, stack, unique } from "./stack";
 
 const CREATE_TARGET = `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`;
 const REFRESH = `mutation($token: String!) { refreshToken(token: $token) { accessToken refreshToken } }`;
@@ -12,21 +10,6 @@ let admin: Awaited<ReturnType<typeof loginAsAdmin>>;
 beforeAll(async () => {
   admin = await loginAsAdmin();
 });
-
-/** Signs a token with the auth service's real signing key (read from its database) — for expiry tests. */
-async function signWithAuthKey(claims: Record<string, unknown>, options: jwt.SignOptions): Promise<string> {
-  const state = stack();
-  const url = new URL(state.envs.auth.DATABASE_URL);
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    const { rows } = await client.query("SELECT kid, private_key_encrypted FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1");
-    const privatePem = decrypt(rows[0].private_key_encrypted, parseKey(state.secrets.AUTH_SECRETS_KEY), rows[0].kid);
-    return jwt.sign(claims, privatePem, { ...options, algorithm: "ES256", keyid: rows[0].kid });
-  } finally {
-    await client.end();
-  }
-}
 
 describe("authentication at the gateway", () => {
   const name = unique("unauth");

@@ -1,10 +1,13 @@
+import { gatewayProofHeaders } from "@opsconductor/kit";
 import { gql, loginAsAdmin, stack } from "./stack";
 
 const SERVICES = ["gateway", "auth", "users", "targets"];
 const originOf = (service: string) => `http://127.0.0.1:${stack().envs[service].PORT}`;
 
 describe("HTTP errors are JSON on every port", () => {
-  const post = (url: string, body: string, type = "application/json") => fetch(url, { method: "POST", headers: { "content-type": type }, body });
+  // Subgraph ports are called as the gateway calls them (with its proof); the door itself is tested in door.test.ts.
+  const post = (url: string, body: string, type = "application/json") =>
+    fetch(url, { method: "POST", headers: { "content-type": type, ...gatewayProofHeaders(stack().secrets.SERVICE_TOKEN) }, body });
 
   async function expectJsonError(response: Response, status: number, code: string) {
     const text = await response.text();

@@ -1,4 +1,7 @@
 import fs from "node:fs";
+import jwt from "jsonwebtoken";
+import { Client } from "pg";
+import { decrypt, parseKey } from "@opsconductor/kit";
 import { graphql, login, type GraphQLResponse } from "@opsconductor/kit/testing";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- shared CommonJS launcher used by scripts and tests
@@ -108,4 +111,19 @@ export async function startExtraGateway(port: number, extraEnv: Record<string, s
   const log = fs.createWriteStream(state.logFile, { flags: "a" });
   const proc = await launcher.startProcess("gateway", { ...state.envs.gateway, PORT: String(port), ...extraEnv }, { log });
   return { url: `http://127.0.0.1:${port}/graphql`, stop: () => launcher.stopProcess(proc) };
+}
+
+/** Signs a token with the auth service's real signing key (read from its database) — for expiry tests. */
+export async function signWithAuthKey(claims: Record<string, unknown>, options: jwt.SignOptions): Promise<string> {
+  const state = stack();
+  const url = new URL(state.envs.auth.DATABASE_URL);
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT kid, private_key_encrypted FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1");
+    const privatePem = decrypt(rows[0].private_key_encrypted, parseKey(state.secrets.AUTH_SECRETS_KEY), rows[0].kid);
+    return jwt.sign(claims, privatePem, { ...options, algorithm: "ES256", keyid: rows[0].kid });
+  } finally {
+    await client.end();
+  }
 }

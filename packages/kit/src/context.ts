@@ -1,5 +1,6 @@
 import type { Request } from "express";
 import { randomUUID } from "node:crypto";
+import { isIP } from "node:net";
 import { bearerToken, verifyAccessToken, type AuthContext, type AuthUser, type VerifyOptions } from "./auth";
 import { withHttpStatus } from "./errors";
 
@@ -15,6 +16,11 @@ export interface RequestContext extends AuthContext {
   /** The caller's raw bearer token, forwarded on calls the service makes on the user's behalf. */
   token?: string;
   actor: Actor;
+  /**
+   * An access token this request issued (login, refresh): the subgraph server returns it to the
+   * gateway (ISSUED_TOKEN_HEADER), which acts as that session for the rest of the operation.
+   */
+  issuedToken?: string;
 }
 
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -25,13 +31,27 @@ export function requestIdFrom(req: Pick<Request, "header">): string {
   return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-export function clientIp(req: Pick<Request, "header" | "ip">): string | null {
-  const forwarded = req.header("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || req.ip || null;
+/**
+ * The caller's address. `req.ip` follows Express's `trust proxy` setting (the gateway trusts only its
+ * configured proxy hops; subgraphs trust none, so it is the socket address). `x-forwarded-for` is
+ * read only when `trustForwarded` says the sender is the gateway (valid gateway proof), which sets it
+ * to exactly one address: the client it saw.
+ */
+export function clientIp(req: Pick<Request, "header" | "ip">, trustForwarded = false): string | null {
+  if (trustForwarded) {
+    const forwarded = req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded && isIP(forwarded)) return forwarded;
+  }
+  return req.ip || null;
+}
+
+export interface AuthenticateOptions {
+  /** The request carries valid gateway proof: its `x-forwarded-for` names the client. */
+  trustForwarded?: boolean;
 }
 
 /** Builds the auth part of a request context: verifies the bearer token when one is sent. */
-export async function authenticate(req: Request, requestId: string, verify: VerifyOptions): Promise<RequestContext> {
+export async function authenticate(req: Request, requestId: string, verify: VerifyOptions, options: AuthenticateOptions = {}): Promise<RequestContext> {
   let token: string | undefined;
   let user: AuthUser | undefined;
   try {
@@ -47,7 +67,7 @@ export async function authenticate(req: Request, requestId: string, verify: Veri
     actor: {
       userId: user?.id ?? null,
       username: user?.username ?? null,
-      ip: clientIp(req),
+      ip: clientIp(req, options.trustForwarded),
       userAgent: req.header("user-agent") ?? null,
     },
   };

@@ -12,7 +12,8 @@ import { createLogger, type Logger, type LogLevel } from "./logger";
 import { ensureKitTables } from "./outbox-tables";
 import { OutboxRelay, type SqlClient } from "./outbox";
 import { isUniqueViolation, prismaReady } from "./prisma";
-import { createRedis } from "./revocation";
+import { limitsFromEnv } from "./limits";
+import { createRedis, TokenRevocations } from "./revocation";
 import { buildFederatedSchema, subgraphSdl, type FederatedSchemaOptions } from "./schema";
 import type { ReadinessChecks } from "./server";
 import { startSubgraphServer, type RunningServer } from "./subgraph-server";
@@ -33,6 +34,15 @@ export interface SubgraphEnv {
   SERVICE_TOKEN: string;
   METRICS_TOKEN?: string;
   METRICS_OPERATIONS?: string[];
+  REDIS_URL: string;
+  REDIS_KEY_PREFIX: string;
+  MAX_QUERY_DEPTH: number;
+  MAX_ALIASES: number;
+  MAX_DIRECTIVES: number;
+  MAX_FRAGMENTS: number;
+  MAX_TOKENS: number;
+  MAX_SELECTIONS: number;
+  MAX_REPEATED_FIELDS: number;
 }
 
 export interface PrismaLike extends SqlClient {
@@ -59,7 +69,7 @@ export interface SubgraphDeps<E, P> {
   prisma: P;
   logger: Logger;
   transaction: Transact<TxOf<P>>;
-  /** One Redis connection for the service (made on first use; in /ready; closed at shutdown). Needs REDIS_URL. */
+  /** One Redis connection for the service (made on first use; in /ready; closed at shutdown). */
   redis(): Redis;
   /** Extra shutdown work, run after the server closes and before AMQP and the database pool. */
   onShutdown(name: string, hook: () => unknown): void;
@@ -157,9 +167,7 @@ function wire<E extends SubgraphEnv, P extends PrismaLike>(
     transaction,
     redis() {
       if (!redis) {
-        const url = (env as unknown as { REDIS_URL?: string }).REDIS_URL;
-        if (!url) throw new Error(`${definition.name}: redis() needs REDIS_URL in the service's env schema (...redisEnv)`);
-        const client = createRedis(url, logger);
+        const client = createRedis(env.REDIS_URL, logger);
         redis = client;
         readiness.redis = () => client.ping();
         lifecycle.onShutdown("redis", () => client.disconnect());
@@ -228,13 +236,23 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
     const extra = options.keys;
     const keys: KeyResolver = own && extra ? async (kid) => (await own(kid)) ?? extra(kid) : (extra ?? own ?? remoteJwks(`${env.AUTH_URL}/.well-known/jwks.json`));
     const { schema, sdl } = await buildFederatedSchema(definition.schema);
+    // Every subgraph refuses recalled tokens itself (deactivation, password change, logout): being
+    // behind the gateway is not enough, a sibling or a leaked proof reaches it directly.
+    const revocations = new TokenRevocations(deps.redis(), env.REDIS_KEY_PREFIX);
     const server = await startSubgraphServer<RequestContext>({
       name: definition.name,
       host: env.HOST,
       port: env.PORT,
       logger,
       schema,
-      verify: { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+      serviceToken: env.SERVICE_TOKEN,
+      limits: limitsFromEnv(env),
+      verify: {
+        keys,
+        issuer: env.JWT_ISSUER,
+        audience: env.JWT_AUDIENCE,
+        notBefore: (userId, sessionId) => revocations.notBefore(userId, sessionId),
+      },
       context: (base, req) => (definition.context ? definition.context(base, services, req) : { ...base, ...services }),
       readiness: { ...readiness, ...definition.readiness?.(services, deps) },
       routes: (app) => definition.routes?.(app, services, deps),

@@ -29,6 +29,27 @@ export const metricsEnv = {
     .transform((list) => list.split(",").map((name) => name.trim()).filter(Boolean)),
 };
 
+/**
+ * Query limits (see limits.ts), the same variables and defaults for the gateway and every subgraph:
+ * a subgraph reached by a sibling, or by a gateway with other settings, still bounds what a document costs.
+ */
+export const limitsEnv = {
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+  MAX_ALIASES: z.coerce.number().int().min(0).max(200).default(15),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(500).default(50),
+  MAX_FRAGMENTS: z.coerce.number().int().min(0).max(500).default(50),
+  MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(5_000),
+  MAX_SELECTIONS: z.coerce.number().int().min(10).max(1_000_000).default(2_000),
+  MAX_REPEATED_FIELDS: z.coerce.number().int().min(1).max(1_000).default(8),
+};
+
+/** For processes that use Redis (every subgraph checks token revocations there; auth and the gateway too). */
+export const redisEnv = {
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /** Prefix of every key, so stacks sharing one Redis (dev, tests, benchmark) stay apart. */
+  REDIS_KEY_PREFIX: z.string().default("opsc:"),
+};
+
 /** Variables every subgraph reads. Services extend this with their own. */
 export const baseEnv = {
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -46,13 +67,8 @@ export const baseEnv = {
   JWT_AUDIENCE: z.string().default("opsconductor"),
   SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters"),
   ...metricsEnv,
-};
-
-/** For processes that use Redis (auth, gateway; later executions). */
-export const redisEnv = {
-  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
-  /** Prefix of every key, so stacks sharing one Redis (dev, tests, benchmark) stay apart. */
-  REDIS_KEY_PREFIX: z.string().default("opsc:"),
+  ...redisEnv,
+  ...limitsEnv,
 };
 
 export const envBool = bool;

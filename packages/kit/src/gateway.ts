@@ -2,6 +2,7 @@
 // Deliberately not Prisma, amqplib or type-graphql (a test asserts the gateway loads none of them).
 export * from "./index";
 export * from "./input-guard";
+export * from "./limits";
 export * from "./metrics";
 export * from "./revocation";
 export * from "./server";

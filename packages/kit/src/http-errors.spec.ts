@@ -3,7 +3,10 @@ import { WidgetResolver } from "../test/fixtures/widget";
 import { createLogger } from "./logger";
 import { buildFederatedSchema } from "./schema";
 import { startSubgraphServer, type RunningServer } from "./subgraph-server";
+import { gatewayProofHeaders } from "./proof";
 import { createTestSigner } from "./testing";
+
+const SERVICE_TOKEN = "kit-test-service-token-0123456789abcdef";
 
 interface ErrorBody {
   errors: Array<{ message: string; extensions: { code: string; requestId?: string } }>;
@@ -29,6 +32,7 @@ describe("HTTP errors outside GraphQL are JSON (kit server)", () => {
       logger: createLogger("kit-http-errors", "debug", (line) => lines.push(line)),
       schema,
       verify: { keys: signer.keys, issuer: signer.issuer, audience: signer.audience },
+      serviceToken: SERVICE_TOKEN,
       readiness: {},
       routes: (app) => {
         // Like auth's internal endpoints: their own parser and a handler that can fail.
@@ -57,8 +61,9 @@ describe("HTTP errors outside GraphQL are JSON (kit server)", () => {
     return body.errors[0];
   }
 
+  // With gateway proof: the errors below are those of callers allowed through the door.
   const post = (path: string, body: string, type = "application/json") =>
-    fetch(`${origin}${path}`, { method: "POST", headers: { "content-type": type }, body });
+    fetch(`${origin}${path}`, { method: "POST", headers: { "content-type": type, ...gatewayProofHeaders(SERVICE_TOKEN) }, body });
 
   it("answers malformed JSON on /graphql with 400, masked", async () => {
     const error = await expectJsonError(await post("/graphql", '{"query": "{ widget(id: \\"w1\\") { id } }",'), 400, "BAD_REQUEST");
@@ -97,6 +102,12 @@ describe("HTTP errors outside GraphQL are JSON (kit server)", () => {
     const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((record) => record.requestId === "boom-1");
     expect(logged?.msg).toBe("unexpected HTTP error");
     expect(JSON.stringify(logged)).toContain("secret.key");
+  });
+
+  it("refuses /graphql without gateway proof with a masked JSON 401, before reading the body", async () => {
+    const response = await fetch(`${origin}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query": "{ _service { sdl } }"' });
+    const error = await expectJsonError(response, 401, "UNAUTHENTICATED");
+    expect(error.message).toBe("Authentication required");
   });
 
   it("still answers valid GraphQL requests", async () => {

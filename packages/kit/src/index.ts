@@ -13,3 +13,4 @@ export * from "./internal";
 export * from "./lifecycle";
 export * from "./logger";
 export * from "./permissions";
+export * from "./proof";

@@ -3,7 +3,10 @@ import { createLogger } from "./logger";
 import { operationLabeller } from "./metrics";
 import { buildFederatedSchema } from "./schema";
 import { startSubgraphServer, type RunningServer } from "./subgraph-server";
+import { gatewayProofHeaders } from "./proof";
 import { createTestSigner, graphql } from "./testing";
+
+const SERVICE_TOKEN = "kit-test-service-token-0123456789abcdef";
 
 describe("operationLabeller", () => {
   const label = operationLabeller(["Targets", "Login"]);
@@ -32,6 +35,7 @@ describe("/metrics of a kit server", () => {
   const METRICS_TOKEN = "metrics-token-0123456789";
   let server: RunningServer;
   let origin: string;
+  const call = (query: string) => graphql(server.url, query, {}, { serviceToken: SERVICE_TOKEN });
   const scrape = async () =>
     (await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
 
@@ -44,6 +48,7 @@ describe("/metrics of a kit server", () => {
       logger: createLogger("kit-metrics", "silent"),
       schema,
       verify: { keys: signer.keys, issuer: signer.issuer, audience: signer.audience },
+      serviceToken: SERVICE_TOKEN,
       readiness: {},
       metricsToken: METRICS_TOKEN,
       knownOperations: ["KnownWidget"],
@@ -57,9 +62,9 @@ describe("/metrics of a kit server", () => {
     const before = operationSeries(await scrape());
     for (let i = 0; i < 200; i += 1) {
       const name = `Op${Math.random().toString(36).slice(2)}${i}`;
-      await graphql(server.url, `query ${name} { widget(id: "w1") { id } }`);
+      await call(`query ${name} { widget(id: "w1") { id } }`);
     }
-    await graphql(server.url, `query KnownWidget { widget(id: "w1") { id } }`);
+    await call(`query KnownWidget { widget(id: "w1") { id } }`);
     const after = operationSeries(await scrape());
     const added = after.filter((line) => !before.some((old) => old.split(" ")[0] === line.split(" ")[0]));
     expect(added.map((line) => line.replace(/ \d+$/, ""))).toEqual(
@@ -73,7 +78,7 @@ describe("/metrics of a kit server", () => {
 
   it("labels one route however the path is cased or slashed", async () => {
     for (const path of ["/health", "/HEALTH", "/Health/", "/hEaLtH"]) expect((await fetch(`${origin}${path}`)).status).toBe(200);
-    await fetch(`${origin}/GraphQL`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ __typename }"}' });
+    await fetch(`${origin}/GraphQL`, { method: "POST", headers: { "content-type": "application/json", ...gatewayProofHeaders(SERVICE_TOKEN) }, body: '{"query":"{ __typename }"}' });
     const routes = new Set(
       (await scrape())
         .split("\n")

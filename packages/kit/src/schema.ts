@@ -2,13 +2,24 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
-import { permissionAuthChecker } from "./auth";
+import { permissionAuthChecker, requirePermission, type AuthContext } from "./auth";
+import type { Permission } from "./permissions";
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reference resolvers receive entity-specific shapes
-export type ReferenceResolvers = Record<string, { __resolveReference: (reference: any, context: any) => unknown }>;
+/**
+ * How one entity type is resolved from its key (`_entities`), and the permission a caller needs for
+ * it. The permission is required: `_entities` is a query anyone past the door can send for any key,
+ * so the kit checks it (UNAUTHENTICATED without a user, FORBIDDEN without the permission) before
+ * `__resolveReference` runs, and a new entity cannot forget it.
+ */
+export interface EntityReference {
+  permission: Permission;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reference resolvers receive entity-specific shapes
+  __resolveReference: (reference: any, context: any) => unknown;
+}
+export type ReferenceResolvers = Record<string, EntityReference>;
 
 export interface FederatedSchemaOptions {
   resolvers: BuildSchemaOptions["resolvers"];
@@ -37,8 +48,14 @@ type SubgraphResolvers = NonNullable<SubgraphModule["resolvers"]>;
 export async function buildFederatedSchema(options: FederatedSchemaOptions): Promise<{ schema: GraphQLSchema; sdl: string }> {
   const { schema, sdl } = await typeGraphqlSchema(options);
   const resolvers: Record<string, object> = { ...(createResolversMap(schema) as Record<string, object>) };
-  for (const [typeName, reference] of Object.entries(options.references ?? {})) {
-    resolvers[typeName] = { ...resolvers[typeName], ...reference };
+  for (const [typeName, { permission, __resolveReference: resolve }] of Object.entries(options.references ?? {})) {
+    resolvers[typeName] = {
+      ...resolvers[typeName],
+      __resolveReference: (reference: unknown, context: AuthContext) => {
+        requirePermission(context, permission);
+        return resolve(reference, context);
+      },
+    };
   }
   return { schema: buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers: resolvers as SubgraphResolvers }]), sdl };
 }

@@ -1,4 +1,7 @@
-import { createTestSigner, errorCodes, graphql } from "./testing";
+import { gatewayProof, gatewayProofHeaders } from "./proof";
+import { createTestSigner, errorCodes, graphql, type GraphQLOptions } from "./testing";
+
+const SERVICE_TOKEN = "kit-test-service-token-0123456789abcdef";
 import { WidgetResolver, widgetReferences } from "../test/fixtures/widget";
 import { createLogger } from "./logger";
 import { buildFederatedSchema } from "./schema";
@@ -12,6 +15,8 @@ describe("startSubgraphServer", () => {
   let brokerDown = false;
   let server: RunningServer;
   let origin: string;
+  const call = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, options: GraphQLOptions = {}) =>
+    graphql<T>(server.url, query, variables, { serviceToken: SERVICE_TOKEN, ...options });
 
   beforeAll(async () => {
     const { schema } = await buildFederatedSchema({ resolvers: [WidgetResolver], references: widgetReferences });
@@ -22,6 +27,7 @@ describe("startSubgraphServer", () => {
       logger: createLogger("kit-test", "debug", (line) => lines.push(line)),
       schema,
       verify: { keys: signer.keys, issuer: signer.issuer, audience: signer.audience },
+      serviceToken: SERVICE_TOKEN,
       readiness: {
         postgres: async () => undefined,
         rabbitmq: async () => {
@@ -80,7 +86,7 @@ describe("startSubgraphServer", () => {
   });
 
   it("GET /metrics serves Prometheus text with HTTP and GraphQL metrics labelled by service", async () => {
-    await graphql(server.url, "query MetricsProbe { widget(id: \"w1\") { id } }");
+    await call("query MetricsProbe { widget(id: \"w1\") { id } }");
     const response = await fetch(`${origin}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -103,52 +109,52 @@ describe("startSubgraphServer", () => {
 
   describe("/graphql", () => {
     it("answers a public query without a token", async () => {
-      const response = await graphql(server.url, '{ widget(id: "w1") { id name } }');
+      const response = await call('{ widget(id: "w1") { id name } }');
       expect(response.data).toEqual({ widget: { id: "w1", name: "first" } });
     });
 
     it("is UNAUTHENTICATED on a permission-guarded field without a token", async () => {
-      const response = await graphql(server.url, "{ widgets { id } }");
+      const response = await call("{ widgets { id } }");
       expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
       expect(response.data).toBeNull();
     });
 
     it("is FORBIDDEN for a token lacking the permission", async () => {
       const token = signer.sign({ id: "u1", username: "viewer", permissions: ["other:read"] });
-      const response = await graphql(server.url, "{ widgets { id } }", {}, { token });
+      const response = await call("{ widgets { id } }", {}, { token });
       expect(errorCodes(response)).toEqual(["FORBIDDEN"]);
       expect(response.errors?.[0]?.message).toBe("Missing permission: widgets:read");
     });
 
     it("returns data for a token holding the permission", async () => {
       const token = signer.sign({ id: "u1", username: "reader", permissions: ["widgets:read"] });
-      const response = await graphql(server.url, "{ widgets { id name } }", {}, { token });
+      const response = await call("{ widgets { id name } }", {}, { token });
       expect(response.errors).toBeUndefined();
       expect(response.data).toEqual({ widgets: [{ id: "w1", name: "first" }, { id: "w2", name: "second" }] });
     });
 
     it("rejects an invalid token with 401 UNAUTHENTICATED even on public fields", async () => {
-      const response = await graphql(server.url, '{ widget(id: "w1") { id } }', {}, { token: "garbage" });
+      const response = await call('{ widget(id: "w1") { id } }', {}, { token: "garbage" });
       expect(response.status).toBe(401);
       expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
     });
 
     it("rejects an expired token with 'Access token expired'", async () => {
       const token = signer.sign({ id: "u1", permissions: ["widgets:read"] }, -60);
-      const response = await graphql(server.url, "{ widgets { id } }", {}, { token });
+      const response = await call("{ widgets { id } }", {}, { token });
       expect(response.errors?.[0]).toMatchObject({ message: "Access token expired", extensions: { code: "UNAUTHENTICATED" } });
     });
 
     it("reports bad pagination input naming the field", async () => {
       const token = signer.sign({ id: "u1", permissions: ["widgets:read"] });
-      const response = await graphql(server.url, "{ widgets(pagination: { limit: 500 }) { id } }", {}, { token });
+      const response = await call("{ widgets(pagination: { limit: 500 }) { id } }", {}, { token });
       expect(response.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "pagination.limit" });
     });
 
     it("masks a plain Error as 'Internal error' with the request id, and logs it with that id", async () => {
       const response = await fetch(server.url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...gatewayProofHeaders(SERVICE_TOKEN) },
         body: JSON.stringify({ query: "{ boom }" }),
       });
       const requestId = response.headers.get("x-request-id");
@@ -162,40 +168,118 @@ describe("startSubgraphServer", () => {
     });
 
     it("echoes a valid x-request-id and uses it in the context and in masked errors", async () => {
-      const response = await graphql(server.url, "{ caller { requestId } boom }", {}, { headers: { "x-request-id": "trace-abc.123" } });
+      const response = await call("{ caller { requestId } boom }", {}, { headers: gatewayProofHeaders(SERVICE_TOKEN, "trace-abc.123") });
       expect(response.data).toBeNull();
       expect(response.errors?.[0]?.extensions?.requestId).toBe("trace-abc.123");
       const plain = await fetch(server.url, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-request-id": "trace-abc.123" },
+        headers: { "content-type": "application/json", ...gatewayProofHeaders(SERVICE_TOKEN, "trace-abc.123") },
         body: JSON.stringify({ query: "{ caller { requestId username } }" }),
       });
       expect(plain.headers.get("x-request-id")).toBe("trace-abc.123");
       expect(await plain.json()).toEqual({ data: { caller: { requestId: "trace-abc.123", username: null } } });
     });
 
-    it("generates a request id when none (or an unsafe one) is sent, and the context sees the same id", async () => {
+    it("generates a request id when none (or an unsafe one) is sent; /graphql then refuses, since the proof is bound to the sent id", async () => {
       for (const headers of [{}, { "x-request-id": "bad id\twith spaces" }] as Array<Record<string, string>>) {
+        const health = await fetch(`${origin}/health`, { headers });
+        expect(health.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+        const proof = gatewayProofHeaders(SERVICE_TOKEN, "bad id\twith spaces");
         const response = await fetch(server.url, {
           method: "POST",
-          headers: { "content-type": "application/json", ...headers },
+          headers: { "content-type": "application/json", ...proof, ...headers },
           body: JSON.stringify({ query: "{ caller { requestId } }" }),
         });
         const echoed = response.headers.get("x-request-id");
         expect(echoed).toMatch(/^[0-9a-f-]{36}$/);
-        expect(await response.json()).toEqual({ data: { caller: { requestId: echoed } } });
+        expect(response.status).toBe(401);
+        expect(await response.json()).toEqual({ errors: [{ message: "Authentication required", extensions: { code: "UNAUTHENTICATED", requestId: echoed } }] });
       }
     });
 
     it("puts the verified user in the context actor", async () => {
       const token = signer.sign({ id: "u9", username: "carol" });
-      const response = await graphql<{ caller: { username: string } }>(server.url, "{ caller { username } }", {}, { token });
+      const response = await call<{ caller: { username: string } }>("{ caller { username } }", {}, { token });
       expect(response.data?.caller.username).toBe("carol");
     });
 
-    it("resolves federation entity references over HTTP", async () => {
-      const response = await graphql(server.url, '{ _entities(representations: [{ __typename: "Widget", id: "w1" }]) { ... on Widget { name } } }');
+    const ENTITIES = '{ _entities(representations: [{ __typename: "Widget", id: "w1" }]) { ... on Widget { name } } }';
+
+    it("resolves federation entity references over HTTP for a caller holding the entity's permission", async () => {
+      const token = signer.sign({ id: "u1", permissions: ["widgets:read"] });
+      const response = await call(ENTITIES, {}, { token });
       expect(response.data).toEqual({ _entities: [{ name: "first" }] });
+    });
+
+    it("refuses entity references without a token (UNAUTHENTICATED) or without the permission (FORBIDDEN)", async () => {
+      const anonymous = await call(ENTITIES);
+      expect(errorCodes(anonymous)).toEqual(["UNAUTHENTICATED"]);
+      expect(JSON.stringify(anonymous.data)).not.toContain("first");
+      const other = await call(ENTITIES, {}, { token: signer.sign({ id: "u1", permissions: ["targets:read"] }) });
+      expect(errorCodes(other)).toEqual(["FORBIDDEN"]);
+      expect(JSON.stringify(other.data)).not.toContain("first");
+    });
+  });
+
+  describe("the door: /graphql only with gateway proof", () => {
+    const post = (headers: Record<string, string>, query = "{ _service { sdl } }") =>
+      fetch(server.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query }) });
+    const proofAt = (requestId: string, nowMs: number, token = SERVICE_TOKEN) => ({ "x-request-id": requestId, "x-opsc-gateway": gatewayProof(token, requestId, nowMs) });
+
+    it.each([
+      ["no proof", {}],
+      ["a proof made with another token", gatewayProofHeaders("not-the-service-token-0123456789abcdef")],
+      ["a proof for another request id", { ...gatewayProofHeaders(SERVICE_TOKEN, "req-a"), "x-request-id": "req-b" }],
+      ["a proof 2 minutes old", proofAt("req-old", Date.now() - 120_000)],
+      ["a proof 2 minutes in the future", proofAt("req-future", Date.now() + 120_000)],
+      ["the service token itself", { "x-request-id": "req-raw", "x-opsc-gateway": SERVICE_TOKEN, "x-service-token": SERVICE_TOKEN }],
+      ["a truncated proof", { "x-request-id": "req-cut", "x-opsc-gateway": gatewayProof(SERVICE_TOKEN, "req-cut").slice(0, -2) }],
+    ])("refuses %s with a masked JSON 401 (no SDL, introspection or traces)", async (_name, headers) => {
+      for (const query of ["{ _service { sdl } }", "{ __schema { types { name } } }", '{ widget(id: "w1") { id } }']) {
+        const response = await post({ ...(headers as Record<string, string>), "apollo-federation-include-trace": "ftv1" }, query);
+        const text = await response.text();
+        expect(response.status).toBe(401);
+        expect(JSON.parse(text)).toEqual({
+          errors: [{ message: "Authentication required", extensions: { code: "UNAUTHENTICATED", requestId: response.headers.get("x-request-id") } }],
+        });
+        expect(text).not.toMatch(/Widget|ftv1|__schema/);
+      }
+    });
+
+    it("accepts a proof up to a minute old", async () => {
+      const response = await post(proofAt("req-recent", Date.now() - 50_000));
+      expect(response.status).toBe(200);
+      expect(JSON.stringify(await response.json())).toContain("type Widget");
+    });
+
+    it("believes x-forwarded-for (a valid address) only on a proven request; otherwise the socket address", async () => {
+      const ipOf = async (headers: Record<string, string>) =>
+        ((await call<{ caller: { ip: string } }>("{ caller { ip } }", {}, { headers })).data?.caller.ip);
+      expect(await ipOf({ "x-forwarded-for": "203.0.113.9" })).toBe("203.0.113.9");
+      expect(await ipOf({ "x-forwarded-for": "not-an-address" })).toBe("127.0.0.1");
+      expect(await ipOf({})).toBe("127.0.0.1");
+    });
+  });
+
+  describe("query limits (the gateway's, in kit)", () => {
+    it("refuses 50 aliases before execution", async () => {
+      const query = `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: widget(id: "w1") { id }`).join(" ")} }`;
+      const response = await call(query);
+      expect(response.status).toBe(400);
+      expect(errorCodes(response)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
+      expect(response.errors?.[0]?.message).toMatch(/^Too many aliases/);
+    });
+
+    it("refuses a query deeper than 10", async () => {
+      const deep = `{ __schema { types { fields { type { fields { type { fields { type { fields { type { fields { name } } } } } } } } } } } }`;
+      const response = await call(deep);
+      expect(response.status).toBe(400);
+      expect(response.errors?.[0]?.message).toMatch(/^Query depth 1[1-9] exceeds the maximum of 10/);
+    });
+
+    it("refuses a document past the token limit with a parse error", async () => {
+      const response = await call(`{ widget(id: "w1") { ${"id ".repeat(6_000)}} }`);
+      expect(errorCodes(response)).toEqual(["GRAPHQL_PARSE_FAILED"]);
     });
   });
 });
@@ -218,6 +302,7 @@ describe("stop()", () => {
       logger: createLogger("kit-stop", "silent"),
       schema,
       verify: { keys: signer.keys, issuer: signer.issuer, audience: signer.audience },
+      serviceToken: SERVICE_TOKEN,
       readiness: {},
     });
     const health = `http://127.0.0.1:${running.port}/health`;

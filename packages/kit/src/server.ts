@@ -58,6 +58,11 @@ export interface ServiceAppOptions {
   metricsToken?: string;
   /** Operation names labelled as themselves in graphql_operations_total; any other name counts as `other`. */
   knownOperations?: Iterable<string>;
+  /**
+   * Proxy hops (IPs or CIDRs) whose `x-forwarded-for` is believed when working out `req.ip`; none by
+   * default, so `req.ip` is the socket address and a client cannot choose the address it is recorded as.
+   */
+  trustProxy?: readonly string[];
 }
 
 /** The JSON body parser for /graphql: 415 for other content types, 413 past `limit` (as JSON errors). */
@@ -87,7 +92,7 @@ function routeLabel(req: Request): string {
 export function createServiceApp(name: string, readiness: ReadinessChecks, options: ServiceAppOptions = {}): ServiceApp {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", options.trustProxy?.length ? [...options.trustProxy] : false);
   const httpServer = http.createServer(app);
   const metrics = createMetrics(name, { knownOperations: options.knownOperations });
 

@@ -1,11 +1,15 @@
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
-import type { Express, Request } from "express";
+import type { Express, Request, RequestHandler } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { VerifyOptions } from "./auth";
-import { authenticate, requestIdFrom, type RequestContext } from "./context";
+import { authenticate, REQUEST_ID_HEADER, requestIdFrom, type RequestContext } from "./context";
+import { limitsEnv, z } from "./env";
+import { sendJsonError } from "./http-errors";
+import { limitsFromEnv, limitsGate, queryLimitOptions, type QueryLimits } from "./limits";
 import { currentRequestId, type Logger } from "./logger";
 import type { Metrics } from "./metrics";
+import { GATEWAY_PROOF_HEADER, ISSUED_TOKEN_HEADER, verifyGatewayProof } from "./proof";
 import { apolloDefaults, createServiceApp, graphqlBody, listen, type ReadinessChecks } from "./server";
 
 export interface SubgraphServerOptions<C extends RequestContext> {
@@ -25,7 +29,43 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   metricsToken?: string;
   /** Operation names labelled as themselves in the metrics (others count as `other`). */
   knownOperations?: Iterable<string>;
+  /** The shared service token: /graphql answers only requests with a gateway proof made with it (see proof.ts). */
+  serviceToken: string;
+  /** Query limits, as at the gateway (defaults: limitsEnv's). */
+  limits?: QueryLimits;
 }
+
+/** The gateway's limits with their default settings. */
+export const DEFAULT_QUERY_LIMITS: QueryLimits = limitsFromEnv(z.object(limitsEnv).parse({}));
+
+/**
+ * The door of /graphql: without a valid gateway proof for this request id the request is refused
+ * (401, JSON, masked) before its body is read, so outsiders get no data, introspection, SDL
+ * (`_service`), entities or traces. `res.locals.viaGateway` tells the context the sender is trusted.
+ */
+export function requireGatewayProof(serviceToken: string): RequestHandler {
+  return (req, res, next) => {
+    // The id the proof is bound to must be the one this request runs under (an invalid id was replaced).
+    const requestId = req.header(REQUEST_ID_HEADER);
+    if (!requestId || requestId !== res.getHeader(REQUEST_ID_HEADER) || !verifyGatewayProof(req.header(GATEWAY_PROOF_HEADER), serviceToken, requestId)) {
+      sendJsonError(res, 401);
+      return;
+    }
+    res.locals.viaGateway = true;
+    next();
+  };
+}
+
+/** Hands an access token issued during the request (login, refresh) back to the gateway in a header. */
+const issuedTokenPlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        if (contextValue.issuedToken) response.http.headers.set(ISSUED_TOKEN_HEADER, contextValue.issuedToken);
+      },
+    };
+  },
+};
 
 export interface RunningServer {
   app: Express;
@@ -46,18 +86,27 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
   const { app, httpServer, metrics } = service;
   options.routes?.(app);
 
+  const limits = options.limits ?? DEFAULT_QUERY_LIMITS;
+  const defaults = apolloDefaults(logger, service);
   const apollo = new ApolloServer<C>({
-    ...apolloDefaults(logger, service),
+    ...defaults,
+    plugins: [...defaults.plugins, issuedTokenPlugin as ApolloServerPlugin<C>],
     schema: options.schema,
     introspection: options.introspection ?? true,
+    // The same linear limits as the gateway (defence in depth: a sibling or a misconfigured gateway).
+    ...queryLimitOptions(limits),
   });
   await apollo.start();
   app.use(
     "/graphql",
+    requireGatewayProof(options.serviceToken),
     ...graphqlBody(),
+    limitsGate(limits),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const base = await authenticate(req, currentRequestId() ?? requestIdFrom(req), options.verify);
+      context: async ({ req, res }) => {
+        const base = await authenticate(req, currentRequestId() ?? requestIdFrom(req), options.verify, {
+          trustForwarded: res.locals.viaGateway === true,
+        });
         return options.context ? options.context(base, req) : (base as C);
       },
     }),

@@ -1,4 +1,4 @@
-import { baseEnv, redisEnv, serviceUrl, z } from "@opsconductor/kit/subgraph";
+import { baseEnv, serviceUrl, z } from "@opsconductor/kit/subgraph";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./credential/password";
 
 const seconds = (fallback: number, max?: number) => {
@@ -8,7 +8,6 @@ const seconds = (fallback: number, max?: number) => {
 
 export const envSchema = z.object({
   ...baseEnv,
-  ...redisEnv,
   USERS_URL: serviceUrl(),
   AUTH_SECRETS_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (32 bytes)"),
   // Revocation works through a per-user floor in Redis that lives this long; 15 minutes at most.

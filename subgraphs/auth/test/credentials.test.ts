@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ADMIN_USER_ID, EventConsumer, SYSTEM_ACTOR, createEnvelope, createLogger } from "@opsconductor/kit/subgraph";
-import { errorCodes, graphql, outboxEvents } from "@opsconductor/kit/testing";
+import { errorCodes, outboxEvents } from "@opsconductor/kit/testing";
 import { eventHandlers } from "../src/events";
 import { seedAdmin } from "../src/seed";
 import { SERVICE_TOKEN, createUser, login, loginOk, postCredential, refresh, refreshOk, startHarness, unique, type Harness } from "./support";
@@ -111,7 +111,7 @@ describe("secrets", () => {
     await record(refresh(h, tokens.refreshToken));
     const newPassword = "another-strong-password";
     await record(
-      graphql(h.url, "mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }", { c: user.password, n: newPassword }, { token: tokens.accessToken }),
+      h.graphql("mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }", { c: user.password, n: newPassword }, { token: tokens.accessToken }),
     );
     await record(fetch(`${h.base}/.well-known/jwks.json`).then((response) => response.text()));
 

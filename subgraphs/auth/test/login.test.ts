@@ -1,7 +1,8 @@
 import jwt from "jsonwebtoken";
 import { randomUUID } from "node:crypto";
 import { remoteJwks, verifyAccessToken } from "@opsconductor/kit/subgraph";
-import { errorCodes, graphql } from "@opsconductor/kit/testing";
+import { errorCodes, revokeTokens } from "@opsconductor/kit/testing";
+import { gatewayProofHeaders } from "@opsconductor/kit/subgraph";
 import { createUser, firstError, login, loginOk, outboxEvents, startHarness, unique, type Harness } from "./support";
 
 const MAX_ATTEMPTS = 3;
@@ -61,9 +62,39 @@ describe("login", () => {
   it("answers `me` with the caller's id, and UNAUTHENTICATED without an access token", async () => {
     const user = await createUser(h);
     const tokens = await loginOk(h, user);
-    const me = await graphql<{ me: { id: string } }>(h.url, "{ me { id } }", {}, { token: tokens.accessToken });
+    const me = await h.graphql<{ me: { id: string } }>("{ me { id } }", {}, { token: tokens.accessToken });
     expect(me.data?.me).toEqual({ id: user.id });
-    expect(errorCodes(await graphql(h.url, "{ me { id } }"))).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(await h.graphql("{ me { id } }"))).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("refuses a recalled token itself: the user's not-before floor and the session's marker", async () => {
+    const user = await createUser(h);
+    const byFloor = await loginOk(h, user);
+    const bySession = await loginOk(h, user);
+    const me = (token: string) => h.graphql("{ me { id } }", {}, { token });
+    expect((await me(byFloor.accessToken)).errors).toBeUndefined();
+    const sid = (JSON.parse(Buffer.from(bySession.accessToken.split(".")[1]!, "base64url").toString()) as { sid: string }).sid;
+    await revokeTokens(h.auth.env, { sessionId: sid });
+    expect(errorCodes(await me(bySession.accessToken))).toEqual(["UNAUTHENTICATED"]);
+    expect((await me(byFloor.accessToken)).errors).toBeUndefined();
+    await revokeTokens(h.auth.env, { userId: user.id });
+    const refused = await me(byFloor.accessToken);
+    expect(errorCodes(refused)).toEqual(["UNAUTHENTICATED"]);
+    expect(refused.errors?.[0]?.message).toBe("Access token has been revoked");
+  });
+
+  it("hands the new session's access token to the gateway in a response header (and only on login/refresh)", async () => {
+    const user = await createUser(h);
+    const post = (query: string, variables: Record<string, unknown>, token?: string) =>
+      fetch(h.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...gatewayProofHeaders(h.auth.env.SERVICE_TOKEN), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+    const response = await post("mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }", { u: user.username, p: user.password });
+    const body = (await response.json()) as { data: { login: { accessToken: string } } };
+    expect(response.headers.get("x-opsc-issued-token")).toBe(body.data.login.accessToken);
+    expect((await post("{ me { id } }", {}, body.data.login.accessToken)).headers.get("x-opsc-issued-token")).toBeNull();
   });
 
   it("gives a wrong password and an unknown username the identical error", async () => {

@@ -1,6 +1,6 @@
 import jwt from "jsonwebtoken";
 import { remoteJwks, sha256, verifyAccessToken } from "@opsconductor/kit/subgraph";
-import { errorCodes, graphql } from "@opsconductor/kit/testing";
+import { errorCodes } from "@opsconductor/kit/testing";
 import {
   createUser,
   firstError,
@@ -146,7 +146,7 @@ describe("logout", () => {
     const user = await createUser(h);
     const a = await loginOk(h, user);
     const b = await loginOk(h, user);
-    const result = await graphql(h.url, LOGOUT, { refreshToken: a.refreshToken }, { token: a.accessToken });
+    const result = await h.graphql(LOGOUT, { refreshToken: a.refreshToken }, { token: a.accessToken });
     expect(result.data).toEqual({ logout: true });
     expect(errorCodes(await refresh(h, a.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     await refreshOk(h, b.refreshToken);
@@ -161,7 +161,7 @@ describe("logout", () => {
     const a = await loginOk(h, user);
     const b = await loginOk(h, user);
     await gatewayVerify(a.accessToken);
-    expect((await graphql(h.url, LOGOUT, { refreshToken: a.refreshToken }, { token: a.accessToken })).data).toEqual({ logout: true });
+    expect((await h.graphql(LOGOUT, { refreshToken: a.refreshToken }, { token: a.accessToken })).data).toEqual({ logout: true });
 
     await expect(gatewayVerify(a.accessToken)).rejects.toMatchObject(REVOKED);
     expect(await gatewayVerify(b.accessToken)).toMatchObject({ id: user.id, username: user.username });
@@ -174,7 +174,7 @@ describe("logout", () => {
     const a = await loginOk(h, user);
     const b = await loginOk(h, user);
     const before = Math.floor(Date.now() / 1000);
-    const result = await graphql(h.url, LOGOUT, { allSessions: true }, { token: a.accessToken });
+    const result = await h.graphql(LOGOUT, { allSessions: true }, { token: a.accessToken });
     expect(result.data).toEqual({ logout: true });
     expect(errorCodes(await refresh(h, a.refreshToken))).toEqual(["UNAUTHENTICATED"]);
     expect(errorCodes(await refresh(h, b.refreshToken))).toEqual(["UNAUTHENTICATED"]);
@@ -187,7 +187,7 @@ describe("logout", () => {
     const bob = await createUser(h);
     const aliceTokens = await loginOk(h, alice);
     const bobTokens = await loginOk(h, bob);
-    const result = await graphql(h.url, LOGOUT, { refreshToken: bobTokens.refreshToken }, { token: aliceTokens.accessToken });
+    const result = await h.graphql(LOGOUT, { refreshToken: bobTokens.refreshToken }, { token: aliceTokens.accessToken });
     expect(result.data).toEqual({ logout: false });
     await refreshOk(h, bobTokens.refreshToken);
   });
@@ -195,10 +195,10 @@ describe("logout", () => {
   it("needs an access token, and a refresh token or allSessions", async () => {
     const user = await createUser(h);
     const tokens = await loginOk(h, user);
-    expect(errorCodes(await graphql(h.url, LOGOUT, { refreshToken: tokens.refreshToken }))).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(await h.graphql(LOGOUT, { refreshToken: tokens.refreshToken }))).toEqual(["UNAUTHENTICATED"]);
     await refreshOk(h, tokens.refreshToken);
 
-    const neither = await graphql(h.url, LOGOUT, {}, { token: tokens.accessToken });
+    const neither = await h.graphql(LOGOUT, {}, { token: tokens.accessToken });
     expect(errorCodes(neither)).toEqual(["BAD_USER_INPUT"]);
     expect(firstError(neither)?.extensions?.field).toBe("refreshToken");
   });
@@ -208,7 +208,7 @@ describe("changePassword", () => {
   it("rejects a wrong current password on field currentPassword and changes nothing", async () => {
     const user = await createUser(h);
     const tokens = await loginOk(h, user);
-    const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: "wrong-password", newPassword: "a-brand-new-password" }, { token: tokens.accessToken });
+    const result = await h.graphql(CHANGE_PASSWORD, { currentPassword: "wrong-password", newPassword: "a-brand-new-password" }, { token: tokens.accessToken });
     expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
     expect(firstError(result)?.extensions?.field).toBe("currentPassword");
     await loginOk(h, user);
@@ -217,10 +217,10 @@ describe("changePassword", () => {
   it("rejects a new password that breaks the policy on field newPassword, naming the rule", async () => {
     const user = await createUser(h);
     const tokens = await loginOk(h, user);
-    const short = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword: "short" }, { token: tokens.accessToken });
+    const short = await h.graphql(CHANGE_PASSWORD, { currentPassword: user.password, newPassword: "short" }, { token: tokens.accessToken });
     expect(firstError(short)?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "newPassword" });
     expect(firstError(short)?.message).toMatch(/at least 10 characters/);
-    const long = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword: "x".repeat(257) }, { token: tokens.accessToken });
+    const long = await h.graphql(CHANGE_PASSWORD, { currentPassword: user.password, newPassword: "x".repeat(257) }, { token: tokens.accessToken });
     expect(firstError(long)?.message).toMatch(/at most 256 characters/);
     await loginOk(h, user);
   });
@@ -237,7 +237,7 @@ describe("changePassword", () => {
       [user.password, "y".repeat(100_000), "newPassword", /at most 256 characters/],
     ];
     for (const [currentPassword, newPassword, field, message] of cases) {
-      const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword, newPassword }, { token: tokens.accessToken });
+      const result = await h.graphql(CHANGE_PASSWORD, { currentPassword, newPassword }, { token: tokens.accessToken });
       expect(firstError(result)?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
       expect(firstError(result)?.message).toMatch(message);
     }
@@ -248,7 +248,7 @@ describe("changePassword", () => {
     const user = await createUser(h);
     const tokens = await loginOk(h, user);
     for (const newPassword of ["1234567890", "Password2024!", "qwertyuiop", "!!dragon123456", `${user.username.toUpperCase()}-rocks-2024`]) {
-      const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword }, { token: tokens.accessToken });
+      const result = await h.graphql(CHANGE_PASSWORD, { currentPassword: user.password, newPassword }, { token: tokens.accessToken });
       expect(firstError(result)?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "newPassword" });
       expect(firstError(result)?.message).toMatch(/too common|must not contain the username/);
     }
@@ -256,7 +256,7 @@ describe("changePassword", () => {
   });
 
   it("needs an access token", async () => {
-    const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: "whatever-1234", newPassword: "whatever-5678" });
+    const result = await h.graphql(CHANGE_PASSWORD, { currentPassword: "whatever-1234", newPassword: "whatever-5678" });
     expect(errorCodes(result)).toEqual(["UNAUTHENTICATED"]);
   });
 
@@ -266,7 +266,7 @@ describe("changePassword", () => {
     const b = await loginOk(h, user);
     const newPassword = "correct horse battery staple";
     const before = Math.floor(Date.now() / 1000);
-    const result = await graphql(h.url, CHANGE_PASSWORD, { currentPassword: user.password, newPassword }, { token: a.accessToken });
+    const result = await h.graphql(CHANGE_PASSWORD, { currentPassword: user.password, newPassword }, { token: a.accessToken });
     expect(result.data).toEqual({ changePassword: true });
     expect(await h.auth.services.revocations.notBefore(user.id)).toBeGreaterThanOrEqual(before);
 

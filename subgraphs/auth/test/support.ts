@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { internalFailure, route, userProfileContract, type Logger, type RunningOf, type UserProfile } from "@opsconductor/kit/subgraph";
-import { fakeInternalService, graphql, outboxEvents as outboxRows, startTestSubgraph, testDatabaseUrl, type GraphQLResponse } from "@opsconductor/kit/testing";
+import { fakeInternalService, outboxEvents as outboxRows, startTestSubgraph, subgraphClient, testDatabaseUrl, type GraphQLResponse, type SubgraphClient } from "@opsconductor/kit/testing";
 import authSubgraph from "../src/subgraph";
 
 type AuthSubgraph = RunningOf<typeof authSubgraph>;
@@ -49,6 +49,8 @@ export interface Harness {
   users: FakeUsersService;
   /** The GraphQL endpoint. */
   url: string;
+  /** Calls the endpoint with gateway proof, as the gateway does. */
+  graphql: SubgraphClient;
   /** http://host:port of the auth service. */
   base: string;
   stop(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}, option
     auth,
     users,
     url: auth.url,
+    graphql: subgraphClient(auth),
     base: `http://127.0.0.1:${auth.port}`,
     async stop() {
       await auth.stop();
@@ -139,9 +142,9 @@ const REFRESH = /* GraphQL */ `
 `;
 
 export const login = (h: Harness, username: string, password: string) =>
-  graphql<{ login: Tokens }>(h.url, LOGIN, { username, password });
+  h.graphql<{ login: Tokens }>(LOGIN, { username, password });
 
-export const refresh = (h: Harness, token: string) => graphql<{ refreshToken: Tokens }>(h.url, REFRESH, { token });
+export const refresh = (h: Harness, token: string) => h.graphql<{ refreshToken: Tokens }>(REFRESH, { token });
 
 /** Logs in and returns the tokens, failing the test with the errors otherwise. */
 export async function loginOk(h: Harness, user: { username: string; password: string }): Promise<Tokens> {

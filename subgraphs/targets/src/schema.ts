@@ -8,5 +8,5 @@ export const targetsSchema: FederatedSchemaOptions = {
   resolvers: [TargetResolver],
   // Only referenced through a field resolver's return type; listed so the stub is always in the schema.
   orphanedTypes: [UserReference],
-  references: { Target: { __resolveReference: resolveTargetReference } },
+  references: { Target: { permission: "targets:read", __resolveReference: resolveTargetReference } },
 };

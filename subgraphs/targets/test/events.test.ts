@@ -1,5 +1,5 @@
 import type { RequestContext } from "@opsconductor/kit/subgraph";
-import { BrokerSpy, eventually, graphql, outboxEvents } from "@opsconductor/kit/testing";
+import { BrokerSpy, eventually, outboxEvents } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { startTargets, suffix, uniqueHost } from "./harness";
 
@@ -44,8 +44,7 @@ describe("outbox relay", () => {
       const token = h.signer.sign({ id: userId, username: "relay-writer", permissions: ["targets:write"] });
       const name = `relay-${suffix()}`;
       const address = uniqueHost();
-      const created = await graphql<{ createTarget: { id: string } }>(
-        h.url,
+      const created = await h.graphql<{ createTarget: { id: string } }>(
         `mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }`,
         { input: { name, address, port: 2222, tags: ["Relay"] } },
         { token },

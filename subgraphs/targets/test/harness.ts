@@ -1,5 +1,5 @@
 import { pgAdapter, type RunningOf } from "@opsconductor/kit/subgraph";
-import { createTestSigner, startTestSubgraph, testDatabaseUrl } from "@opsconductor/kit/testing";
+import { createTestSigner, startTestSubgraph, subgraphClient, testDatabaseUrl, type SubgraphClient } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { PrismaClient } from "../src/generated/prisma/client";
 import targetsSubgraph from "../src/subgraph";
@@ -11,6 +11,8 @@ export const DATABASE_URL = testDatabaseUrl("targets");
 export interface Harness {
   subgraph: RunningOf<typeof targetsSubgraph>;
   url: string;
+  /** Calls the subgraph with gateway proof, as the gateway does. */
+  graphql: SubgraphClient;
   db: PrismaClient;
   signer: ReturnType<typeof createTestSigner>;
   stop(): Promise<void>;
@@ -23,6 +25,7 @@ export async function startTargets(envOverrides: Record<string, string> = {}): P
   return {
     subgraph,
     url: subgraph.url,
+    graphql: subgraphClient(subgraph),
     db,
     signer,
     async stop() {

@@ -1,4 +1,4 @@
-import { errorCodes, graphql, outboxEvents } from "@opsconductor/kit/testing";
+import { errorCodes, outboxEvents, revokeTokens } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { outboxFor, rowXmin, startTargets, suffix, traces, uniqueHost, type Harness } from "./harness";
 
@@ -48,13 +48,13 @@ afterAll(async () => {
 });
 
 async function create(input: Record<string, unknown>, token = operator): Promise<TargetResult> {
-  const result = await graphql<{ createTarget: TargetResult }>(h.url, CREATE, { input }, { token });
+  const result = await h.graphql<{ createTarget: TargetResult }>(CREATE, { input }, { token });
   if (!result.data?.createTarget) throw new Error(`create failed: ${JSON.stringify(result.errors)}`);
   return result.data.createTarget;
 }
 
 async function list(variables: Record<string, unknown>, token = operator): Promise<Page> {
-  const result = await graphql<{ targets: Page }>(h.url, LIST, variables, { token });
+  const result = await h.graphql<{ targets: Page }>(LIST, variables, { token });
   if (!result.data?.targets) throw new Error(`list failed: ${JSON.stringify(result.errors)}`);
   return result.data.targets;
 }
@@ -111,7 +111,7 @@ describe("createTarget", () => {
   ])("refuses %j with BAD_USER_INPUT naming %s and writes no row and no event", async (template, field) => {
     const marker = suffix();
     const input = JSON.parse(JSON.stringify(template).replaceAll("$M", marker));
-    const result = await graphql(h.url, CREATE, { input }, { token: operator });
+    const result = await h.graphql(CREATE, { input }, { token: operator });
     expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
     expect(result.errors?.[0].extensions?.field).toBe(field);
     expect(result.errors?.[0].message).toContain(field);
@@ -122,7 +122,7 @@ describe("createTarget", () => {
     const host = uniqueHost("dup");
     const first = await create({ name: `dup-${suffix()}`, address: host, port: 22 });
     const marker = suffix();
-    const result = await graphql(h.url, CREATE, { input: { name: `dup-${marker}`, address: host.toUpperCase(), port: 22 } }, { token: operator });
+    const result = await h.graphql(CREATE, { input: { name: `dup-${marker}`, address: host.toUpperCase(), port: 22 } }, { token: operator });
     expect(errorCodes(result)).toEqual(["CONFLICT"]);
     expect(result.errors?.[0].extensions?.field).toBe("address");
     expect(result.errors?.[0].message).toContain(`${host}:22`);
@@ -136,7 +136,7 @@ describe("createTarget", () => {
   it("lets exactly one of several concurrent creates of the same address:port win; the others get CONFLICT", async () => {
     const host = uniqueHost("race");
     const results = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => graphql(h.url, CREATE, { input: { name: `race-${i}`, address: host } }, { token: operator })),
+      Array.from({ length: 5 }, (_, i) => h.graphql(CREATE, { input: { name: `race-${i}`, address: host } }, { token: operator })),
     );
     const codes = results.map((result) => errorCodes(result)[0] ?? "OK").sort();
     expect(codes).toEqual(["CONFLICT", "CONFLICT", "CONFLICT", "CONFLICT", "OK"]);
@@ -152,7 +152,7 @@ describe("createTarget", () => {
   it("canonicalizes IPv6 addresses so two spellings of one host conflict", async () => {
     const group = (0x1000 + Math.floor(Math.random() * 0xe000)).toString(16);
     await create({ name: `v6-${suffix()}`, address: `2001:DB8:${group}:0:0:0:0:1` });
-    const result = await graphql(h.url, CREATE, { input: { name: `v6-${suffix()}`, address: `2001:db8:${group}::1` } }, { token: operator });
+    const result = await h.graphql(CREATE, { input: { name: `v6-${suffix()}`, address: `2001:db8:${group}::1` } }, { token: operator });
     expect(errorCodes(result)).toEqual(["CONFLICT"]);
     expect(result.errors?.[0].message).toContain(`[2001:db8:${group}::1]:22`);
   });
@@ -161,7 +161,7 @@ describe("createTarget", () => {
 describe("authorization", () => {
   it("gives a viewer (targets:read only) FORBIDDEN on createTarget and writes nothing", async () => {
     const marker = suffix();
-    const result = await graphql(h.url, CREATE, { input: { name: `viewer-${marker}`, address: `v-${marker}.example.test` } }, { token: viewer });
+    const result = await h.graphql(CREATE, { input: { name: `viewer-${marker}`, address: `v-${marker}.example.test` } }, { token: viewer });
     expect(errorCodes(result)).toEqual(["FORBIDDEN"]);
     expect(await traces(h.db, marker)).toEqual({ targets: 0, outbox: 0 });
     await expect(list({}, viewer)).resolves.toMatchObject({ total: expect.any(Number) });
@@ -169,8 +169,8 @@ describe("authorization", () => {
 
   it("gives a viewer FORBIDDEN on updateTarget and deleteTarget and changes nothing", async () => {
     const target = await create({ name: `guarded-${suffix()}`, address: uniqueHost() });
-    const update = await graphql(h.url, UPDATE, { id: target.id, input: { name: "renamed" } }, { token: viewer });
-    const remove = await graphql(h.url, DELETE, { id: target.id }, { token: viewer });
+    const update = await h.graphql(UPDATE, { id: target.id, input: { name: "renamed" } }, { token: viewer });
+    const remove = await h.graphql(DELETE, { id: target.id }, { token: viewer });
     expect(errorCodes(update)).toEqual(["FORBIDDEN"]);
     expect(errorCodes(remove)).toEqual(["FORBIDDEN"]);
     expect(await outboxFor(h.db, target.id)).toHaveLength(1);
@@ -178,15 +178,15 @@ describe("authorization", () => {
   });
 
   it("answers UNAUTHENTICATED without a token, for queries and mutations", async () => {
-    const query = await graphql(h.url, LIST, {});
-    const mutation = await graphql(h.url, CREATE, { input: { name: "anon", address: uniqueHost() } });
+    const query = await h.graphql(LIST, {});
+    const mutation = await h.graphql(CREATE, { input: { name: "anon", address: uniqueHost() } });
     expect(errorCodes(query)).toEqual(["UNAUTHENTICATED"]);
     expect(errorCodes(mutation)).toEqual(["UNAUTHENTICATED"]);
   });
 
   it("gives a user without targets:read FORBIDDEN on the list", async () => {
     const nobody = h.signer.sign({ id: randomUUID(), permissions: [] });
-    expect(errorCodes(await graphql(h.url, LIST, {}, { token: nobody }))).toEqual(["FORBIDDEN"]);
+    expect(errorCodes(await h.graphql(LIST, {}, { token: nobody }))).toEqual(["FORBIDDEN"]);
   });
 });
 
@@ -229,7 +229,7 @@ describe("targets query", () => {
   });
 
   it("refuses a page size above 100", async () => {
-    const result = await graphql(h.url, LIST, { pagination: { limit: 101 } }, { token: operator });
+    const result = await h.graphql(LIST, { pagination: { limit: 101 } }, { token: operator });
     expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
     expect(result.errors?.[0].extensions?.field).toBe("pagination.limit");
   });
@@ -256,12 +256,12 @@ describe("targets query", () => {
   });
 
   it("returns one target by id, and null for an unknown or malformed id", async () => {
-    const got = await graphql<{ target: TargetResult | null }>(h.url, GET, { id: seeded[0].id }, { token: viewer });
+    const got = await h.graphql<{ target: TargetResult | null }>(GET, { id: seeded[0].id }, { token: viewer });
     expect(got.data?.target).toMatchObject({ id: seeded[0].id, name: "charlie", createdBy: { id: operatorId } });
-    const unknown = await graphql<{ target: TargetResult | null }>(h.url, GET, { id: randomUUID() }, { token: viewer });
+    const unknown = await h.graphql<{ target: TargetResult | null }>(GET, { id: randomUUID() }, { token: viewer });
     expect(unknown.errors).toBeUndefined();
     expect(unknown.data?.target).toBeNull();
-    const malformed = await graphql<{ target: TargetResult | null }>(h.url, GET, { id: "not-a-uuid" }, { token: viewer });
+    const malformed = await h.graphql<{ target: TargetResult | null }>(GET, { id: "not-a-uuid" }, { token: viewer });
     expect(malformed.errors).toBeUndefined();
     expect(malformed.data?.target).toBeNull();
   });
@@ -270,9 +270,7 @@ describe("targets query", () => {
 describe("updateTarget", () => {
   it("changes only the fields sent and writes one targets.target.updated event naming them, in the same transaction", async () => {
     const target = await create({ name: `upd-${suffix()}`, address: uniqueHost(), tags: ["a"], description: "old" });
-    const result = await graphql<{ updateTarget: TargetResult }>(
-      h.url,
-      UPDATE,
+    const result = await h.graphql<{ updateTarget: TargetResult }>(UPDATE,
       { id: target.id, input: { name: target.name, port: 2200, tags: ["A", "b"], description: null } },
       { token: operator },
     );
@@ -295,7 +293,7 @@ describe("updateTarget", () => {
       [{ address: "bad host" }, "input.address"],
       [{ tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, "input.tags"],
     ] as const) {
-      const result = await graphql(h.url, UPDATE, { id: target.id, input }, { token: operator });
+      const result = await h.graphql(UPDATE, { id: target.id, input }, { token: operator });
       expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
       expect(result.errors?.[0].extensions?.field).toBe(field);
     }
@@ -306,21 +304,21 @@ describe("updateTarget", () => {
   it("refuses moving onto another active target's address:port with CONFLICT", async () => {
     const taken = await create({ name: `taken-${suffix()}`, address: uniqueHost(), port: 22 });
     const mover = await create({ name: `mover-${suffix()}`, address: uniqueHost(), port: 22 });
-    const result = await graphql(h.url, UPDATE, { id: mover.id, input: { address: taken.address } }, { token: operator });
+    const result = await h.graphql(UPDATE, { id: mover.id, input: { address: taken.address } }, { token: operator });
     expect(errorCodes(result)).toEqual(["CONFLICT"]);
     expect(result.errors?.[0].extensions?.field).toBe("address");
     expect(result.errors?.[0].message).toContain(`${taken.address}:22`);
     expect(await outboxFor(h.db, mover.id)).toHaveLength(1);
     // Keeping its own address:port is not a conflict with itself.
-    const same = await graphql(h.url, UPDATE, { id: mover.id, input: { address: mover.address, port: 22 } }, { token: operator });
+    const same = await h.graphql(UPDATE, { id: mover.id, input: { address: mover.address, port: 22 } }, { token: operator });
     expect(same.errors).toBeUndefined();
   });
 
   it("answers NOT_FOUND for an unknown or deleted target", async () => {
-    expect(errorCodes(await graphql(h.url, UPDATE, { id: randomUUID(), input: { name: "x" } }, { token: operator }))).toEqual(["NOT_FOUND"]);
+    expect(errorCodes(await h.graphql(UPDATE, { id: randomUUID(), input: { name: "x" } }, { token: operator }))).toEqual(["NOT_FOUND"]);
     const target = await create({ name: `gone-${suffix()}`, address: uniqueHost() });
-    await graphql(h.url, DELETE, { id: target.id }, { token: operator });
-    expect(errorCodes(await graphql(h.url, UPDATE, { id: target.id, input: { name: "x" } }, { token: operator }))).toEqual(["NOT_FOUND"]);
+    await h.graphql(DELETE, { id: target.id }, { token: operator });
+    expect(errorCodes(await h.graphql(UPDATE, { id: target.id, input: { name: "x" } }, { token: operator }))).toEqual(["NOT_FOUND"]);
   });
 });
 
@@ -328,10 +326,10 @@ describe("deleteTarget", () => {
   it("soft-deletes: the target disappears from queries, the row stays, one deleted event is written", async () => {
     const tag = `del-${suffix()}`;
     const target = await create({ name: `del-${suffix()}`, address: uniqueHost(), port: 2022, tags: [tag] });
-    const result = await graphql<{ deleteTarget: boolean }>(h.url, DELETE, { id: target.id }, { token: operator });
+    const result = await h.graphql<{ deleteTarget: boolean }>(DELETE, { id: target.id }, { token: operator });
     expect(result.data?.deleteTarget).toBe(true);
 
-    expect((await graphql<{ target: unknown }>(h.url, GET, { id: target.id }, { token: operator })).data?.target).toBeNull();
+    expect((await h.graphql<{ target: unknown }>(GET, { id: target.id }, { token: operator })).data?.target).toBeNull();
     expect((await list({ filter: { tags: [tag] } })).total).toBe(0);
     const row = await h.db.target.findUniqueOrThrow({ where: { id: target.id } });
     expect(row.deletedAt).toBeInstanceOf(Date);
@@ -345,10 +343,10 @@ describe("deleteTarget", () => {
 
   it("answers NOT_FOUND when deleting twice or an unknown id, writing nothing", async () => {
     const target = await create({ name: `twice-${suffix()}`, address: uniqueHost() });
-    await graphql(h.url, DELETE, { id: target.id }, { token: operator });
+    await h.graphql(DELETE, { id: target.id }, { token: operator });
     const unknownId = randomUUID();
-    expect(errorCodes(await graphql(h.url, DELETE, { id: target.id }, { token: operator }))).toEqual(["NOT_FOUND"]);
-    expect(errorCodes(await graphql(h.url, DELETE, { id: unknownId }, { token: operator }))).toEqual(["NOT_FOUND"]);
+    expect(errorCodes(await h.graphql(DELETE, { id: target.id }, { token: operator }))).toEqual(["NOT_FOUND"]);
+    expect(errorCodes(await h.graphql(DELETE, { id: unknownId }, { token: operator }))).toEqual(["NOT_FOUND"]);
     expect((await outboxFor(h.db, target.id)).map((event) => event.type)).toEqual(["targets.target.created", "targets.target.deleted"]);
     expect(await outboxFor(h.db, unknownId)).toEqual([]);
   });
@@ -357,7 +355,7 @@ describe("deleteTarget", () => {
     const address = uniqueHost("reuse");
     for (let round = 0; round < 2; round++) {
       const target = await create({ name: `reuse-${round}`, address, port: 22 });
-      expect((await graphql(h.url, DELETE, { id: target.id }, { token: operator })).errors).toBeUndefined();
+      expect((await h.graphql(DELETE, { id: target.id }, { token: operator })).errors).toBeUndefined();
     }
     await expect(create({ name: "reuse-final", address, port: 22 })).resolves.toMatchObject({ address });
     expect(await h.db.target.count({ where: { address } })).toBe(3);
@@ -368,10 +366,8 @@ describe("federation", () => {
   it("resolves Target entities by id and returns null for unknown, deleted and malformed ids", async () => {
     const live = await create({ name: `ent-${suffix()}`, address: uniqueHost() });
     const deleted = await create({ name: `ent-${suffix()}`, address: uniqueHost() });
-    await graphql(h.url, DELETE, { id: deleted.id }, { token: operator });
-    const result = await graphql<{ _entities: Array<Record<string, unknown> | null> }>(
-      h.url,
-      ENTITIES,
+    await h.graphql(DELETE, { id: deleted.id }, { token: operator });
+    const result = await h.graphql<{ _entities: Array<Record<string, unknown> | null> }>(ENTITIES,
       {
         representations: [
           { __typename: "Target", id: live.id },
@@ -392,9 +388,52 @@ describe("federation", () => {
   });
 
   it("publishes Target with @key(id) and User as a non-resolvable stub", async () => {
-    const result = await graphql<{ _service: { sdl: string } }>(h.url, "{ _service { sdl } }");
+    const result = await h.graphql<{ _service: { sdl: string } }>("{ _service { sdl } }");
     const sdl = result.data?._service.sdl ?? "";
     expect(sdl).toMatch(/type Target\s+@key\(fields: "id"\)/);
     expect(sdl).toMatch(/type User\s+@key\(fields: "id", resolvable: false\)\s*\{\s*id: ID!\s*\}/);
+  });
+});
+
+describe("called directly, the subgraph holds its own line", () => {
+  it("refuses a request without gateway proof (401), with a valid token", async () => {
+    const response = await fetch(h.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${viewer}` },
+      body: JSON.stringify({ query: "{ targets { total } }" }),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: "UNAUTHENTICATED" } }] });
+  });
+
+  it("refuses _entities without a token (UNAUTHENTICATED) and without targets:read (FORBIDDEN)", async () => {
+    const target = await create({ name: `door-${suffix()}`, address: uniqueHost() });
+    const representations = [{ __typename: "Target", id: target.id }];
+    expect(errorCodes(await h.graphql(ENTITIES, { representations }))).toEqual(["UNAUTHENTICATED"]);
+    const usersOnly = h.signer.sign({ id: randomUUID(), permissions: ["users:read"] });
+    const forbidden = await h.graphql(ENTITIES, { representations }, { token: usersOnly });
+    expect(errorCodes(forbidden)).toEqual(["FORBIDDEN"]);
+    expect(JSON.stringify(forbidden.data ?? null)).not.toContain(target.name);
+  });
+
+  it("refuses a token recalled in Redis (the user's not-before floor)", async () => {
+    const userId = randomUUID();
+    const token = h.signer.sign({ id: userId, permissions: ["targets:read"] });
+    expect((await h.graphql(LIST, {}, { token })).errors).toBeUndefined();
+    await revokeTokens(h.subgraph.env, { userId });
+    const refused = await h.graphql(LIST, {}, { token });
+    expect(errorCodes(refused)).toEqual(["UNAUTHENTICATED"]);
+    expect(refused.errors?.[0]?.message).toBe("Access token has been revoked");
+  });
+
+  it("applies the gateway's limits: 50 aliases and a deep query are refused before execution", async () => {
+    const aliases = `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: targets(pagination: { limit: 100 }) { total }`).join(" ")} }`;
+    const many = await h.graphql(aliases, {}, { token: viewer });
+    expect(many.status).toBe(400);
+    expect(many.errors?.[0]?.message).toMatch(/^Too many aliases/);
+    const deep = `{ __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }`;
+    const tooDeep = await h.graphql(deep, {}, { token: viewer });
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.errors?.[0]?.message).toMatch(/^Query depth \d+ exceeds the maximum of 10/);
   });
 });

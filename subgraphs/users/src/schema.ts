@@ -5,5 +5,5 @@ import { UserResolver } from "./user/user.resolver";
 /** Everything that shapes the users subgraph's schema (also used to print its SDL for composition). */
 export const usersSchema: FederatedSchemaOptions = {
   resolvers: [UserResolver],
-  references: { User: { __resolveReference: resolveUserReference } },
+  references: { User: { permission: "users:read", __resolveReference: resolveUserReference } },
 };

@@ -8,6 +8,7 @@ import {
   internalFailure,
   removeCredentialContract,
   route,
+  gatewayProofHeaders,
   SERVICE_TOKEN_HEADER,
   type RunningOf,
 } from "@opsconductor/kit/subgraph";
@@ -17,6 +18,7 @@ import {
   fakeInternalService,
   graphql,
   outboxEvents,
+  revokeTokens,
   startTestSubgraph,
   testDatabaseUrl,
   type GraphQLResponse,
@@ -109,7 +111,7 @@ describe("users subgraph", () => {
 
   /** As the admin caller by default; `null` sends no token. */
   const gql = <T>(query: string, variables: Record<string, unknown> = {}, token: string | null = adminToken) =>
-    graphql<T>(url, query, variables, { token: token ?? undefined }) as Promise<GraphQLResponse<T>>;
+    graphql<T>(url, query, variables, { token: token ?? undefined, serviceToken: SERVICE_TOKEN }) as Promise<GraphQLResponse<T>>;
   const fieldOf = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.field;
 
   let counter = 0;
@@ -516,19 +518,65 @@ describe("users subgraph", () => {
       const two = await createUser();
       const query = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id username permissions } } }`;
       const unknown = randomUUID();
-      const result = await graphql<{ _entities: Array<GqlUser | null> }>(url, query, {
-        representations: [
-          { __typename: "User", id: one.id },
-          { __typename: "User", id: unknown },
-          { __typename: "User", id: two.id },
-        ],
-      });
+      const result = await gql<{ _entities: Array<GqlUser | null> }>(
+        query,
+        {
+          representations: [
+            { __typename: "User", id: one.id },
+            { __typename: "User", id: unknown },
+            { __typename: "User", id: two.id },
+          ],
+        },
+        viewerToken,
+      );
       expect(result.errors).toBeUndefined();
       expect(result.data?._entities).toEqual([
         { id: one.id, username: one.username, permissions: permissionsFor(["viewer"]) },
         null,
         { id: two.id, username: two.username, permissions: permissionsFor(["viewer"]) },
       ]);
+    });
+
+    const ENTITY = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id username email } } }`;
+
+    it("refuses _entities without a token (UNAUTHENTICATED) and without users:read (FORBIDDEN), resolving nothing", async () => {
+      const user = await createUser();
+      const representations = [{ __typename: "User", id: user.id }];
+      const anonymous = await gql<{ _entities: unknown[] }>(ENTITY, { representations }, null);
+      expect(errorCodes(anonymous)).toEqual(["UNAUTHENTICATED"]);
+      expect(JSON.stringify(anonymous.data ?? null)).not.toContain(user.username);
+      const targetsOnly = signer.sign({ id: randomUUID(), username: "targets-only", roles: [], permissions: ["targets:read", "targets:write"] });
+      const forbidden = await gql<{ _entities: unknown[] }>(ENTITY, { representations }, targetsOnly);
+      expect(errorCodes(forbidden)).toEqual(["FORBIDDEN"]);
+      expect(JSON.stringify(forbidden.data ?? null)).not.toContain(user.username);
+    });
+
+    it("answers /graphql only with gateway proof: no proof, a proof for another request id or made with another token → 401", async () => {
+      const user = await createUser();
+      const body = JSON.stringify({ query: ENTITY, variables: { representations: [{ __typename: "User", id: user.id }] } });
+      const post = (headers: Record<string, string>) =>
+        fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${viewerToken}`, ...headers }, body });
+      const proof = gatewayProofHeaders(SERVICE_TOKEN, "users-door-1");
+      for (const headers of [{}, { ...proof, "x-request-id": "users-door-2" }, gatewayProofHeaders("another-service-token-0123456789abcdef")]) {
+        const response = await post(headers);
+        const text = await response.text();
+        expect(response.status).toBe(401);
+        expect(text).not.toContain(user.username);
+        expect(JSON.parse(text)).toMatchObject({ errors: [{ extensions: { code: "UNAUTHENTICATED" } }] });
+      }
+      expect((await post(proof)).status).toBe(200);
+    });
+
+    it("refuses a token recalled in Redis (the not-before floor), as the gateway does", async () => {
+      const callerId = randomUUID();
+      const token = tokenFor(callerId, ["admin"]);
+      expect((await gql(USERS, {}, token)).errors).toBeUndefined();
+      await revokeTokens(subgraph.env, { userId: callerId });
+      const refused = await gql(USERS, {}, token);
+      expect(errorCodes(refused)).toEqual(["UNAUTHENTICATED"]);
+      expect(refused.errors?.[0]?.message).toBe("Access token has been revoked");
+      // Someone else's token still works.
+      expect((await gql(USERS, {}, adminToken)).errors).toBeUndefined();
     });
 
     it("declares User as an entity keyed by id, with the agreed arguments", () => {

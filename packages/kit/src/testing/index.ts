@@ -10,6 +10,8 @@ import { serveSubgraph, type PrismaLike, type RunningSubgraph, type SubgraphDefi
 import { parseEnv } from "../env";
 import { internalRoutes, type InternalRoute } from "../internal-routes";
 import { createLogger, type Logger } from "../logger";
+import { gatewayProofHeaders } from "../proof";
+import { createRedis, TokenRevocations } from "../revocation";
 
 /** Test helpers: a GraphQL client for the gateway, logins, and throwaway databases. */
 
@@ -19,17 +21,26 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
 }
 
+export interface GraphQLOptions {
+  /** The caller's access token (`Authorization: Bearer`). */
+  token?: string;
+  /** Sends gateway proof made with this service token (a subgraph's /graphql requires it). */
+  serviceToken?: string;
+  headers?: Record<string, string>;
+}
+
 export async function graphql<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  options: { token?: string; headers?: Record<string, string> } = {},
+  options: GraphQLOptions = {},
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: "POST",
     headers: {
       "content-type": "application/json",
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.serviceToken ? gatewayProofHeaders(options.serviceToken) : {}),
       ...options.headers,
     },
     body: JSON.stringify({ query, variables }),
@@ -129,9 +140,18 @@ export interface TestSubgraphOptions {
 export const testDatabaseUrl = (service: string) =>
   process.env[`TEST_DATABASE_URL_${service.toUpperCase()}`] ?? `postgresql://postgres@127.0.0.1:5432/${process.env.OPSC_TEST_NAMESPACE ?? "opsc"}_test_${service}`;
 
+/** A GraphQL client for a subgraph called directly, as the gateway calls it (with gateway proof). */
+export type SubgraphClient = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: Omit<GraphQLOptions, "serviceToken">) => Promise<GraphQLResponse<T>>;
+
+/** `graphql()` bound to a running subgraph's URL and service token. */
+export const subgraphClient =
+  (subgraph: { url: string; env: { SERVICE_TOKEN: string } }): SubgraphClient =>
+  (query, variables = {}, options = {}) =>
+    graphql(subgraph.url, query, variables, { ...options, serviceToken: subgraph.env.SERVICE_TOKEN });
+
 /**
  * Starts a subgraph in this process from its definition, exactly as `main()` would, on a free port
- * against its test database. Stop it with `stop()`.
+ * against its test database. Stop it with `stop()`; call it through `subgraphClient(running)`.
  */
 export async function startTestSubgraph<E extends SubgraphEnv, P extends PrismaLike, S extends object>(
   definition: SubgraphDefinition<E, P, S>,
@@ -226,3 +246,19 @@ export function e2eStack(): { gatewayUrl: string; adminPassword: string } {
 
 export * from "./inputs";
 export * from "./broker";
+/**
+ * Recalls tokens in the Redis a service reads (its REDIS_URL and REDIS_KEY_PREFIX), as auth does:
+ * every token of `userId` issued before now, or, with `sessionId`, every token of that session.
+ */
+export async function revokeTokens(env: { REDIS_URL: string; REDIS_KEY_PREFIX: string }, target: { userId: string } | { sessionId: string }): Promise<void> {
+  const redis = createRedis(env.REDIS_URL, createLogger("test", "silent"));
+  try {
+    const revocations = new TokenRevocations(redis, env.REDIS_KEY_PREFIX);
+    // A millisecond ahead: a token signed in this same millisecond is recalled too.
+    const at = new Date(Date.now() + 1);
+    if ("userId" in target) await revocations.revokeIssuedBefore(target.userId, at);
+    else await revocations.revokeSession(target.sessionId, at);
+  } finally {
+    redis.disconnect();
+  }
+}

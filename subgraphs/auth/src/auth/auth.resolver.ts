@@ -6,6 +6,12 @@ import { AuthPayload } from "./auth.type";
 
 const call = (ctx: AppContext) => ({ actor: ctx.actor, requestId: ctx.requestId });
 
+/** The new session's token goes back to the gateway too, so the rest of the operation (`user { username }`) runs as it. */
+const issued = (ctx: AppContext, payload: AuthPayload): AuthPayload => {
+  ctx.issuedToken = payload.accessToken;
+  return payload;
+};
+
 @Resolver()
 export class AuthResolver {
   @Mutation(() => AuthPayload, { description: "Starts a session. Any failure answers UNAUTHENTICATED 'Invalid username or password'." })
@@ -14,12 +20,12 @@ export class AuthResolver {
     @Arg("password", () => String) password: string,
     @Ctx() ctx: AppContext,
   ): Promise<AuthPayload> {
-    return ctx.auth.login(username, password, call(ctx));
+    return ctx.auth.login(username, password, call(ctx)).then((payload) => issued(ctx, payload));
   }
 
   @Mutation(() => AuthPayload, { description: "Exchanges a refresh token (single use) for new tokens." })
   refreshToken(@Arg("token", () => String) token: string, @Ctx() ctx: AppContext): Promise<AuthPayload> {
-    return ctx.auth.refresh(token, call(ctx));
+    return ctx.auth.refresh(token, call(ctx)).then((payload) => issued(ctx, payload));
   }
 
   @Mutation(() => Boolean, { description: "Ends the session of the given refresh token, or all the caller's sessions." })

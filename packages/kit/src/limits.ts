@@ -190,3 +190,24 @@ export function queryLimitOptions(limits: QueryLimits) {
     validationRules: [limitRule(limits)],
   };
 }
+
+/** The limits named by the environment (`limitsEnv`): one mapping for the gateway and every subgraph. */
+export function limitsFromEnv(env: {
+  MAX_QUERY_DEPTH: number;
+  MAX_ALIASES: number;
+  MAX_DIRECTIVES: number;
+  MAX_FRAGMENTS: number;
+  MAX_TOKENS: number;
+  MAX_SELECTIONS: number;
+  MAX_REPEATED_FIELDS: number;
+}): QueryLimits {
+  return {
+    maxDepth: env.MAX_QUERY_DEPTH,
+    maxAliases: env.MAX_ALIASES,
+    maxDirectives: env.MAX_DIRECTIVES,
+    maxFragments: env.MAX_FRAGMENTS,
+    maxTokens: env.MAX_TOKENS,
+    maxSelections: env.MAX_SELECTIONS,
+    maxRepeatedFields: env.MAX_REPEATED_FIELDS,
+  };
+}
