@@ -1,4 +1,4 @@
-import { graphql, outboxEvents, probeStringInputs, stringInputCases } from "@opsconductor/kit/testing";
+import { outboxEvents, probeStringInputs, stringInputCases } from "@opsconductor/kit/testing";
 import { createUser, login, startHarness, unique, type Harness } from "./support";
 
 /**
@@ -29,7 +29,7 @@ describe("auth subgraph input guard", () => {
         "Mutation.changePassword newPassword",
       ]),
     );
-    const misses = await probeStringInputs((query, variables) => graphql(h.url, query, variables, { token }), cases);
+    const misses = await probeStringInputs((query, variables) => h.graphql(query, variables, { token }), cases);
     expect(misses).toEqual([]);
     expect(await outboxEvents(h.auth.prisma, { contains: marker })).toEqual([]);
     // The session still works: no probe reached logout or changePassword.

@@ -1,5 +1,4 @@
 import { createLogger } from "@opsconductor/kit/subgraph";
-import { graphql } from "@opsconductor/kit/testing";
 import { createUser, login, loginOk, refreshOk, SERVICE_TOKEN, startHarness, type Harness } from "./support";
 
 interface LogRecord {
@@ -26,15 +25,14 @@ describe("auth logs at debug level", () => {
     const first = await loginOk(h, user);
     const refreshed = await refreshOk(h, first.refreshToken);
     const newPassword = `${user.password}-changed`;
-    const changed = await graphql(
-      h.url,
+    const changed = await h.graphql(
       "mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }",
       { c: user.password, n: newPassword },
       { token: refreshed.accessToken },
     );
     expect(changed.errors).toBeUndefined();
     const second = await loginOk(h, { username: user.username, password: newPassword });
-    const logout = await graphql(h.url, "mutation($t: String) { logout(refreshToken: $t) }", { t: second.refreshToken }, { token: second.accessToken });
+    const logout = await h.graphql("mutation($t: String) { logout(refreshToken: $t) }", { t: second.refreshToken }, { token: second.accessToken });
     expect(logout.errors).toBeUndefined();
     // A mistyped password is often someone's real one; the second failure is throttled (logged at debug).
     const wrongPassword = `${user.password}-typo`;

@@ -1,5 +1,5 @@
 import { PERMISSIONS } from "@opsconductor/kit/subgraph";
-import { graphql, outboxEvents, probeStringInputs, stringInputCases } from "@opsconductor/kit/testing";
+import { outboxEvents, probeStringInputs, stringInputCases } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { startTargets, suffix, traces, type Harness } from "./harness";
 
@@ -31,7 +31,7 @@ describe("targets subgraph input guard", () => {
         "Mutation.deleteTarget id",
       ]),
     );
-    const misses = await probeStringInputs((query, variables) => graphql(h.url, query, variables, { token }), cases);
+    const misses = await probeStringInputs((query, variables) => h.graphql(query, variables, { token }), cases);
     expect(misses).toEqual([]);
     expect(await traces(h.db, marker)).toEqual({ targets: 0, outbox: 0 });
     expect(await outboxEvents(h.db, { contains: marker })).toEqual([]);
@@ -40,11 +40,11 @@ describe("targets subgraph input guard", () => {
   it("bounds the tags filter and long strings", async () => {
     const query = "query($filter: TargetFilter) { targets(filter: $filter) { total } }";
     const tags = Array.from({ length: 60_000 }, (_, index) => `tag${index}`);
-    const many = await graphql(h.url, query, { filter: { tags } }, { token });
+    const many = await h.graphql(query, { filter: { tags } }, { token });
     expect(many.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.tags" });
-    const long = await graphql(h.url, query, { filter: { search: "x".repeat(100_001) } }, { token });
+    const long = await h.graphql(query, { filter: { search: "x".repeat(100_001) } }, { token });
     expect(long.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.search" });
-    const fine = await graphql(h.url, query, { filter: { tags: tags.slice(0, 1_000), search: "😀" } }, { token });
+    const fine = await h.graphql(query, { filter: { tags: tags.slice(0, 1_000), search: "😀" } }, { token });
     expect(fine.errors).toBeUndefined();
   });
 });

@@ -4,9 +4,9 @@ import { createCredentialContract, PERMISSIONS, removeCredentialContract, route,
 import {
   createTestSigner,
   fakeInternalService,
-  graphql,
   outboxEvents,
   probeStringInputs,
+  subgraphClient,
   startTestSubgraph,
   stringInputCases,
 } from "@opsconductor/kit/testing";
@@ -52,7 +52,7 @@ describe("users subgraph input guard", () => {
         "Mutation.deleteUser id",
       ]),
     );
-    const misses = await probeStringInputs((query, variables) => graphql(subgraph.url, query, variables, { token }), cases);
+    const misses = await probeStringInputs((query, variables) => subgraphClient(subgraph)(query, variables, { token }), cases);
     expect(misses).toEqual([]);
     expect(await subgraph.prisma.user.count({ where: { OR: [{ username: { contains: marker } }, { displayName: { contains: marker } }] } })).toBe(0);
     expect(await outboxEvents(subgraph.prisma, { contains: marker })).toEqual([]);
@@ -60,7 +60,7 @@ describe("users subgraph input guard", () => {
   });
 
   it("refuses a search longer than the string bound", async () => {
-    const response = await graphql(subgraph.url, "query($f: UserFilter) { users(filter: $f) { total } }", { f: { search: "a".repeat(100_001) } }, { token });
+    const response = await subgraphClient(subgraph)("query($f: UserFilter) { users(filter: $f) { total } }", { f: { search: "a".repeat(100_001) } }, { token });
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "filter.search" });
   });
 });
