@@ -25,6 +25,7 @@ import {
   type ReadinessChecks,
   type RequestContext,
 } from "@opsconductor/kit/gateway";
+import { GraphQLError } from "graphql";
 import fs from "node:fs";
 import path from "node:path";
 import { dedupeInFlight } from "./dedupe";
@@ -41,7 +42,7 @@ type DataSource = RemoteGraphQLDataSource<GatewayContext>;
  * address the gateway determined (never the client's own header), and subgraphs believe it only
  * because the proof comes with it.
  */
-class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
     private readonly serviceToken: string,
@@ -65,6 +66,20 @@ class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const issued = response.http?.headers.get(ISSUED_TOKEN_HEADER);
     if (issued && context && !context.token) context.issuedToken = issued;
     return response;
+  }
+
+  /**
+   * A subgraph refusing the token (HTTP 401: recalled between the gateway's check and the subgraph's,
+   * or any other reason) reaches the client as UNAUTHENTICATED with the subgraph's own message,
+   * instead of Apollo's generic "401: Unauthorized".
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0]) {
+    const error = await super.errorFromResponse(response);
+    if (response.status !== 401) return error;
+    const body = (error.extensions?.response as { body?: { errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> } } | undefined)?.body;
+    const first = body?.errors?.[0];
+    const message = first?.extensions?.code === "UNAUTHENTICATED" && typeof first.message === "string" ? first.message : "Authentication required";
+    return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED" } });
   }
 }
 
