@@ -223,3 +223,4 @@ export function e2eStack(): { gatewayUrl: string; adminPassword: string } {
   if (!file) throw new Error("E2E_STACK_FILE is not set: run end-to-end tests through `npm test`");
   return JSON.parse(readFileSync(file, "utf8")) as { gatewayUrl: string; adminPassword: string };
 }
+export * from "./sshd";
