@@ -98,6 +98,13 @@ export class TargetService {
     return { items, total };
   }
 
+  /** Ids of the active targets matching a filter (bulk connection tests), at most `limit`. */
+  async idsMatching(ctx: RequestContext, filter: TargetFilter, limit = 10_000): Promise<string[]> {
+    requirePermission(ctx, "targets:read");
+    const rows = await this.prisma.target.findMany({ where: this.whereOf(filter), select: { id: true }, orderBy: { id: "asc" }, take: limit });
+    return rows.map((row) => row.id);
+  }
+
   async create(ctx: RequestContext, input: TargetInputShape): Promise<TargetRow> {
     const user = requirePermission(ctx, "targets:write");
     const values = validateCreate(input);
