@@ -1,3 +1,4 @@
+import type { Logger } from "@opsconductor/kit";
 import { pgAdapter, type RunningOf } from "@opsconductor/kit/subgraph";
 import { createTestSigner, startTestSubgraph, testDatabaseUrl } from "@opsconductor/kit/testing";
 import { createHash, randomUUID } from "node:crypto";
@@ -22,10 +23,11 @@ export interface Harness {
  */
 export const TEST_MASTER_KEY = createHash("sha256").update("opsconductor targets test master key").digest("hex");
 
-export async function startTargets(envOverrides: Record<string, string> = {}): Promise<Harness> {
+export async function startTargets(envOverrides: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<Harness> {
   const signer = createTestSigner();
   const subgraph = await startTestSubgraph(targetsSubgraph, {
     keys: signer.keys,
+    logger: options.logger,
     env: { TARGETS_MASTER_KEY: TEST_MASTER_KEY, CONNECTION_TEST_TIMEOUT_MS: "3000", ...envOverrides },
   });
   const db = new PrismaClient({ adapter: pgAdapter(DATABASE_URL, 2) });
