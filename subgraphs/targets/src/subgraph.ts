@@ -4,9 +4,12 @@ import { ConnectivityService } from "./connectivity/connectivity.service";
 import { createContext } from "./context";
 import { CredentialService } from "./credential/credential.service";
 import { Keyring } from "./credential/keyring";
+import { DeviceTypeService } from "./device-type/device-type.service";
 import { envSchema } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
 import { connectionBundleRoute } from "./internal/connection-bundle.route";
+import { GroupService } from "./group/group.service";
+import { TransferService } from "./transfer/transfer.service";
 import { MethodService } from "./method/method.service";
 import { targetsSchema } from "./schema";
 import { seedDemoTargets } from "./seed";
@@ -29,11 +32,17 @@ export default defineSubgraph({
       concurrency: env.CONNECTION_TEST_CONCURRENCY,
     });
     onShutdown("connection tests", () => connectivity.stop());
+    const deviceTypes = new DeviceTypeService(prisma, transaction);
+    await deviceTypes.ensureBuiltIns();
+    const targets = new TargetService(prisma, transaction);
     return {
-      targets: new TargetService(prisma, transaction),
+      targets,
+      groups: new GroupService(prisma, transaction, targets),
+      transfer: new TransferService(prisma, transaction, targets),
       credentials,
       methods: new MethodService(prisma, transaction),
       connectivity,
+      deviceTypes,
     };
   },
   context: (base, services) => createContext(base, services),

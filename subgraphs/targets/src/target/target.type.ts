@@ -47,6 +47,8 @@ export class Target {
   /** Resolved by the connectivity field resolvers. */
   healthStatus!: HealthStatus;
   lastCheckedAt!: Date | null;
+  /** Resolved into deviceType. */
+  deviceTypeId!: string | null;
 }
 
 @ObjectType({ description: "One page of targets and the total matching the filter." })
