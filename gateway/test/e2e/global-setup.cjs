@@ -25,7 +25,8 @@ module.exports = async function globalSetup() {
     ports,
     databases,
     postgresUrl: process.env.POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
-    extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: `${namespace}-e2e:` },
+    // Connection tests give up after 3 s, so the "listener that never speaks" test is quick.
+    extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: `${namespace}-e2e:`, CONNECTION_TEST_TIMEOUT_MS: "3000" },
   });
   seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: adminPassword }, stdio: ["ignore", "ignore", "inherit"] });
 
