@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
-import { baseEnv, z } from "@opsconductor/kit/subgraph";
+import { baseEnv, envBool, redisEnv, z } from "@opsconductor/kit/subgraph";
 
 const HEX_KEY = /^[0-9a-f]{64}$/i;
 
 export const envSchema = z
   .object({
     ...baseEnv,
+    ...redisEnv,
     /** Master key (64 hex chars) that wraps the data keys sealing credential secrets. */
     TARGETS_MASTER_KEY: z.string().regex(HEX_KEY, "must be 64 hex characters").optional(),
     /** Or a file holding it (mode 0600 recommended); read once at start-up. */
@@ -16,6 +17,10 @@ export const envSchema = z
     HEALTH_WARNING_LATENCY_MS: z.coerce.number().int().min(1).default(1_000),
     /** Targets tested at once by a bulk test. */
     CONNECTION_TEST_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
+    /** Periodic health checks of every target (BullMQ job scheduler); 0 turns them off. */
+    HEALTH_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    /** Periodic checks reach only 127.0.0.0/8 unless this is true (network safety on shared machines). */
+    HEALTH_CHECK_NON_LOOPBACK: envBool.default(false),
   })
   .transform((env, ctx) => {
     let key = env.TARGETS_MASTER_KEY;

@@ -11,6 +11,7 @@ import { connectionBundleRoute } from "./internal/connection-bundle.route";
 import { GroupService } from "./group/group.service";
 import { TransferService } from "./transfer/transfer.service";
 import { MethodService } from "./method/method.service";
+import { startHealthChecks } from "./workers/health-check.worker";
 import { targetsSchema } from "./schema";
 import { seedDemoTargets } from "./seed";
 import { TargetService } from "./target/target.service";
@@ -31,6 +32,14 @@ export default defineSubgraph({
       warningLatencyMs: env.HEALTH_WARNING_LATENCY_MS,
       concurrency: env.CONNECTION_TEST_CONCURRENCY,
     });
+    if (env.HEALTH_CHECK_INTERVAL_SECONDS > 0) {
+      const healthChecks = startHealthChecks(
+        { redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, intervalSeconds: env.HEALTH_CHECK_INTERVAL_SECONDS, nonLoopback: env.HEALTH_CHECK_NON_LOOPBACK },
+        connectivity,
+        logger,
+      );
+      onShutdown("health checks", () => healthChecks.stop());
+    }
     onShutdown("connection tests", () => connectivity.stop());
     const deviceTypes = new DeviceTypeService(prisma, transaction);
     await deviceTypes.ensureBuiltIns();

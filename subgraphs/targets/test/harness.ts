@@ -28,7 +28,8 @@ export async function startTargets(envOverrides: Record<string, string> = {}, op
   const subgraph = await startTestSubgraph(targetsSubgraph, {
     keys: signer.keys,
     logger: options.logger,
-    env: { TARGETS_MASTER_KEY: TEST_MASTER_KEY, CONNECTION_TEST_TIMEOUT_MS: "3000", ...envOverrides },
+    // Periodic checks off unless a test turns them on (with its own Redis prefix).
+    env: { TARGETS_MASTER_KEY: TEST_MASTER_KEY, CONNECTION_TEST_TIMEOUT_MS: "3000", HEALTH_CHECK_INTERVAL_SECONDS: "0", ...envOverrides },
   });
   const db = new PrismaClient({ adapter: pgAdapter(DATABASE_URL, 2) });
   return {

@@ -1,9 +1,11 @@
+import { isIPv4 } from "node:net";
 import {
   badInput,
   emitEvent,
   isUuid,
   notFound,
   requirePermission,
+  SYSTEM_ACTOR,
   type Actor,
   type Logger,
   type RequestContext,
@@ -26,6 +28,12 @@ export interface ConnectivityOptions {
   timeoutMs: number;
   warningLatencyMs: number;
   concurrency: number;
+}
+
+/** An address that can only mean this machine: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopback(address: string): boolean {
+  if (address === "localhost" || address === "::1") return true;
+  return isIPv4(address) && address.startsWith("127.");
 }
 
 export function healthOf(result: Pick<ProbeResult, "ok" | "latencyMs">, warningLatencyMs: number): HealthStatus {
@@ -122,6 +130,24 @@ export class ConnectivityService {
       });
       return row;
     });
+  }
+
+  /**
+   * One periodic run (BullMQ job): every active target, except that addresses outside 127.0.0.0/8
+   * are skipped unless nonLoopback, recorded as a batch like a bulk test.
+   */
+  async runPeriodic(options: { nonLoopback: boolean }): Promise<{ batchId: string | null; checked: number; skipped: number }> {
+    const targets = await this.prisma.target.findMany({ where: { deletedAt: null }, orderBy: { id: "asc" } });
+    const eligible = options.nonLoopback ? targets : targets.filter((target) => isLoopback(target.address));
+    const skipped = targets.length - eligible.length;
+    if (!eligible.length || this.stopping) return { batchId: null, checked: 0, skipped };
+    const batch = await this.transaction(async (tx) => {
+      const row = await tx.connectionTestBatch.create({ data: { total: eligible.length, targetIds: eligible.map((target) => target.id) } });
+      await emitEvent(tx, "targets.batch.started", { actor: SYSTEM_ACTOR, subject: { type: "ConnectionTestBatch", id: row.id }, data: { id: row.id, total: row.total } });
+      return row;
+    });
+    await this.runBatch(batch.id, eligible, SYSTEM_ACTOR, null);
+    return { batchId: batch.id, checked: eligible.length, skipped };
   }
 
   /** Waits for background batches (at shutdown); new targets are not started once stopping. */
