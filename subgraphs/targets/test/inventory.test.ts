@@ -91,6 +91,10 @@ describe("saved groups", () => {
     expect((await members()).items.map((item) => item.name)).toEqual([`web-${tag}-1`]);
     await call(CREATE, { input: { name: `WEB-${tag}-2`, address: loopback(), tags: [tag] } });
     expect((await members()).total).toBe(2);
+
+    // Jobs and bulk tests select targets by the group: its members now.
+    const batch = await call<{ testTargetConnections: { total: number } }>("mutation($g: ID!) { testTargetConnections(groupId: $g) { total } }", { g: group.createSavedGroup.id });
+    expect(batch.testTargetConnections.total).toBe(2);
   });
 
   it("refuses a group without any criterion", async () => {

@@ -17,13 +17,20 @@ export class ConnectivityResolver {
     return ctx.connectivity.test(ctx, id, methodId);
   }
 
-  @Mutation(() => ConnectionTestBatch, { description: "Tests many targets (ids and/or a filter) in the background; poll connectionTestBatch(id)." })
+  @Mutation(() => ConnectionTestBatch, {
+    description: "Tests many targets (ids, a filter and/or a saved group's current members) in the background; poll connectionTestBatch(id).",
+  })
   async testTargetConnections(
     @Ctx() ctx: TargetsContext,
     @Arg("ids", () => [ID], { nullable: true }) ids?: string[],
     @Arg("filter", () => TargetFilter, { nullable: true }) filter?: TargetFilter,
+    @Arg("groupId", () => ID, { nullable: true }) groupId?: string,
   ): Promise<ConnectionTestBatch> {
-    const selected = [...(ids ?? []), ...(filter ? await ctx.targets.idsMatching(ctx, filter) : [])];
+    const selected = [
+      ...(ids ?? []),
+      ...(filter ? await ctx.targets.idsMatching(ctx, filter) : []),
+      ...(groupId ? await ctx.groups.memberIds(ctx, groupId) : []),
+    ];
     return ctx.connectivity.startBatch(ctx, selected);
   }
 
