@@ -203,9 +203,7 @@ export class ConnectivityService {
       result = { ok: false, latencyMs: 0, errorCategory: "DECRYPTION_FAILED", message: "the credential's secret failed to decrypt (tampered or swapped); re-enter it", serverVersion: null };
     }
 
-    // SNMP is not checked yet: record the attempt but leave health as it was.
-    const checked = result.ok || result.errorCategory !== null;
-    const healthStatus = checked ? healthOf(result, this.options.warningLatencyMs) : target.healthStatus;
+    const healthStatus = healthOf(result, this.options.warningLatencyMs);
     return this.transaction(async (tx) => {
       const row = await tx.connectionCheck.create({
         data: {
@@ -291,6 +289,9 @@ export class ConnectivityService {
         privateKey: credential?.type === "SSH_KEY" ? credential.secrets.privateKey : undefined,
         passphrase: credential?.type === "SSH_KEY" ? credential.secrets.passphrase : undefined,
       };
+    }
+    if (method.type === "SNMP") {
+      request.snmp = { version: settings.snmpVersion ?? "V2C", community: credential?.type === "SNMP_COMMUNITY" ? credential.secrets.community : undefined };
     }
     if (method.type === "HTTP" || method.type === "WINRM") {
       request.http = { https: settings.https ?? true, basePath: settings.basePath ?? "/", tlsVerify: settings.tlsVerify ?? true };

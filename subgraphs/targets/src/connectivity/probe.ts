@@ -4,10 +4,12 @@ import tls from "node:tls";
 import { Client } from "ssh2";
 import type { ConnectionMethodType, ErrorCategory } from "../generated/prisma/enums";
 import { blobFingerprint } from "../credential/credential.validation";
+import { snmpRequest } from "./snmp";
 
 /**
  * One real connection attempt. SSH: handshake, host-key check, authentication and `true`;
- * HTTP/WinRM: TCP (+TLS) and a HEAD request; Telnet: TCP and the server's first bytes.
+ * HTTP/WinRM: TCP (+TLS) and a HEAD request; Telnet: TCP and the server's first bytes; SNMP: a GET of
+ * sysDescr.0 with the community (v1/v2c) or the v3 engine discovery, over UDP.
  * Never throws: every outcome is a result with an error category.
  */
 
@@ -27,6 +29,7 @@ export interface ProbeRequest {
   /** SSH: the trusted host key fingerprint; null trusts the first key seen. */
   knownHostKey?: string | null;
   http?: { https: boolean; basePath: string; tlsVerify: boolean };
+  snmp?: { version: "V1" | "V2C" | "V3"; community?: string };
 }
 
 export interface ProbeResult {
@@ -213,6 +216,20 @@ function probeStream(request: ProbeRequest, host: string, started: number, deadl
   });
 }
 
+async function probeSnmp(request: ProbeRequest, host: string, started: number, deadline: number): Promise<ProbeResult> {
+  const version = request.snmp?.version ?? "V2C";
+  try {
+    const reply = await snmpRequest({ host, port: request.port, timeoutMs: Math.max(1, deadline - Date.now()), version, community: request.snmp?.community });
+    const latencyMs = Date.now() - started;
+    if (version === "V3") return { ok: true, latencyMs, errorCategory: null, message: "agent answered SNMPv3 engine discovery (credentials not verified)", serverVersion: null };
+    if (reply.errorStatus) return { ok: false, latencyMs, errorCategory: "PROTOCOL", message: `SNMP error-status ${reply.errorStatus}`, serverVersion: null };
+    return { ok: true, latencyMs, errorCategory: null, message: null, serverVersion: reply.sysDescr?.slice(0, 200) ?? null };
+  } catch (error) {
+    const latencyMs = Date.now() - started;
+    return { ok: false, latencyMs, errorCategory: categorize(error as NodeJS.ErrnoException), message: (error as Error).message, serverVersion: null };
+  }
+}
+
 export async function probe(request: ProbeRequest): Promise<ProbeResult> {
   const started = Date.now();
   const deadline = started + request.timeoutMs;
@@ -223,8 +240,6 @@ export async function probe(request: ProbeRequest): Promise<ProbeResult> {
     return { ok: false, latencyMs: Date.now() - started, errorCategory: "DNS", message: (error as Error).message, serverVersion: null };
   }
   if (request.type === "SSH") return probeSsh(request, host, started, deadline);
-  if (request.type === "SNMP") {
-    return { ok: false, latencyMs: 0, errorCategory: null, message: "SNMP (UDP) checks are not implemented yet", serverVersion: null };
-  }
+  if (request.type === "SNMP") return probeSnmp(request, host, started, deadline);
   return probeStream(request, host, started, deadline);
 }
