@@ -137,6 +137,8 @@ export class ConnectivityService {
    * are skipped unless nonLoopback, recorded as a batch like a bulk test.
    */
   async runPeriodic(options: { nonLoopback: boolean }): Promise<{ batchId: string | null; checked: number; skipped: number }> {
+    // Periodic runs add a batch per interval; keep a week of them (their check rows stay in the history).
+    await this.prisma.connectionTestBatch.deleteMany({ where: { createdById: null, createdAt: { lt: new Date(Date.now() - 7 * 86_400_000) } } });
     const targets = await this.prisma.target.findMany({ where: { deletedAt: null }, orderBy: { id: "asc" } });
     const eligible = options.nonLoopback ? targets : targets.filter((target) => isLoopback(target.address));
     const skipped = targets.length - eligible.length;

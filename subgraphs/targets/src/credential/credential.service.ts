@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  badInput,
   conflict,
   emitEvent,
   isUuid,
@@ -156,7 +157,7 @@ export class CredentialService {
         // A new passphrase only makes sense with the key it opens.
         const sentSecrets = SECRET_FIELDS.filter((field) => input[field] != null);
         if (current.type === "SSH_KEY" && input.passphrase != null && input.privateKey == null) {
-          throw conflict("input.privateKey", "send the private key together with its new passphrase");
+          throw badInput("input.privateKey", "send the private key together with its new passphrase");
         }
         const merged: CredentialInputShape = {
           type: current.type,

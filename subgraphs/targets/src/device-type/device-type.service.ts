@@ -97,8 +97,8 @@ export class DeviceTypeService {
             ...(values.defaultMethods ? { defaultMethods: values.defaultMethods as unknown as Prisma.InputJsonValue } : {}),
           },
         });
-        const changed = (["key", "name", "category"] as const).filter((field) => updated[field] !== current[field]);
-        if (JSON.stringify(updated.defaultMethods) !== JSON.stringify(current.defaultMethods)) changed.push("defaultMethods" as never);
+        const changed: string[] = (["key", "name", "category"] as const).filter((field) => updated[field] !== current[field]);
+        if (JSON.stringify(updated.defaultMethods) !== JSON.stringify(current.defaultMethods)) changed.push("defaultMethods");
         await emitEvent(tx, "targets.device-type.updated", { actor: ctx.actor, subject: { type: "DeviceType", id }, data: { ...snapshot(updated), changed } });
         return updated;
       },

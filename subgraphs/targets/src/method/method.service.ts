@@ -96,8 +96,8 @@ export class MethodService {
         where: { id },
         data: { port, credentialId, isPrimary: input.isPrimary === true ? true : current.isPrimary, settings: settings as Prisma.InputJsonValue, ...resetHostKey },
       });
-      const changed = (["port", "credentialId", "isPrimary"] as const).filter((field) => row[field] !== current[field]);
-      if (JSON.stringify(row.settings) !== JSON.stringify(current.settings)) changed.push("settings" as never);
+      const changed: string[] = (["port", "credentialId", "isPrimary"] as const).filter((field) => row[field] !== current[field]);
+      if (JSON.stringify(row.settings) !== JSON.stringify(current.settings)) changed.push("settings");
       await emitEvent(tx, "targets.method.updated", { actor: ctx.actor, subject: subject(row), data: { ...snapshot(row), changed } });
       return row;
     });
