@@ -89,6 +89,24 @@ export class Keyring {
     });
   }
 
+  /**
+   * Re-wraps every data key under a new master key (one transaction, serialized with addVersion).
+   * Secrets are untouched: they stay sealed by the same data keys. Afterwards only the new master
+   * key opens this database, so every process must restart with it (a process still holding the
+   * old one refuses to start; a running one keeps its cached keys until then).
+   */
+  async rewrap(newMasterKey: Buffer): Promise<number> {
+    return this.db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('targets.encryption_keys'))");
+      const rows = await tx.encryptionKey.findMany({ orderBy: { version: "asc" } });
+      for (const row of rows) {
+        const key = this.unwrap(row.version, row.wrappedKey);
+        await tx.encryptionKey.update({ where: { version: row.version }, data: { wrappedKey: encrypt(key.toString("base64"), newMasterKey, dataKeyAad(row.version)) } });
+      }
+      return rows.length;
+    });
+  }
+
   private async dataKey(version: number, db: KeyDb): Promise<Buffer> {
     const cached = this.dataKeys.get(version);
     if (cached) return cached;
