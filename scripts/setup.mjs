@@ -28,18 +28,27 @@ export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? "amqp://guest:guest@127.
 /** Per-install secrets for local runs, generated once into .data/secrets.json (git-ignored). */
 export function localSecrets() {
   const file = path.join(ROOT, ".data", "secrets.json");
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
-  const secrets = {
-    SERVICE_TOKEN: process.env.SERVICE_TOKEN ?? randomBytes(32).toString("base64url"),
-    AUTH_SECRETS_KEY: process.env.AUTH_SECRETS_KEY ?? randomBytes(32).toString("hex"),
+  const fresh = {
+    SERVICE_TOKEN: () => process.env.SERVICE_TOKEN ?? randomBytes(32).toString("base64url"),
+    AUTH_SECRETS_KEY: () => process.env.AUTH_SECRETS_KEY ?? randomBytes(32).toString("hex"),
+    TARGETS_MASTER_KEY: () => process.env.TARGETS_MASTER_KEY ?? randomBytes(32).toString("hex"),
   };
+  const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  // A checkout set up before a secret existed gets only the missing one; existing values never change.
+  const missing = Object.keys(fresh).filter((name) => !existing[name]);
+  if (!missing.length) return existing;
+  const secrets = { ...existing, ...Object.fromEntries(missing.map((name) => [name, fresh[name]()])) };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 
 export function ephemeralSecrets() {
-  return { SERVICE_TOKEN: randomBytes(32).toString("base64url"), AUTH_SECRETS_KEY: randomBytes(32).toString("hex") };
+  return {
+    SERVICE_TOKEN: randomBytes(32).toString("base64url"),
+    AUTH_SECRETS_KEY: randomBytes(32).toString("hex"),
+    TARGETS_MASTER_KEY: randomBytes(32).toString("hex"),
+  };
 }
 
 /** See scripts/lib/devdata.cjs: a second checkout on the same PostgreSQL stops in one line naming `npm run reset`. */

@@ -12,7 +12,10 @@ const { withAdmin } = require("./db.cjs");
  * @param {Record<string, string>} secrets
  */
 async function claimDevDatabases(databases, secrets) {
-  const fingerprint = createHash("sha256").update(JSON.stringify(secrets)).digest("hex").slice(0, 16);
+  // The two original secrets identify the checkout; secrets added later (TARGETS_MASTER_KEY) must not
+  // make an existing checkout's own databases look foreign.
+  const identity = { SERVICE_TOKEN: secrets.SERVICE_TOKEN, AUTH_SECRETS_KEY: secrets.AUTH_SECRETS_KEY };
+  const fingerprint = createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 16);
   const label = `opsconductor dev data; secrets ${fingerprint}`;
   /** @type {string[]} */
   const foreign = await withAdmin(async (/** @type {import("pg").Client} */ client) => {

@@ -9,7 +9,11 @@ const { portsFor } = require("../../../scripts/lib/registry.cjs");
 module.exports = async function globalSetup() {
   if (!process.env.E2E_DATABASES) throw new Error("E2E_DATABASES is not set: run the end-to-end tests through `npm test`");
   const databases = JSON.parse(process.env.E2E_DATABASES);
-  const secrets = { SERVICE_TOKEN: randomBytes(32).toString("base64url"), AUTH_SECRETS_KEY: randomBytes(32).toString("hex") };
+  const secrets = {
+    SERVICE_TOKEN: randomBytes(32).toString("base64url"),
+    AUTH_SECRETS_KEY: randomBytes(32).toString("hex"),
+    TARGETS_MASTER_KEY: randomBytes(32).toString("hex"),
+  };
   const namespace = process.env.OPSC_TEST_NAMESPACE ?? "opsc";
   const ports = portsFor("e2e", undefined, process.env.OPSC_E2E_PORT_OFFSET ? Number(process.env.OPSC_E2E_PORT_OFFSET) : undefined);
   const adminPassword = `e2e-${randomBytes(12).toString("base64url")}`;
@@ -22,7 +26,8 @@ module.exports = async function globalSetup() {
     databases,
     postgresUrl: process.env.POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
     // Debug: the secrets test reads every line a service writes, and leaks hide in info and debug lines.
-    extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: `${namespace}-e2e:`, LOG_LEVEL: "debug" },
+    // Connection tests give up after 3 s, so the "listener that never speaks" test is quick.
+    extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: `${namespace}-e2e:`, LOG_LEVEL: "debug", CONNECTION_TEST_TIMEOUT_MS: "3000" },
   });
   seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: adminPassword }, stdio: ["ignore", "ignore", "inherit"] });
 

@@ -96,3 +96,46 @@ export function contractPath(contract: InternalContract, params: Record<string, 
     return encodeURIComponent(value);
   });
 }
+
+/**
+ * executions → targets: how to reach a target now, with the decrypted secret of its method's
+ * credential. Service token only; every call is recorded as a `targets.credential.used` event
+ * (without the secret). The method is the primary one (else the oldest).
+ */
+export const targetConnectionBundleContract = defineContract({
+  service: "targets",
+  method: "GET",
+  path: "/internal/targets/:id/connection",
+  params: z.object({ id: uuid() }),
+  response: z.object({
+    target: z.object({ id: z.string(), name: z.string(), address: z.string(), serialNumber: z.string() }),
+    method: z
+      .object({
+        id: z.string(),
+        type: z.enum(["SSH", "WINRM", "SNMP", "HTTP", "TELNET"]),
+        port: z.number().int(),
+        username: z.string().nullable(),
+        settings: z.record(z.string(), z.unknown()),
+        hostKeyFingerprint: z.string().nullable(),
+      })
+      .nullable(),
+    credential: z
+      .object({
+        id: z.string(),
+        type: z.enum(["PASSWORD", "SSH_KEY", "SNMP_COMMUNITY", "SNMP_V3", "API_TOKEN"]),
+        username: z.string().nullable(),
+        secret: z.object({
+          password: z.string().optional(),
+          privateKey: z.string().optional(),
+          passphrase: z.string().optional(),
+          community: z.string().optional(),
+          token: z.string().optional(),
+          authPassword: z.string().optional(),
+          privPassword: z.string().optional(),
+        }),
+        settings: z.record(z.string(), z.unknown()),
+      })
+      .nullable(),
+  }),
+});
+export type TargetConnectionBundle = ContractResponse<typeof targetConnectionBundleContract>;

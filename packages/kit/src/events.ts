@@ -24,6 +24,34 @@ const targetSnapshot = z.object({
   tags: z.array(z.string()),
 });
 
+const credentialSnapshot = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  type: z.string(),
+  username: z.string().nullable(),
+  /** Which secret fields are set (names only). */
+  secretFields: z.array(z.string()),
+  publicKeyFingerprint: z.string().nullable(),
+});
+const methodSnapshot = z.object({
+  id: z.string().uuid(),
+  targetId: z.string().uuid(),
+  type: z.string(),
+  port: z.number().int(),
+  isPrimary: z.boolean(),
+  credentialId: z.string().uuid().nullable(),
+});
+const hostKeyEvent = z.object({
+  targetId: z.string().uuid(),
+  methodId: z.string().uuid(),
+  address: z.string(),
+  port: z.number().int(),
+  expectedFingerprint: z.string().nullable(),
+  presentedFingerprint: z.string(),
+});
+const deviceTypeSnapshot = z.object({ id: z.string().uuid(), key: z.string(), name: z.string(), category: z.string() });
+const groupSnapshot = z.object({ id: z.string().uuid(), name: z.string(), filter: z.record(z.string(), z.unknown()) });
+
 export const eventSchemas = {
   "auth.login.succeeded": z.object({ userId: z.string().uuid(), username: z.string() }),
   "auth.login.failed": z.object({ username: z.string(), reason: z.enum(["invalid_credentials", "locked", "inactive"]) }),
@@ -38,6 +66,40 @@ export const eventSchemas = {
   "targets.target.created": targetSnapshot,
   "targets.target.updated": targetSnapshot.extend({ changed: z.array(z.string()) }),
   "targets.target.deleted": targetSnapshot.pick({ id: true, name: true, address: true, port: true }),
+  "targets.target.restored": targetSnapshot,
+  // Credentials: names of secret fields only, never their values.
+  "targets.credential.created": credentialSnapshot,
+  "targets.credential.updated": credentialSnapshot.extend({ changed: z.array(z.string()) }),
+  "targets.credential.deleted": credentialSnapshot.pick({ id: true, name: true, type: true }),
+  "targets.credential.used": z.object({
+    credentialId: z.string().uuid(),
+    targetId: z.string().uuid(),
+    methodId: z.string().uuid().nullable(),
+    purpose: z.enum(["connection-test", "execution"]),
+    requestId: z.string().nullable(),
+  }),
+  "targets.keys.rotated": z.object({ version: z.number().int(), resealed: z.number().int(), failed: z.number().int() }),
+  "targets.method.added": methodSnapshot,
+  "targets.method.updated": methodSnapshot.extend({ changed: z.array(z.string()) }),
+  "targets.method.removed": methodSnapshot.pick({ id: true, targetId: true, type: true }),
+  "targets.connection.tested": z.object({
+    targetId: z.string().uuid(),
+    methodId: z.string().uuid().nullable(),
+    ok: z.boolean(),
+    latencyMs: z.number().int().nullable(),
+    errorCategory: z.string().nullable(),
+    healthStatus: z.string(),
+    batchId: z.string().uuid().nullable(),
+  }),
+  "targets.hostkey.mismatched": hostKeyEvent,
+  "targets.hostkey.accepted": hostKeyEvent,
+  "targets.batch.started": z.object({ id: z.string().uuid(), total: z.number().int() }),
+  "targets.device-type.created": deviceTypeSnapshot,
+  "targets.device-type.updated": deviceTypeSnapshot.extend({ changed: z.array(z.string()) }),
+  "targets.group.created": groupSnapshot,
+  "targets.group.updated": groupSnapshot,
+  "targets.group.deleted": groupSnapshot.pick({ id: true, name: true }),
+  "targets.import.completed": z.object({ created: z.number().int(), format: z.string() }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

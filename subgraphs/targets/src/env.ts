@@ -1,4 +1,46 @@
-import { baseEnv, z } from "@opsconductor/kit/subgraph";
+import { readFileSync } from "node:fs";
+import { baseEnv, envBool, redisEnv, z } from "@opsconductor/kit/subgraph";
 
-export const envSchema = z.object({ ...baseEnv });
+const HEX_KEY = /^[0-9a-f]{64}$/i;
+
+export const envSchema = z
+  .object({
+    ...baseEnv,
+    ...redisEnv,
+    /** Master key (64 hex chars) that wraps the data keys sealing credential secrets. */
+    TARGETS_MASTER_KEY: z.string().regex(HEX_KEY, "must be 64 hex characters").optional(),
+    /** Or a file holding it (mode 0600 recommended); read once at start-up. */
+    TARGETS_MASTER_KEY_FILE: z.string().min(1).optional(),
+    /** Connect + authenticate + `true` must finish within this (ms). */
+    CONNECTION_TEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** A successful test slower than this marks the target WARNING instead of HEALTHY. */
+    HEALTH_WARNING_LATENCY_MS: z.coerce.number().int().min(1).default(1_000),
+    /** Targets tested at once by a bulk test. */
+    CONNECTION_TEST_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
+    /** Periodic health checks of every target (BullMQ job scheduler); 0 turns them off. */
+    HEALTH_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    /** Periodic checks reach only 127.0.0.0/8 unless this is true (network safety on shared machines). */
+    HEALTH_CHECK_NON_LOOPBACK: envBool.default(false),
+  })
+  .transform((env, ctx) => {
+    let key = env.TARGETS_MASTER_KEY;
+    if (!key && env.TARGETS_MASTER_KEY_FILE) {
+      try {
+        key = readFileSync(env.TARGETS_MASTER_KEY_FILE, "utf8").trim();
+      } catch (error) {
+        ctx.addIssue({ code: "custom", path: ["TARGETS_MASTER_KEY_FILE"], message: `cannot be read: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+      if (!HEX_KEY.test(key)) {
+        ctx.addIssue({ code: "custom", path: ["TARGETS_MASTER_KEY_FILE"], message: "must hold 64 hex characters" });
+        return z.NEVER;
+      }
+    }
+    if (!key) {
+      // Fail closed: no secret is ever stored or read without the key.
+      ctx.addIssue({ code: "custom", path: ["TARGETS_MASTER_KEY"], message: "is required (or TARGETS_MASTER_KEY_FILE): it encrypts the credential secrets" });
+      return z.NEVER;
+    }
+    return { ...env, TARGETS_MASTER_KEY: key.toLowerCase() };
+  });
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,17 @@
-import { defineSubgraph, pgAdapter } from "@opsconductor/kit/subgraph";
+import { parseKey } from "@opsconductor/kit";
+import { defineSubgraph, internalRoutes, pgAdapter } from "@opsconductor/kit/subgraph";
+import { ConnectivityService } from "./connectivity/connectivity.service";
 import { createContext } from "./context";
+import { CredentialService } from "./credential/credential.service";
+import { Keyring } from "./credential/keyring";
+import { DeviceTypeService } from "./device-type/device-type.service";
 import { envSchema } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
+import { connectionBundleRoute } from "./internal/connection-bundle.route";
+import { GroupService } from "./group/group.service";
+import { TransferService } from "./transfer/transfer.service";
+import { MethodService } from "./method/method.service";
+import { startHealthChecks } from "./workers/health-check.worker";
 import { targetsSchema } from "./schema";
 import { seedDemoTargets } from "./seed";
 import { TargetService } from "./target/target.service";
@@ -12,8 +22,41 @@ export default defineSubgraph({
   env: envSchema,
   prisma: (url, poolSize) => new PrismaClient({ adapter: pgAdapter(url, poolSize) }),
   schema: targetsSchema,
-  services: ({ prisma, transaction }) => ({ targets: new TargetService(prisma, transaction) }),
-  context: (base, { targets }) => createContext(base, targets),
+  async services({ prisma, transaction, env, logger, onShutdown }) {
+    const keyring = new Keyring(prisma, parseKey(env.TARGETS_MASTER_KEY));
+    // Fail closed: a master key that does not open this database's data keys stops the start.
+    await keyring.verify();
+    const credentials = new CredentialService(prisma, transaction, keyring);
+    const connectivity = new ConnectivityService(prisma, transaction, credentials, logger, {
+      timeoutMs: env.CONNECTION_TEST_TIMEOUT_MS,
+      warningLatencyMs: env.HEALTH_WARNING_LATENCY_MS,
+      concurrency: env.CONNECTION_TEST_CONCURRENCY,
+    });
+    if (env.HEALTH_CHECK_INTERVAL_SECONDS > 0) {
+      const healthChecks = startHealthChecks(
+        { redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, intervalSeconds: env.HEALTH_CHECK_INTERVAL_SECONDS, nonLoopback: env.HEALTH_CHECK_NON_LOOPBACK },
+        connectivity,
+        logger,
+      );
+      onShutdown("health checks", () => healthChecks.stop());
+    }
+    onShutdown("connection tests", () => connectivity.stop());
+    const deviceTypes = new DeviceTypeService(prisma, transaction);
+    await deviceTypes.ensureBuiltIns();
+    const targets = new TargetService(prisma, transaction);
+    return {
+      targets,
+      groups: new GroupService(prisma, transaction, targets),
+      transfer: new TransferService(prisma, transaction, targets),
+      credentials,
+      methods: new MethodService(prisma, transaction),
+      connectivity,
+      deviceTypes,
+    };
+  },
+  context: (base, services) => createContext(base, services),
+  routes: (app, { credentials }, { env, logger, prisma, transaction }) =>
+    internalRoutes(app, { serviceToken: env.SERVICE_TOKEN, logger, routes: [connectionBundleRoute(prisma, transaction, credentials)] }),
   async seed({ prisma }) {
     const inserted = await seedDemoTargets(prisma);
     return inserted ? `targets seed: inserted ${inserted} demo targets` : "targets seed: targets exist, nothing changed";

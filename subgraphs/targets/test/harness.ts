@@ -1,6 +1,7 @@
+import type { Logger } from "@opsconductor/kit";
 import { pgAdapter, type RunningOf } from "@opsconductor/kit/subgraph";
 import { createTestSigner, startTestSubgraph, subgraphClient, testDatabaseUrl, type SubgraphClient } from "@opsconductor/kit/testing";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { PrismaClient } from "../src/generated/prisma/client";
 import targetsSubgraph from "../src/subgraph";
 
@@ -18,9 +19,20 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startTargets(envOverrides: Record<string, string> = {}): Promise<Harness> {
+/**
+ * One master key for every test file: they share the test database, whose data keys it wraps.
+ * Derived from a constant, never used outside tests.
+ */
+export const TEST_MASTER_KEY = createHash("sha256").update("opsconductor targets test master key").digest("hex");
+
+export async function startTargets(envOverrides: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<Harness> {
   const signer = createTestSigner();
-  const subgraph = await startTestSubgraph(targetsSubgraph, { keys: signer.keys, env: envOverrides });
+  const subgraph = await startTestSubgraph(targetsSubgraph, {
+    keys: signer.keys,
+    logger: options.logger,
+    // Periodic checks off unless a test turns them on (with its own Redis prefix).
+    env: { TARGETS_MASTER_KEY: TEST_MASTER_KEY, CONNECTION_TEST_TIMEOUT_MS: "3000", HEALTH_CHECK_INTERVAL_SECONDS: "0", ...envOverrides },
+  });
   const db = new PrismaClient({ adapter: pgAdapter(DATABASE_URL, 2) });
   return {
     subgraph,

@@ -262,3 +262,4 @@ export async function revokeTokens(env: { REDIS_URL: string; REDIS_KEY_PREFIX: s
     redis.disconnect();
   }
 }
+export * from "./sshd";

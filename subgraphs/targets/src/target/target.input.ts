@@ -1,5 +1,5 @@
 import { SortDirection } from "@opsconductor/kit/subgraph";
-import { Field, InputType, Int, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
 import { OsType } from "./target.type";
 
 export enum TargetSortField {
@@ -33,6 +33,9 @@ export class CreateTargetInput {
 
   @Field(() => String, { nullable: true, description: "At most 1000 characters." })
   description?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "A device type from deviceTypes." })
+  deviceTypeId?: string | null;
 }
 
 @InputType({ description: "Only the fields sent change; description: null clears it." })
@@ -57,6 +60,9 @@ export class UpdateTargetInput {
 
   @Field(() => String, { nullable: true })
   description?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "null clears it." })
+  deviceTypeId?: string | null;
 }
 
 @InputType()
@@ -72,6 +78,12 @@ export class TargetFilter {
 
   @Field(() => OsType, { nullable: true })
   osType?: OsType | null;
+
+  @Field(() => ID, { nullable: true })
+  deviceTypeId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Case-insensitive glob on the name: * any characters, ? one (web-*)." })
+  namePattern?: string | null;
 }
 
 @InputType()

@@ -42,6 +42,11 @@ export class TargetResolver {
     return ctx.targets.delete(ctx, id);
   }
 
+  @Mutation(() => Target, { description: "Undoes a delete; needs targets:write. CONFLICT when its address:port was taken meanwhile." })
+  restoreTarget(@Ctx() ctx: TargetsContext, @Arg("id", () => ID) id: string): Promise<Target> {
+    return ctx.targets.restore(ctx, id);
+  }
+
   @FieldResolver(() => UserReference, { nullable: true, description: "The user who created the target." })
   createdBy(@Root() target: Target): UserReference | null {
     return userReference(target.createdById);

@@ -44,6 +44,15 @@ const sortColumns: Record<TargetSortField, SortColumn[]> = {
   [TargetSortField.UPDATED_AT]: ["updatedAt"],
 };
 
+/** A case-insensitive glob (* any run, ? one character) as a LIKE pattern; LIKE's own % and _ match themselves. */
+export function globToLike(glob: string): string {
+  return glob
+    .toLowerCase()
+    .replace(/[\\%_]/g, (char) => `\\${char}`)
+    .replace(/\*/g, "%")
+    .replace(/\?/g, "_");
+}
+
 /** Adds the case-insensitive sort key whenever the name is written. */
 export function withNameKey<T extends { name?: string }>(values: T): T & { nameKey?: string } {
   return values.name === undefined ? values : { ...values, nameKey: values.name.toLowerCase() };
@@ -88,7 +97,7 @@ export class TargetService {
   async list(ctx: RequestContext, { filter, pagination, sort }: ListArgs): Promise<{ items: TargetRow[]; total: number }> {
     requirePermission(ctx, "targets:read");
     const { skip, take } = pageArgs(pagination);
-    const where = this.whereOf(filter);
+    const where = await this.whereOf(filter);
     const direction = prismaOrder(sort?.direction);
     // id breaks ties so pages never overlap or skip rows.
     const orderBy = [...sortColumns[sort?.field ?? TargetSortField.NAME].map((column) => ({ [column]: direction })), { id: "asc" as const }];
@@ -99,15 +108,23 @@ export class TargetService {
     return { items, total };
   }
 
+  /** Ids of the active targets matching a filter (bulk connection tests), at most `limit`. */
+  async idsMatching(ctx: RequestContext, filter: TargetFilter, limit = 10_000): Promise<string[]> {
+    requirePermission(ctx, "targets:read");
+    const rows = await this.prisma.target.findMany({ where: await this.whereOf(filter), select: { id: true }, orderBy: { id: "asc" }, take: limit });
+    return rows.map((row) => row.id);
+  }
+
   async create(ctx: RequestContext, input: TargetInputShape): Promise<TargetRow> {
     const user = requirePermission(ctx, "targets:write");
     const values = validateCreate(input);
     return this.write(
       async (tx) => {
         await this.assertAddressFree(tx, values.address, values.port);
+        const deviceTypeId = await this.deviceTypeOf(tx, input.deviceTypeId);
         // created_by_id is a uuid column; a principal without a uuid id (none today) is recorded as unknown.
         const createdById = isUuid(user.id) ? user.id : null;
-        const row = await tx.target.create({ data: { ...values, nameKey: values.name.toLowerCase(), createdById } });
+        const row = await tx.target.create({ data: { ...values, nameKey: values.name.toLowerCase(), createdById, deviceTypeId } });
         await emitEvent(tx, "targets.target.created", { actor: ctx.actor, subject: targetSubject(row), data: targetSnapshot(row) });
         return row;
       },
@@ -127,8 +144,10 @@ export class TargetService {
         const port = changes.port ?? current.port;
         addressInUse = hostPort(address, port);
         if (address !== current.address || port !== current.port) await this.assertAddressFree(tx, address, port, id);
-        const changed = changedFields(current, changes);
-        const row = await tx.target.update({ where: { id }, data: withNameKey(changes) });
+        const changed: string[] = changedFields(current, changes);
+        const deviceType = input.deviceTypeId === undefined ? {} : { deviceTypeId: await this.deviceTypeOf(tx, input.deviceTypeId) };
+        if (deviceType.deviceTypeId !== undefined && deviceType.deviceTypeId !== current.deviceTypeId) changed.push("deviceType");
+        const row = await tx.target.update({ where: { id }, data: { ...withNameKey(changes), ...deviceType } });
         await emitEvent(tx, "targets.target.updated", {
           actor: ctx.actor,
           subject: targetSubject(row),
@@ -156,6 +175,26 @@ export class TargetService {
     return true;
   }
 
+  /** Brings a soft-deleted target back, if its address:port is still free among active targets. */
+  async restore(ctx: RequestContext, id: string): Promise<TargetRow> {
+    requirePermission(ctx, "targets:write");
+    if (!isUuid(id)) throw notFound("Target", id);
+    let addressInUse = "this address and port";
+    return this.write(
+      async (tx) => {
+        await tx.$executeRawUnsafe("SELECT 1 FROM targets WHERE id = $1::uuid FOR UPDATE", id);
+        const current = await tx.target.findFirst({ where: { id, deletedAt: { not: null } } });
+        if (!current) throw notFound("Deleted target", id);
+        addressInUse = hostPort(current.address, current.port);
+        await this.assertAddressFree(tx, current.address, current.port, id);
+        const row = await tx.target.update({ where: { id }, data: { deletedAt: null, active: true } });
+        await emitEvent(tx, "targets.target.restored", { actor: ctx.actor, subject: targetSubject(row), data: targetSnapshot(row) });
+        return row;
+      },
+      () => addressInUse,
+    );
+  }
+
   /**
    * One transaction per change. A concurrent write can pass the friendly check and still hit the
    * unique index; that is reported as the same CONFLICT.
@@ -174,6 +213,12 @@ export class TargetService {
     return current;
   }
 
+  private async deviceTypeOf(tx: Tx, id: string | null | undefined): Promise<string | null> {
+    if (id == null) return null;
+    if (!isUuid(id) || !(await tx.deviceType.count({ where: { id } }))) throw badInput("input.deviceTypeId", "is not a known device type");
+    return id;
+  }
+
   private async assertAddressFree(tx: Tx, address: string, port: number, exceptId?: string) {
     const existing = await tx.target.findFirst({
       where: { address, port, active: true, ...(exceptId ? { id: { not: exceptId } } : {}) },
@@ -184,7 +229,8 @@ export class TargetService {
     }
   }
 
-  private whereOf(filter?: TargetFilter | null): Prisma.TargetWhereInput {
+  /** The Prisma filter of a TargetFilter (also used by saved groups, bulk tests and export). */
+  async whereOf(filter?: TargetFilter | null): Promise<Prisma.TargetWhereInput> {
     const where: Prisma.TargetWhereInput = { deletedAt: null };
     const search = filter?.search?.trim();
     if (search) {
@@ -195,6 +241,20 @@ export class TargetService {
     if (tags.length) where.tags = { hasEvery: tags };
     if (filter?.environment != null) where.environment = normalizeEnvironment(filter.environment, "filter.environment");
     if (filter?.osType != null) where.osType = filter.osType;
+    if (filter?.deviceTypeId != null) {
+      if (!isUuid(filter.deviceTypeId)) throw badInput("filter.deviceTypeId", "must be a device type id");
+      where.deviceTypeId = filter.deviceTypeId;
+    }
+    const pattern = filter?.namePattern?.trim();
+    if (pattern) {
+      if (pattern.length > SEARCH_MAX) throw badInput("filter.namePattern", `must be at most ${SEARCH_MAX} characters`);
+      // Prisma has no LIKE filter; the matching ids come from the database (name_key is lower(name)).
+      const rows = await this.prisma.$queryRawUnsafe<Array<{ id: string }>>(
+        "SELECT id::text FROM targets WHERE deleted_at IS NULL AND name_key LIKE $1 ESCAPE '\\'",
+        globToLike(pattern),
+      );
+      where.id = { in: rows.map((row) => row.id) };
+    }
     return where;
   }
 }

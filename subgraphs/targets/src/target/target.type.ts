@@ -1,6 +1,6 @@
 import { Page } from "@opsconductor/kit/subgraph";
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { OsType } from "../generated/prisma/enums";
+import { type HealthStatus, OsType } from "../generated/prisma/enums";
 
 registerEnumType(OsType, { name: "OsType", description: "The operating system family of a target." });
 export { OsType };
@@ -41,6 +41,14 @@ export class Target {
 
   @Field()
   updatedAt!: Date;
+
+  /** Shown as serialNumber (TGT-000001). */
+  serial!: number;
+  /** Resolved by the connectivity field resolvers. */
+  healthStatus!: HealthStatus;
+  lastCheckedAt!: Date | null;
+  /** Resolved into deviceType. */
+  deviceTypeId!: string | null;
 }
 
 @ObjectType({ description: "One page of targets and the total matching the filter." })

@@ -34,6 +34,8 @@ export interface TargetInputShape {
   environment?: string | null;
   tags?: string[] | null;
   description?: string | null;
+  /** Checked against the registry by the service (it needs the database). */
+  deviceTypeId?: string | null;
 }
 
 export function normalizeName(value: string, field = "input.name"): string {

@@ -1,0 +1,54 @@
+import http from "node:http";
+import net from "node:net";
+import { probe } from "./probe";
+
+/** The non-SSH probes against throwaway loopback servers. */
+
+async function listen(server: net.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as net.AddressInfo).port;
+}
+
+describe("probe", () => {
+  it("HTTP: sends HEAD to the base path and reports the Server header; 401 still proves the service answers", async () => {
+    const paths: string[] = [];
+    const server = http.createServer((req, res) => {
+      paths.push(`${req.method} ${req.url}`);
+      res.writeHead(req.url === "/api/" ? 401 : 503, { server: "test-httpd/1.0" }).end();
+    });
+    const port = await listen(server);
+    try {
+      const ok = await probe({ type: "HTTP", address: "127.0.0.1", port, timeoutMs: 1000, http: { https: false, basePath: "/api/", tlsVerify: true } });
+      expect(ok).toMatchObject({ ok: true, errorCategory: null, serverVersion: "test-httpd/1.0", message: "HTTP 401" });
+      const failing = await probe({ type: "HTTP", address: "127.0.0.1", port, timeoutMs: 1000, http: { https: false, basePath: "/", tlsVerify: true } });
+      expect(failing).toMatchObject({ ok: false, errorCategory: "PROTOCOL" });
+      expect(paths).toEqual(["HEAD /api/", "HEAD /"]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("TELNET: a server that sends its greeting is reachable", async () => {
+    const server = net.createServer((socket) => socket.end(Buffer.from([0xff, 0xfd, 0x18])));
+    const port = await listen(server);
+    try {
+      expect(await probe({ type: "TELNET", address: "127.0.0.1", port, timeoutMs: 1000 })).toMatchObject({ ok: true });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("HTTP: a listener that never answers is a TIMEOUT within the limit", async () => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => sockets.push(socket));
+    const port = await listen(server);
+    try {
+      const result = await probe({ type: "HTTP", address: "127.0.0.1", port, timeoutMs: 300, http: { https: false, basePath: "/", tlsVerify: true } });
+      expect(result).toMatchObject({ ok: false, errorCategory: "TIMEOUT" });
+      expect(result.latencyMs).toBeLessThan(800);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      server.close();
+    }
+  });
+});
