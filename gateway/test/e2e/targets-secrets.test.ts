@@ -84,7 +84,8 @@ describe("credential secrets stay secret (targets)", () => {
         const target = await gql<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
           input: { name: unique("mk"), address: "127.0.0.1", port: 40000 + Math.floor(Math.random() * 20000) },
         }, token);
-        const targetId = target.data!.createTarget.id;
+        if (!target.data?.createTarget) throw new Error(`createTarget failed: ${JSON.stringify(target.errors)}`);
+        const targetId = target.data.createTarget.id;
         responses.push(JSON.stringify(await gql("mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMethod(targetId: $t, input: $input) { id } }", { t: targetId, input: { type: "SSH", port: sshd.ports[0], credentialId: id } }, token)));
         const tested = await gql<{ testTargetConnection: { errorCategory: string } }>("mutation($id: ID!) { testTargetConnection(id: $id) { ok errorCategory message } }", { id: targetId }, token);
         responses.push(JSON.stringify(tested));

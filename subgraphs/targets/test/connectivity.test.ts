@@ -1,4 +1,4 @@
-import { graphql, outboxEvents, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
+import { outboxEvents, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { startTargets, suffix, type Harness } from "./harness";
@@ -19,7 +19,7 @@ interface Check {
 }
 
 async function call<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, token = operator): Promise<T> {
-  const result = await graphql<T>(h.url, query, variables, { token });
+  const result = await h.graphql<T>(query, variables, { token });
   if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
   return result.data as T;
 }

@@ -1,5 +1,5 @@
 import { contractPath, createLogger, SERVICE_TOKEN_HEADER, targetConnectionBundleContract } from "@opsconductor/kit";
-import { errorCodes, graphql, outboxEvents, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
+import { errorCodes, outboxEvents, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
 import { randomBytes, randomUUID } from "node:crypto";
 import { envSchema } from "../src/env";
 import { DecryptionError } from "../src/credential/keyring";
@@ -14,7 +14,7 @@ const logs: string[] = [];
 const FIELDS = "id name type username hasSecret secretFields keyAlgorithm publicKeyFingerprint securityLevel lastUsedAt";
 
 async function call<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<{ data: T; raw: string; errors?: unknown[] }> {
-  const result = await graphql<T>(h.url, query, variables, { token: operator });
+  const result = await h.graphql<T>(query, variables, { token: operator });
   return { data: result.data as T, raw: JSON.stringify(result), errors: result.errors };
 }
 
@@ -109,7 +109,7 @@ describe("write-only secrets", () => {
       [{ type: "SNMP_V3", username: "u", securityLevel: "authPriv", authPassword: "12345678" }, "input.privPassword"],
     ];
     for (const [input, field] of cases) {
-      const result = await graphql(h.url, CREATE, { input: { name: `bad-${suffix()}`, ...input } }, { token: operator });
+      const result = await h.graphql(CREATE, { input: { name: `bad-${suffix()}`, ...input } }, { token: operator });
       expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
       expect(result.errors?.[0].extensions?.field).toBe(field);
     }

@@ -1,4 +1,4 @@
-import { eventually, graphql, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
+import { eventually, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { startTargets, suffix, type Harness } from "./harness";
@@ -27,7 +27,7 @@ afterAll(async () => {
 it("checks loopback targets on a schedule and skips addresses outside 127.0.0.0/8", async () => {
   const token = h.signer.sign({ id: randomUUID(), permissions: ["targets:read", "targets:write", "credentials:read"] });
   const call = async <T>(query: string, variables: Record<string, unknown>) => {
-    const result = await graphql<T>(h.url, query, variables, { token });
+    const result = await h.graphql<T>(query, variables, { token });
     if (result.errors) throw new Error(JSON.stringify(result.errors));
     return result.data as T;
   };

@@ -1,4 +1,4 @@
-import { errorCodes, graphql } from "@opsconductor/kit/testing";
+import { errorCodes } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { startTargets, suffix, type Harness } from "./harness";
 
@@ -9,7 +9,7 @@ let operator: string;
 let admin: string;
 
 async function call<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, token = operator): Promise<T> {
-  const result = await graphql<T>(h.url, query, variables, { token });
+  const result = await h.graphql<T>(query, variables, { token });
   if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
   return result.data as T;
 }
@@ -46,7 +46,7 @@ describe("serial numbers and restore", () => {
 
     await call("mutation($id: ID!) { deleteTarget(id: $id) }", { id: first.id });
     await call(CREATE, { input: { name: `r2-${suffix()}`, address } });
-    const refused = await graphql(h.url, "mutation($id: ID!) { restoreTarget(id: $id) { id } }", { id: first.id }, { token: operator });
+    const refused = await h.graphql("mutation($id: ID!) { restoreTarget(id: $id) { id } }", { id: first.id }, { token: operator });
     expect(errorCodes(refused)).toEqual(["CONFLICT"]);
   });
 });
@@ -61,7 +61,7 @@ describe("device types", () => {
     expect(deviceTypes.find((type) => type.key === "windows-server")?.defaultMethods).toEqual([{ type: "WINRM", port: 5986 }]);
 
     const input = { key: `pdu-${suffix()}`, name: "PDU", category: "power", defaultMethods: [{ type: "SNMP", port: 161 }] };
-    const denied = await graphql(h.url, "mutation($input: DeviceTypeInput!) { createDeviceType(input: $input) { id } }", { input }, { token: operator });
+    const denied = await h.graphql("mutation($input: DeviceTypeInput!) { createDeviceType(input: $input) { id } }", { input }, { token: operator });
     expect(errorCodes(denied)).toEqual(["FORBIDDEN"]);
     const created = await call<{ createDeviceType: { id: string; key: string } }>("mutation($input: DeviceTypeInput!) { createDeviceType(input: $input) { id key } }", { input }, admin);
     const edited = await call<{ updateDeviceType: { name: string } }>(
@@ -98,7 +98,7 @@ describe("saved groups", () => {
   });
 
   it("refuses a group without any criterion", async () => {
-    const result = await graphql(h.url, "mutation($input: SavedGroupInput!) { createSavedGroup(input: $input) { id } }", { input: { name: `g-${suffix()}`, filter: {} } }, { token: operator });
+    const result = await h.graphql("mutation($input: SavedGroupInput!) { createSavedGroup(input: $input) { id } }", { input: { name: `g-${suffix()}`, filter: {} } }, { token: operator });
     expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
   });
 });

@@ -1,4 +1,4 @@
-import { errorCodes, graphql, outboxEvents, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
+import { errorCodes, outboxEvents, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { startTargets, suffix, type Harness } from "./harness";
 
@@ -9,7 +9,7 @@ let sshd: SshdFixture;
 let token: string;
 
 async function raw<T>(query: string, variables: Record<string, unknown> = {}) {
-  return graphql<T>(h.url, query, variables, { token });
+  return h.graphql<T>(query, variables, { token });
 }
 async function call<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const result = await raw<T>(query, variables);

@@ -1,4 +1,3 @@
-import { graphql } from "@opsconductor/kit/testing";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import dgram from "node:dgram";
@@ -27,7 +26,7 @@ const freeUdpPort = () =>
   });
 
 async function call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-  const result = await graphql<T>(h.url, query, variables, { token });
+  const result = await h.graphql<T>(query, variables, { token });
   if (result.errors) throw new Error(JSON.stringify(result.errors));
   return result.data as T;
 }
