@@ -11,7 +11,7 @@
 // profile of that process to .data/profiles/ when the stack stops; open it in Chrome DevTools).
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -104,7 +104,10 @@ async function child(command, args, port, options = {}) {
 const targetsOnly = "query Page($offset: Int) { targets(pagination: { limit: 20, offset: $offset }) { total items { name address port createdBy { id } } } }";
 const federated = "query Page($offset: Int) { targets(pagination: { limit: 20, offset: $offset }) { total items { name address port createdBy { username } } } }";
 
-const proofFor = (endpoint) => (endpoint === url(ports.targets) ? gatewayProofHeaders(secrets.SERVICE_TOKEN) : {});
+// Straight at the subgraph: a fresh proof per request. At Hive Gateway: a request id per request, which
+// Hive passes on to the subgraphs and its config signs (Hive sets x-request-id on subgraph fetches itself).
+const proofFor = (endpoint) =>
+  endpoint === url(ports.targets) ? gatewayProofHeaders(secrets.SERVICE_TOKEN) : endpoint === url(hivePort) ? { "x-request-id": randomUUID() } : {};
 
 async function call(endpoint, query, variables, token) {
   const response = await fetch(endpoint, {
@@ -157,7 +160,7 @@ export const gatewayConfig = {
   supergraph: "./supergraph.graphql",
   propagateHeaders: {
     fromClientToSubgraphs: ({ request }) => {
-      const id = randomUUID();
+      const id = request.headers.get("x-request-id") ?? randomUUID();
       return { authorization: request.headers.get("authorization") ?? "", "x-request-id": id, "x-opsc-gateway": proof(id) };
     },
   },
