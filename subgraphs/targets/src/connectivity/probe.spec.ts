@@ -52,3 +52,33 @@ describe("probe", () => {
     }
   });
 });
+
+describe("probe's DNS category", () => {
+  // A real failed lookup would ask the machine's resolver (a packet off loopback), so the resolver is a stand-in here.
+  const failing = (code: string) => async () => {
+    throw Object.assign(new Error(`getaddrinfo ${code} db.example.test`), { code });
+  };
+
+  it.each(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL"])("reports DNS, not a connection failure, when the name does not resolve (%s)", async (code) => {
+    const result = await probe({ type: "SSH", address: "db.example.test", port: 22, timeoutMs: 1_000, lookup: failing(code) });
+    expect(result).toMatchObject({ ok: false, errorCategory: "DNS" });
+    expect(result.message).toContain("db.example.test");
+  });
+
+  it("reports DNS when the lookup does not answer within the limit", async () => {
+    const result = await probe({ type: "TCP", address: "slow.example.test", port: 22, timeoutMs: 200, lookup: () => new Promise(() => undefined) });
+    expect(result).toMatchObject({ ok: false, errorCategory: "DNS" });
+    expect(result.latencyMs).toBeLessThan(1_000);
+  });
+
+  it("connects to the address a name resolves to", async () => {
+    const server = net.createServer((socket) => socket.end("220 ready\r\n"));
+    const port = await listen(server);
+    try {
+      const result = await probe({ type: "TCP", address: "box.example.test", port, timeoutMs: 2_000, lookup: async () => ({ address: "127.0.0.1" }) });
+      expect(result.ok).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -30,6 +30,8 @@ export interface ProbeRequest {
   knownHostKey?: string | null;
   http?: { https: boolean; basePath: string; tlsVerify: boolean };
   snmp?: { version: "V1" | "V2C" | "V3"; community?: string };
+  /** Name resolution (the system resolver by default); tests pass their own so no query leaves the machine. */
+  lookup?: (hostname: string) => Promise<{ address: string }>;
 }
 
 export interface ProbeResult {
@@ -67,12 +69,12 @@ function categorize(error: NodeJS.ErrnoException & { level?: string }): ErrorCat
 }
 
 /** Resolves a hostname to an address (so DNS failures are told apart from connection failures). */
-async function resolve(address: string, deadline: number): Promise<string> {
+async function resolve(address: string, deadline: number, resolver: ProbeRequest["lookup"] = lookup): Promise<string> {
   if (IP(address)) return address;
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      lookup(address).then((found) => found.address),
+      resolver(address).then((found) => found.address),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(Object.assign(new Error(`DNS lookup of ${address} timed out`), { code: "EAI_AGAIN" })), Math.max(1, deadline - Date.now()));
       }),
@@ -235,7 +237,7 @@ export async function probe(request: ProbeRequest): Promise<ProbeResult> {
   const deadline = started + request.timeoutMs;
   let host: string;
   try {
-    host = await resolve(request.address, deadline);
+    host = await resolve(request.address, deadline, request.lookup);
   } catch (error) {
     return { ok: false, latencyMs: Date.now() - started, errorCategory: "DNS", message: (error as Error).message, serverVersion: null };
   }
