@@ -1,4 +1,4 @@
-import { startSshd, type SshdFixture } from "@opsconductor/kit/testing";
+import { startSshd, type SshdFixture, withFreshPort } from "@opsconductor/kit/testing";
 import net from "node:net";
 import { Client } from "pg";
 import { gql, loginAsAdmin, stack, unique } from "./stack";
@@ -28,12 +28,13 @@ const credential = async (input: Record<string, unknown>) =>
   (await call<{ createCredential: { id: string } }>("mutation($input: CreateCredentialInput!) { createCredential(input: $input) { id } }", { input: { name: unique("cred"), ...input } }))
     .createCredential.id;
 
-let nextPort = 0;
 /** A target with one SSH method on 127.0.0.1:<port>; the target's own port only has to be unique. */
 async function sshTarget(port: number, credentialId: string): Promise<{ id: string; methodId: string }> {
-  const target = await call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
-    input: { name: unique("ssh"), address: "127.0.0.1", port: 30000 + (nextPort++ % 30000) },
-  });
+  const target = await withFreshPort((port) =>
+    call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
+      input: { name: unique("ssh"), address: "127.0.0.1", port },
+    }),
+  );
   const method = await call<{ addConnectionMethod: { id: string } }>(
     "mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMethod(targetId: $t, input: $input) { id } }",
     { t: target.createTarget.id, input: { type: "SSH", port, credentialId } },
@@ -57,7 +58,6 @@ async function targetsDb<T>(fn: (client: Client) => Promise<T>): Promise<T> {
 beforeAll(async () => {
   sshd = await startSshd({ count: 2 });
   token = (await loginAsAdmin()).accessToken;
-  nextPort = 1 + Math.floor(Math.random() * 20000);
 }, 60_000);
 
 afterAll(() => sshd?.stop());

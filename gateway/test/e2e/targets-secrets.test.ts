@@ -1,4 +1,4 @@
-import { startSshd, type SshdFixture } from "@opsconductor/kit/testing";
+import { startSshd, type SshdFixture, withFreshPort } from "@opsconductor/kit/testing";
 import * as amqp from "amqplib";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -81,11 +81,13 @@ describe("credential secrets stay secret (targets)", () => {
       }
       // Use some of them: connection tests decrypt the secret and send it to sshd (which refuses it).
       for (const id of ids.filter((_, i) => i % 4 === 0).slice(0, 10)) {
-        const target = await gql<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
-          input: { name: unique("mk"), address: "127.0.0.1", port: 40000 + Math.floor(Math.random() * 20000) },
-        }, token);
-        if (!target.data?.createTarget) throw new Error(`createTarget failed: ${JSON.stringify(target.errors)}`);
-        const targetId = target.data.createTarget.id;
+        const targetId = await withFreshPort(async (port) => {
+          const target = await gql<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
+            input: { name: unique("mk"), address: "127.0.0.1", port },
+          }, token);
+          if (!target.data?.createTarget) throw new Error(`createTarget failed: ${JSON.stringify(target.errors)}`);
+          return target.data.createTarget.id;
+        });
         responses.push(JSON.stringify(await gql("mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMethod(targetId: $t, input: $input) { id } }", { t: targetId, input: { type: "SSH", port: sshd.ports[0], credentialId: id } }, token)));
         const tested = await gql<{ testTargetConnection: { errorCategory: string } }>("mutation($id: ID!) { testTargetConnection(id: $id) { ok errorCategory message } }", { id: targetId }, token);
         responses.push(JSON.stringify(tested));

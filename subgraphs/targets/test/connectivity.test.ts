@@ -1,4 +1,4 @@
-import { outboxEvents, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
+import { outboxEvents, startSshd, type SshdFixture, withFreshPort } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { startTargets, suffix, type Harness } from "./harness";
@@ -34,9 +34,11 @@ async function credential(input: Record<string, unknown>): Promise<string> {
 
 /** A target on 127.0.0.1:<port> with one SSH method using the credential. */
 async function sshTarget(port: number, credentialId: string, username?: string): Promise<{ id: string; methodId: string }> {
-  const created = await call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
-    input: { name: `ssh-${suffix()}`, address: "127.0.0.1", port: 40000 + Math.floor(Math.random() * 20000) },
-  });
+  const created = await withFreshPort((targetPort) =>
+    call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
+      input: { name: `ssh-${suffix()}`, address: "127.0.0.1", port: targetPort },
+    }),
+  );
   const method = await call<{ addConnectionMethod: { id: string } }>(
     "mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMethod(targetId: $t, input: $input) { id } }",
     { t: created.createTarget.id, input: { type: "SSH", port, credentialId, ...(username ? { username } : {}) } },

@@ -1,5 +1,5 @@
 import { contractPath, createLogger, SERVICE_TOKEN_HEADER, targetConnectionBundleContract } from "@opsconductor/kit";
-import { errorCodes, outboxEvents, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
+import { errorCodes, outboxEvents, startSshd, type SshdFixture, withFreshPort } from "@opsconductor/kit/testing";
 import { randomBytes, randomUUID } from "node:crypto";
 import { envSchema } from "../src/env";
 import { DecryptionError } from "../src/credential/keyring";
@@ -26,10 +26,18 @@ async function createCredential(input: Record<string, unknown>) {
   return result;
 }
 
-async function sshTargetWith(credentialId: string) {
-  const target = await call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
-    input: { name: `t-${suffix()}`, address: "127.0.0.1", port: 20000 + Math.floor(Math.random() * 40000) },
+/** A target on 127.0.0.1 whose own port is free (it only has to be unique among active targets). */
+const freshTarget = () =>
+  withFreshPort(async (port) => {
+    const created = await call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
+      input: { name: `t-${suffix()}`, address: "127.0.0.1", port },
+    });
+    if (created.errors) throw new Error(JSON.stringify(created.errors));
+    return created;
   });
+
+async function sshTargetWith(credentialId: string) {
+  const target = await freshTarget();
   const id = target.data.createTarget.id;
   const method = await call("mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMethod(targetId: $t, input: $input) { id } }", {
     t: id,
@@ -117,9 +125,7 @@ describe("write-only secrets", () => {
 
   it("lets an SSH method use only a PASSWORD or SSH_KEY credential", async () => {
     const snmp = await createCredential({ type: "SNMP_COMMUNITY", community: "public" });
-    const target = await call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
-      input: { name: `t-${suffix()}`, address: "127.0.0.1", port: 20000 + Math.floor(Math.random() * 40000) },
-    });
+    const target = await freshTarget();
     const result = await call("mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMethod(targetId: $t, input: $input) { id } }", {
       t: target.data.createTarget.id,
       input: { type: "SSH", credentialId: snmp.data.createCredential.id },

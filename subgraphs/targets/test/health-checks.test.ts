@@ -1,4 +1,4 @@
-import { eventually, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
+import { eventually, startSshd, type SshdFixture, withFreshPort } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { startTargets, suffix, type Harness } from "./harness";
@@ -34,9 +34,11 @@ it("checks loopback targets on a schedule and skips addresses outside 127.0.0.0/
   const cred = await call<{ createCredential: { id: string } }>("mutation($input: CreateCredentialInput!) { createCredential(input: $input) { id } }", {
     input: { name: `hc-${suffix()}`, type: "PASSWORD", username: sshd.user, password: sshd.password },
   });
-  const local = await call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
-    input: { name: `hc-${suffix()}`, address: "127.0.0.1", port: 40000 + Math.floor(Math.random() * 20000) },
-  });
+  const local = await withFreshPort((port) =>
+    call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
+      input: { name: `hc-${suffix()}`, address: "127.0.0.1", port },
+    }),
+  );
   await call("mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMethod(targetId: $t, input: $input) { id } }", {
     t: local.createTarget.id,
     input: { type: "SSH", port: sshd.ports[0], credentialId: cred.createCredential.id },

@@ -1,4 +1,4 @@
-import { errorCodes, outboxEvents, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
+import { errorCodes, outboxEvents, startSshd, type SshdFixture, withFreshPort } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
 import { startTargets, suffix, type Harness } from "./harness";
 
@@ -21,9 +21,11 @@ const ADD = "mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMe
 const METHODS = "query($id: ID!) { target(id: $id) { connectionMethods { id type isPrimary port hostKeyFingerprint } } }";
 
 async function target(): Promise<string> {
-  const created = await call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
-    input: { name: `m-${suffix()}`, address: "127.0.0.1", port: 20000 + Math.floor(Math.random() * 40000) },
-  });
+  const created = await withFreshPort((port) =>
+    call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
+      input: { name: `m-${suffix()}`, address: "127.0.0.1", port },
+    }),
+  );
   return created.createTarget.id;
 }
 async function credential(input: Record<string, unknown>): Promise<string> {

@@ -1,3 +1,4 @@
+import { withFreshPort } from "@opsconductor/kit/testing";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import dgram from "node:dgram";
@@ -35,9 +36,11 @@ async function snmpTarget(port: number, snmpVersion: string, credential: Record<
   const cred = await call<{ createCredential: { id: string } }>("mutation($input: CreateCredentialInput!) { createCredential(input: $input) { id } }", {
     input: { name: `snmp-${suffix()}`, ...credential },
   });
-  const target = await call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
-    input: { name: `snmp-${suffix()}`, address: "127.0.0.1", port: 20000 + Math.floor(Math.random() * 40000), osType: "NETWORK" },
-  });
+  const target = await withFreshPort((port) =>
+    call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
+      input: { name: `snmp-${suffix()}`, address: "127.0.0.1", port, osType: "NETWORK" },
+    }),
+  );
   await call("mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMethod(targetId: $t, input: $input) { id } }", {
     t: target.createTarget.id,
     input: { type: "SNMP", port, snmpVersion, credentialId: cred.createCredential.id },

@@ -263,3 +263,19 @@ export async function revokeTokens(env: { REDIS_URL: string; REDIS_KEY_PREFIX: s
   }
 }
 export * from "./sshd";
+
+/**
+ * Creates a test target whose own port only has to be unique among active targets (address + port):
+ * tries random ports and tries again when the create fails with CONFLICT, so tests sharing one
+ * database never collide by chance. `create` must throw on failure (its message naming the code).
+ */
+export async function withFreshPort<T>(create: (port: number) => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = 1024 + Math.floor(Math.random() * 64_000);
+    try {
+      return await create(port);
+    } catch (error) {
+      if (attempt >= attempts || !String((error as Error).message).includes("CONFLICT")) throw error;
+    }
+  }
+}
