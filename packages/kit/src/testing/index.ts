@@ -193,6 +193,9 @@ export async function fakeInternalService(options: { serviceToken: string; route
   app.use((req, _res, next) => {
     // Recorded before the contract parses the body, so a test can see what was sent.
     let raw = "";
+    // A caller that gives up mid-body (a timeout, a stopping service) resets the socket; without a
+    // listener that "read ECONNRESET" would surface as an uncaught error in whichever test runs then.
+    req.on("error", () => undefined);
     req.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
     req.on("end", () => {
       let body: unknown;
@@ -207,6 +210,7 @@ export async function fakeInternalService(options: { serviceToken: string; route
   });
   internalRoutes(app, { serviceToken: options.serviceToken, logger: createLogger("fake", "silent"), routes: options.routes });
   const server = http.createServer(app);
+  server.on("clientError", (_error, socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, calls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };

@@ -10,7 +10,9 @@ type Redis = ReturnType<typeof createRedis>;
  *   after the n-th failure (n ≥ free) the next attempt waits `base · 2^(n − free)` from the end of the
  *   last one (1 s, 2 s, 4 s, …) up to `maxBackoffMs` (5 min). A success resets the count. No hard lock: a
  *   stranger's 5 wrong guesses cost the owner at most 1 s, and guessing is slowed to ~12 per hour.
- * - at most one attempt per username in flight: concurrent guesses are refused, not queued.
+ * - at most one attempt per username in flight: concurrent guesses are refused, not queued, and such a
+ *   burst uses up the free failures at once (the first back-off step applies after the one in flight),
+ *   so a parallel burst never gets more than one password checked before the back-off.
  * - per client IP (IPv6 by /64), across all usernames: `ipFreeAttempts` (50) failures, then the same
  *   back-off. A success gives back only its own attempt, so an account of one's own cannot reset it.
  * - counts are forgotten `forgetAfterMs` (1 h) after the last attempt.
@@ -59,7 +61,15 @@ local function wait(key, free)
   return math.max(0, last + math.min(cap, base * 2 ^ (n - free)) - now)
 end
 local held = redis.call('PTTL', KEYS[3])
-if held > 0 then return {0, math.min(held, 1000)} end
+if held > 0 then
+  -- A guess sent while another is being checked is a burst: it spends the free failures at once, so
+  -- the attempts after the one in flight wait out the first back-off step (but do not escalate it).
+  local free = tonumber(ARGV[1])
+  if tonumber(redis.call('HGET', KEYS[1], 'n') or '0') < free then redis.call('HSET', KEYS[1], 'n', free) end
+  redis.call('HSET', KEYS[1], 'last', now)
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return {0, math.min(held, 1000)}
+end
 local ms = math.max(wait(KEYS[1], tonumber(ARGV[1])), wait(KEYS[2], tonumber(ARGV[2])))
 if ms > 0 then return {0, math.ceil(ms)} end
 redis.call('SET', KEYS[3], ARGV[7], 'PX', ARGV[6])
