@@ -106,7 +106,8 @@ describe("SSH connection tests against a real sshd", () => {
 
   it("reports TIMEOUT within the limit for a listener that never speaks", async () => {
     const sockets: net.Socket[] = [];
-    const silent = net.createServer((socket) => sockets.push(socket));
+    // The probe gives up and resets; that reset must not surface as an uncaught error later.
+    const silent = net.createServer((socket) => sockets.push(socket.on("error", () => undefined)));
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     try {
       const cred = await credential({ type: "PASSWORD", username: sshd.user, password: sshd.password });

@@ -5,6 +5,9 @@ import { probe } from "./probe";
 /** The non-SSH probes against throwaway loopback servers. */
 
 async function listen(server: net.Server): Promise<number> {
+  // The probe closes its side at once; a reset on the server's side must not surface as an uncaught
+  // "read ECONNRESET" in whichever test file runs next.
+  server.on("connection", (socket: net.Socket) => socket.on("error", () => undefined));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return (server.address() as net.AddressInfo).port;
 }
