@@ -12,14 +12,14 @@ import { createLogger, type Logger, type LogLevel } from "./logger";
 import { ensureKitTables } from "./outbox-tables";
 import { OutboxRelay, type SqlClient } from "./outbox";
 import { isUniqueViolation, prismaReady } from "./prisma";
-import { limitsFromEnv } from "./limits";
+import { limitsFromEnv, type LimitsEnv } from "./limits";
 import { createRedis, TokenRevocations } from "./revocation";
 import { buildFederatedSchema, subgraphSdl, type FederatedSchemaOptions } from "./schema";
 import type { ReadinessChecks } from "./server";
 import { startSubgraphServer, type RunningServer } from "./subgraph-server";
 
 /** The environment fields every subgraph has (see `baseEnv`). */
-export interface SubgraphEnv {
+export interface SubgraphEnv extends LimitsEnv {
   NODE_ENV: "development" | "test" | "production";
   LOG_LEVEL: LogLevel;
   HOST: string;
@@ -36,13 +36,6 @@ export interface SubgraphEnv {
   METRICS_OPERATIONS?: string[];
   REDIS_URL: string;
   REDIS_KEY_PREFIX: string;
-  MAX_QUERY_DEPTH: number;
-  MAX_ALIASES: number;
-  MAX_DIRECTIVES: number;
-  MAX_FRAGMENTS: number;
-  MAX_TOKENS: number;
-  MAX_SELECTIONS: number;
-  MAX_REPEATED_FIELDS: number;
 }
 
 export interface PrismaLike extends SqlClient {

@@ -191,8 +191,8 @@ export function queryLimitOptions(limits: QueryLimits) {
   };
 }
 
-/** The limits named by the environment (`limitsEnv`): one mapping for the gateway and every subgraph. */
-export function limitsFromEnv(env: {
+/** The environment variables `limitsEnv` parses. */
+export interface LimitsEnv {
   MAX_QUERY_DEPTH: number;
   MAX_ALIASES: number;
   MAX_DIRECTIVES: number;
@@ -200,7 +200,10 @@ export function limitsFromEnv(env: {
   MAX_TOKENS: number;
   MAX_SELECTIONS: number;
   MAX_REPEATED_FIELDS: number;
-}): QueryLimits {
+}
+
+/** The limits named by the environment (`limitsEnv`): one mapping for the gateway and every subgraph. */
+export function limitsFromEnv(env: LimitsEnv): QueryLimits {
   return {
     maxDepth: env.MAX_QUERY_DEPTH,
     maxAliases: env.MAX_ALIASES,

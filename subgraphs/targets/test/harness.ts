@@ -2,6 +2,10 @@ import type { Logger } from "@opsconductor/kit";
 import { pgAdapter, type RunningOf } from "@opsconductor/kit/subgraph";
 import { createTestSigner, startTestSubgraph, subgraphClient, testDatabaseUrl, type SubgraphClient } from "@opsconductor/kit/testing";
 import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Client } from "pg";
+import { freshDatabase } from "@opsconductor/kit/testing";
 import { PrismaClient } from "../src/generated/prisma/client";
 import targetsSubgraph from "../src/subgraph";
 
@@ -83,4 +87,27 @@ export async function traces(db: PrismaClient, marker: string) {
     db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM outbox_events WHERE strpos(payload::text, $1) > 0", marker),
   ]);
   return { targets, outbox: outbox[0].n };
+}
+
+const MIGRATIONS = path.join(__dirname, "../../../prisma/targets/migrations");
+
+/**
+ * A database of the test's own (`<test database>_<suffix>`, dropped first), migrated from the committed
+ * SQL: for tests that need an empty inventory or change what opens the whole database.
+ */
+export async function migratedDatabase(suffix: string): Promise<{ url: string; name: string }> {
+  const name = `${new URL(DATABASE_URL).pathname.slice(1)}_${suffix}`;
+  const admin = new URL(DATABASE_URL);
+  admin.pathname = "/postgres";
+  const url = await freshDatabase(admin.toString(), name);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const dir of fs.readdirSync(MIGRATIONS).filter((entry) => fs.statSync(path.join(MIGRATIONS, entry)).isDirectory()).sort()) {
+      await client.query(fs.readFileSync(path.join(MIGRATIONS, dir, "migration.sql"), "utf8"));
+    }
+  } finally {
+    await client.end();
+  }
+  return { url, name };
 }

@@ -1,41 +1,18 @@
 import { ensureKitTables, pgAdapter, SYSTEM_ACTOR, type RequestContext } from "@opsconductor/kit/subgraph";
-import { freshDatabase } from "@opsconductor/kit/testing";
 import { randomBytes, randomUUID } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { Client } from "pg";
 import { CredentialService } from "../src/credential/credential.service";
 import { Keyring } from "../src/credential/keyring";
 import { PrismaClient } from "../src/generated/prisma/client";
-import { DATABASE_URL } from "./harness";
+import { migratedDatabase } from "./harness";
 
 // Replacing the master key changes what opens the whole database, so this file gets a database of its own.
-const MIGRATIONS = path.join(__dirname, "../../../prisma/targets/migrations");
-const KEYS_DB = `${new URL(DATABASE_URL).pathname.slice(1)}_keys`;
-
-async function migratedDatabase(): Promise<string> {
-  const admin = new URL(DATABASE_URL);
-  admin.pathname = "/postgres";
-  const url = await freshDatabase(admin.toString(), KEYS_DB);
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (const dir of fs.readdirSync(MIGRATIONS).filter((entry) => fs.statSync(path.join(MIGRATIONS, entry)).isDirectory()).sort()) {
-      await client.query(fs.readFileSync(path.join(MIGRATIONS, dir, "migration.sql"), "utf8"));
-    }
-  } finally {
-    await client.end();
-  }
-  return url;
-}
-
 const ctx = { requestId: "test", actor: SYSTEM_ACTOR, user: { id: randomUUID(), username: "admin", roles: [], permissions: ["targets:write"] } } as unknown as RequestContext;
 
 describe("master key replacement", () => {
   let prisma: PrismaClient;
 
   beforeAll(async () => {
-    prisma = new PrismaClient({ adapter: pgAdapter(await migratedDatabase(), 2) });
+    prisma = new PrismaClient({ adapter: pgAdapter((await migratedDatabase("keys")).url, 2) });
     await ensureKitTables(prisma);
   });
 

@@ -1,47 +1,28 @@
 import { ADMIN_USER_ID, ensureKitTables, pgAdapter } from "@opsconductor/kit/subgraph";
-import { freshDatabase, outboxEvents } from "@opsconductor/kit/testing";
-import fs from "node:fs";
-import path from "node:path";
+import { outboxEvents } from "@opsconductor/kit/testing";
 import { Client } from "pg";
 import { PrismaClient } from "../src/generated/prisma/client";
 import { seedDemoTargets } from "../src/seed";
-import { DATABASE_URL } from "./harness";
+import { migratedDatabase } from "./harness";
 
 // The seed only acts on an empty inventory, so it gets a database of its own, migrated from the committed SQL.
-const MIGRATIONS = path.join(__dirname, "../../../prisma/targets/migrations");
-const SEED_DB = `${new URL(DATABASE_URL).pathname.slice(1)}_seed`;
 
-async function migratedDatabase(): Promise<string> {
-  const admin = new URL(DATABASE_URL);
-  admin.pathname = "/postgres";
-  const url = await freshDatabase(admin.toString(), SEED_DB);
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (const dir of fs.readdirSync(MIGRATIONS).filter((entry) => fs.statSync(path.join(MIGRATIONS, entry)).isDirectory()).sort()) {
-      await client.query(fs.readFileSync(path.join(MIGRATIONS, dir, "migration.sql"), "utf8"));
-    }
-  } finally {
-    await client.end();
-  }
-  return url;
-}
 
 describe("seed", () => {
   let prisma: PrismaClient;
-  let url: string;
+  let database: { url: string; name: string };
 
   beforeAll(async () => {
-    url = await migratedDatabase();
-    prisma = new PrismaClient({ adapter: pgAdapter(url, 2) });
+    database = await migratedDatabase("seed");
+    prisma = new PrismaClient({ adapter: pgAdapter(database.url, 2) });
     await ensureKitTables(prisma);
   });
 
   afterAll(async () => {
     await prisma.$disconnect();
-    const admin = new Client({ connectionString: url.replace(`/${SEED_DB}`, "/postgres") });
+    const admin = new Client({ connectionString: database.url.replace(`/${database.name}`, "/postgres") });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${SEED_DB}" WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS "${database.name}" WITH (FORCE)`);
     await admin.end();
   });
 
