@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isUuid } from "./ids";
+import { textProblem } from "./text";
 
 /**
  * The `/internal` HTTP contracts between services, as zod schemas that both sides use: the callee
@@ -39,9 +41,8 @@ export function defineContract<P extends z.ZodType = typeof noParams, B extends 
   return { ...contract, params: (contract.params ?? noParams) as P, body: contract.body as B, response: contract.response as R };
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const text = () => z.string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") });
-const uuid = () => text().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
+const uuid = () => text().refine(isUuid, "must be a UUID");
 
 /** users → auth: store the initial password of a user being created (the only way a password travels). */
 export const createCredentialContract = defineContract({
@@ -56,7 +57,7 @@ export const createCredentialContract = defineContract({
         .min(1, "must not be empty")
         .max(256, "must be at most 256 characters")
         // NUL bytes and lone surrogates pass JSON and GraphQL but PostgreSQL refuses them.
-        .refine((value) => !value.includes("\u0000") && !LONE_SURROGATE.test(value), "must be valid text without NUL characters"),
+        .refine((value) => textProblem(value, 256) === null, "must be valid text without NUL characters"),
       password: text(),
     },
     "must be a JSON object",

@@ -13,4 +13,5 @@ export * from "./internal";
 export * from "./lifecycle";
 export * from "./logger";
 export * from "./permissions";
+export * from "./text";
 export * from "./proof";

@@ -18,6 +18,7 @@ import {
 } from "graphql";
 import { getArgumentValues } from "graphql/execution/values";
 import { ErrorCode } from "./errors";
+import { textProblem } from "./text";
 
 export interface InputLimits {
   /** Most items in any list-typed argument or input field. */
@@ -46,19 +47,6 @@ function refuse(field: string, message: string): GraphQLError {
   return new GraphQLError(`${field}: ${message}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, field, http: { status: 200 } } });
 }
 
-// A UTF-16 surrogate without its partner: not a character, and PostgreSQL and JSON encoders choke on it.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * What is wrong with a text value that is stored, hashed or looked up, or null. GraphQL's String
- * lets NUL bytes and lone surrogates through; PostgreSQL refuses them with an internal error.
- */
-export function textProblem(value: string, maxLength: number): string | null {
-  if (value.length > maxLength) return `must be at most ${maxLength} characters`;
-  if (value.includes("\u0000")) return "must not contain NUL characters";
-  if (LONE_SURROGATE.test(value)) return "must be valid Unicode text (it contains a lone surrogate)";
-  return null;
-}
 
 /** Strings inside a scalar's value (plain strings, or the objects and arrays of a JSON scalar). */
 function checkScalar(value: unknown, path: string, limits: InputLimits, depth = 0): void {
