@@ -1,1 +1,1 @@
-module.exports = require("../jest.base.cjs")(__dirname, { displayName: "gateway", testPathIgnorePatterns: ["/test/e2e/"] });
+module.exports = require("../jest.base.cjs")(__dirname, { displayName: "gateway" });
