@@ -10,7 +10,7 @@ import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClient
 
 ensureDependencies();
 const require = createRequire(import.meta.url);
-const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
+const { clearRedisPrefix, seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
 const { portsFor } = require("./lib/registry.cjs");
 const { graphql, login } = require("../packages/kit/dist/testing/index.js");
 
@@ -29,6 +29,7 @@ const envs = stackEnv({
   postgresUrl: POSTGRES_URL,
   extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:" },
 });
+await clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
 seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
 
 const rssMiB = (pid) => {

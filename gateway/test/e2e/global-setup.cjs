@@ -3,7 +3,7 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const { randomBytes } = require("node:crypto");
-const { seedServices, stackEnv, startStack, ROOT } = require("../../../scripts/lib/stack.cjs");
+const { clearRedisPrefix, seedServices, stackEnv, startStack, ROOT } = require("../../../scripts/lib/stack.cjs");
 const { portsFor } = require("../../../scripts/lib/registry.cjs");
 
 module.exports = async function globalSetup() {
@@ -29,6 +29,10 @@ module.exports = async function globalSetup() {
     // Connection tests give up after 3 s, so the "listener that never speaks" test is quick.
     extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: `${namespace}-e2e:`, LOG_LEVEL: "debug", CONNECTION_TEST_TIMEOUT_MS: "3000" },
   });
+  // Fresh Redis state as well as fresh databases: login-throttle counts of earlier runs live for an hour
+  // under the same prefix, and a few runs' deliberate failures from 127.0.0.1 throttled this one.
+  const anyEnv = Object.values(envs).find((env) => env.REDIS_URL && env.REDIS_KEY_PREFIX);
+  await clearRedisPrefix(anyEnv.REDIS_URL, anyEnv.REDIS_KEY_PREFIX);
   seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: adminPassword }, stdio: ["ignore", "ignore", "inherit"] });
 
   const logFile = path.join(ROOT, ".data", `${namespace}-e2e-stack.log`);

@@ -170,7 +170,8 @@ export async function startTestSubgraph<E extends SubgraphEnv, P extends PrismaL
       AUTH_URL: "http://127.0.0.1:9",
       OUTBOX_RELAY_ENABLED: "false",
       EVENTS_EXCHANGE: `opsconductor.test.${definition.name}`,
-      REDIS_KEY_PREFIX: `opsc-test-${definition.name}:`,
+      // Its own prefix per start: Redis state (throttles, revocations, queues) never carries between runs.
+      REDIS_KEY_PREFIX: `opsc-test-${definition.name}-${randomBytes(4).toString("hex")}:`,
       ...options.env,
     },
     false,
