@@ -3,3 +3,5 @@
 CREATE DATABASE auth_db;
 CREATE DATABASE users_db;
 CREATE DATABASE targets_db;
+CREATE DATABASE jobs_db;
+CREATE DATABASE executions_db;

@@ -140,3 +140,90 @@ export const targetConnectionBundleContract = defineContract({
   }),
 });
 export type TargetConnectionBundle = ContractResponse<typeof targetConnectionBundleContract>;
+
+// ── jobs / executions / targets contracts for the execution engine ──────────────────────────────
+
+const stepSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(["COMMAND", "SCRIPT"]),
+  /** COMMAND: the command line; SCRIPT: the script body. `{{name}}` placeholders are substituted at run time. */
+  content: z.string(),
+  interpreter: z.enum(["bash", "sh", "python3", "pwsh"]).nullable(),
+  timeoutSeconds: z.number().int().positive(),
+  continueOnError: z.boolean(),
+});
+const parameterSchema = z.object({
+  name: z.string(),
+  type: z.enum(["STRING", "INT", "BOOL", "CHOICE", "SECRET"]),
+  required: z.boolean(),
+  /** Never set for SECRET parameters. */
+  defaultValue: z.string().nullable(),
+  choices: z.array(z.string()),
+  /** STRING: a regular expression the value must match in full. */
+  pattern: z.string().nullable(),
+  min: z.number().int().nullable(),
+  max: z.number().int().nullable(),
+});
+export const targetSelectionSchema = z.object({
+  targetIds: z.array(uuid()).max(10_000),
+  tags: z.array(z.string()).max(100),
+  groupId: uuid().nullable(),
+});
+export type TargetSelection = z.infer<typeof targetSelectionSchema>;
+
+/** executions → jobs: a job as it was at one version ("latest" for the current one). */
+export const jobSnapshotContract = defineContract({
+  service: "jobs",
+  method: "GET",
+  path: "/internal/jobs/:id/versions/:version",
+  params: z.object({ id: uuid(), version: z.union([z.literal("latest"), z.string().regex(/^[1-9][0-9]{0,8}$/, "must be a version number or 'latest'")]) }),
+  response: z.object({
+    jobId: z.string(),
+    name: z.string(),
+    version: z.number().int().positive(),
+    steps: z.array(stepSchema).min(1),
+    parameters: z.array(parameterSchema),
+    targets: targetSelectionSchema,
+    options: z.object({
+      maxParallel: z.number().int().positive(),
+      targetTimeoutSeconds: z.number().int().positive(),
+      retries: z.number().int().min(0),
+      retryBackoffSeconds: z.number().int().min(0),
+      stopOnFirstFailure: z.boolean(),
+    }),
+  }),
+});
+export type JobSnapshot = ContractResponse<typeof jobSnapshotContract>;
+export type JobStep = z.infer<typeof stepSchema>;
+export type JobParameter = z.infer<typeof parameterSchema>;
+
+/** executions → targets: the live targets a selection names now (ids, tags and/or a saved group), by name. */
+export const resolveTargetSelectionContract = defineContract({
+  service: "targets",
+  method: "POST",
+  path: "/internal/targets/resolve",
+  body: targetSelectionSchema,
+  response: z.object({
+    targets: z.array(z.object({ id: z.string(), name: z.string(), address: z.string() })),
+    /** Ids asked for by id that are not live targets. */
+    missingIds: z.array(z.string()),
+  }),
+});
+
+/** jobs (scheduler) → executions: start a run on behalf of a schedule or an API trigger. */
+export const startRunContract = defineContract({
+  service: "executions",
+  method: "POST",
+  path: "/internal/runs",
+  body: z.object({
+    jobId: uuid(),
+    parameters: z.record(z.string(), z.string()),
+    trigger: z.enum(["SCHEDULE", "API"]),
+    scheduleId: uuid().nullable(),
+    triggeredById: uuid().nullable(),
+    /** Makes the call idempotent: a second call with the same key returns the first run. */
+    idempotencyKey: z.string().min(1).max(200),
+  }),
+  response: z.object({ runId: z.string(), number: z.number().int() }),
+});

@@ -10,6 +10,7 @@ export * from "./events";
 export * from "./http-errors";
 export * from "./ids";
 export * from "./internal";
+export * from "./live";
 export * from "./lifecycle";
 export * from "./logger";
 export * from "./permissions";

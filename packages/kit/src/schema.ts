@@ -28,6 +28,25 @@ export interface FederatedSchemaOptions {
   references?: ReferenceResolvers;
 }
 
+const SERVED_BY_GATEWAY = "subscriptions are served by the gateway's subscription layer, not by a subgraph";
+const gatewayServedPubSub: NonNullable<BuildSchemaOptions["pubSub"]> = {
+  publish: () => {
+    throw new Error(SERVED_BY_GATEWAY);
+  },
+  subscribe: () => {
+    throw new Error(SERVED_BY_GATEWAY);
+  },
+};
+
+/**
+ * The `subscribe` of a subgraph's `@Subscription` field: subscriptions reach the gateway only, which
+ * serves them from the live topics (live.ts); one sent to a subgraph directly is refused.
+ * Usage: `@Subscription(() => Run, { subscribe: servedByGateway })`.
+ */
+export function servedByGateway(): never {
+  throw new Error(SERVED_BY_GATEWAY);
+}
+
 async function typeGraphqlSchema(options: FederatedSchemaOptions) {
   const schema = await buildSchema({
     resolvers: options.resolvers,
@@ -35,6 +54,9 @@ async function typeGraphqlSchema(options: FederatedSchemaOptions) {
     authChecker: permissionAuthChecker,
     skipCheck: true,
     validate: false,
+    // Subscription fields are declared here so they appear in the supergraph, but the gateway's
+    // subscription layer serves them (see live.ts); a subgraph never runs one.
+    pubSub: gatewayServedPubSub,
   });
   // Plain printSchema drops @key; the federation link makes the SDL a Federation 2 subgraph.
   return { schema, sdl: `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}` };

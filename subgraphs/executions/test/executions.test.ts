@@ -1,0 +1,31 @@
+import type { RunningOf } from "@opsconductor/kit/subgraph";
+import { createTestSigner, errorCodes, startTestSubgraph, subgraphClient, type SubgraphClient } from "@opsconductor/kit/testing";
+import { randomUUID } from "node:crypto";
+import executionsSubgraph from "../src/subgraph";
+
+const QUERY = "query { executionsItems(pagination: { limit: 100 }) { total items { id name createdAt } } }";
+
+describe("executions subgraph", () => {
+  const signer = createTestSigner();
+  let subgraph: RunningOf<typeof executionsSubgraph>;
+  /** Calls the subgraph as the gateway does (with its proof). */
+  let gql: SubgraphClient;
+  beforeAll(async () => {
+    subgraph = await startTestSubgraph(executionsSubgraph, { keys: signer.keys });
+    gql = subgraphClient(subgraph);
+  });
+  afterAll(() => subgraph.stop());
+
+  it("refuses a caller without a token", async () => {
+    expect(errorCodes(await gql(QUERY))).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("lists stored items with their total for a signed-in caller", async () => {
+    const name = `item-${randomUUID()}`;
+    await subgraph.prisma.executionsItem.create({ data: { name } });
+    const result = await gql<{ executionsItems: { total: number; items: Array<{ name: string }> } }>(QUERY, {}, { token: signer.sign({ id: randomUUID() }) });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.executionsItems.items.map((item) => item.name)).toContain(name);
+    expect(result.data?.executionsItems.total).toBeGreaterThanOrEqual(1);
+  });
+});

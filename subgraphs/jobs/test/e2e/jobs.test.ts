@@ -1,0 +1,13 @@
+import { e2eStack, errorCodes, graphql, login } from "@opsconductor/kit/testing";
+
+describe("jobs through the gateway", () => {
+  it("answers jobsItems for a signed-in admin and refuses an anonymous caller", async () => {
+    const { gatewayUrl, adminPassword } = e2eStack();
+    const { accessToken } = await login(gatewayUrl, "admin", adminPassword);
+    const query = "query { jobsItems { total items { id name } } }";
+    const result = await graphql<{ jobsItems: { total: number; items: unknown[] } }>(gatewayUrl, query, {}, { token: accessToken });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.jobsItems).toEqual({ total: 0, items: [] });
+    expect(errorCodes(await graphql(gatewayUrl, query))).toEqual(["UNAUTHENTICATED"]);
+  });
+});
