@@ -11,7 +11,7 @@ import { Lifecycle } from "./lifecycle";
 import { createLogger, type Logger, type LogLevel } from "./logger";
 import { ensureKitTables } from "./outbox-tables";
 import { OutboxRelay, type SqlClient } from "./outbox";
-import { isUniqueViolation, prismaReady } from "./prisma";
+import { isUniqueViolation, prismaReady, sqlPool, type SqlPool } from "./prisma";
 import { limitsFromEnv, type LimitsEnv } from "./limits";
 import { createRedis, TokenRevocations } from "./revocation";
 import { buildFederatedSchema, subgraphSdl, type FederatedSchemaOptions } from "./schema";
@@ -64,6 +64,12 @@ export interface SubgraphDeps<E, P> {
   transaction: Transact<TxOf<P>>;
   /** One Redis connection for the service (made on first use; in /ready; closed at shutdown). */
   redis(): Redis;
+  /**
+   * A plain pg pool on the service's database (made on first use; closed at shutdown), for the few
+   * hot read paths where Prisma's per-query cost dominates a request (measured on the targets page:
+   * findMany + count 3.9 ms of CPU, one SQL query through pg 0.47 ms). Writes stay in Prisma.
+   */
+  sql(): SqlPool;
   /** Extra shutdown work, run after the server closes and before AMQP and the database pool. */
   onShutdown(name: string, hook: () => unknown): void;
 }
@@ -140,6 +146,7 @@ function wire<E extends SubgraphEnv, P extends PrismaLike>(
   const readiness: ReadinessChecks = { postgres: prismaReady(prisma) };
   const relay: { current?: OutboxRelay } = {};
   let redis: Redis | undefined;
+  let sql: SqlPool | undefined;
   const transaction = (async (fn: (tx: unknown) => Promise<unknown>, transactionOptions: TransactionOptions = {}) => {
     const { onUniqueViolation, ...limits } = transactionOptions;
     let result: unknown;
@@ -166,6 +173,14 @@ function wire<E extends SubgraphEnv, P extends PrismaLike>(
         lifecycle.onShutdown("redis", () => client.disconnect());
       }
       return redis;
+    },
+    sql() {
+      if (!sql) {
+        const pool = sqlPool(env.DATABASE_URL, Math.max(2, Math.ceil((options.poolSize ?? 10) / 2)));
+        sql = pool;
+        lifecycle.onShutdown("sql pool", () => within(3_000, pool.end(), () => logger.warn("sql pool did not close in time")));
+      }
+      return sql;
     },
     onShutdown: (name, hook) => lifecycle.onShutdown(name, hook),
   };

@@ -1,4 +1,15 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+
+/** A pg pool for raw reads (SubgraphDeps.sql). */
+export type SqlPool = pg.Pool;
+
+export function sqlPool(connectionString: string, max: number): SqlPool {
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
+  pool.on("error", () => undefined);
+  return pool;
+}
 
 /**
  * Prisma's engines cannot be downloaded here, so every client runs on the query compiler with

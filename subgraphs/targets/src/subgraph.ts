@@ -22,7 +22,7 @@ export default defineSubgraph({
   env: envSchema,
   prisma: (url, poolSize) => new PrismaClient({ adapter: pgAdapter(url, poolSize) }),
   schema: targetsSchema,
-  async services({ prisma, transaction, env, logger, onShutdown }) {
+  async services({ prisma, transaction, env, logger, onShutdown, sql }) {
     const keyring = new Keyring(prisma, parseKey(env.TARGETS_MASTER_KEY));
     // Fail closed: a master key that does not open this database's data keys stops the start.
     await keyring.verify();
@@ -43,7 +43,7 @@ export default defineSubgraph({
     onShutdown("connection tests", () => connectivity.stop());
     const deviceTypes = new DeviceTypeService(prisma, transaction);
     await deviceTypes.ensureBuiltIns();
-    const targets = new TargetService(prisma, transaction);
+    const targets = new TargetService(prisma, transaction, sql());
     return {
       targets,
       groups: new GroupService(prisma, transaction, targets),

@@ -228,6 +228,25 @@ describe("targets query", () => {
     expect([...names(first), ...names(second)]).toEqual(["alpha", "Bravo", "charlie", "delta"]);
   });
 
+  it("still counts every match on a page past the last one", async () => {
+    const past = await list({ filter: { tags: [tag] }, pagination: { offset: 10, limit: 3 } });
+    expect(past).toEqual({ total: 4, items: [] });
+    expect(await list({ filter: { tags: [`none-${tag}`] } })).toEqual({ total: 0, items: [] });
+  });
+
+  it("answers the stored timestamps exactly (a page is read with SQL, not Prisma)", async () => {
+    const PAGE = `query($filter: TargetFilter) { targets(filter: $filter) { items { id createdAt updatedAt } } }`;
+    // Columns are timestamps without a zone, in UTC (run with TZ=America/New_York to see a shift if the
+    // page query read them as local time; Jest gives each file its own process.env, so the test cannot set it).
+    const page = await h.graphql<{ targets: { items: Array<{ id: string; createdAt: string; updatedAt: string }> } }>(PAGE, { filter: { tags: [tag] } }, { token: viewer });
+    const rows = await h.db.target.findMany({ where: { tags: { has: tag } } });
+    expect(page.data?.targets.items).toHaveLength(4);
+    for (const item of page.data!.targets.items) {
+      const row = rows.find((candidate) => candidate.id === item.id)!;
+      expect([item.createdAt, item.updatedAt]).toEqual([row.createdAt.toISOString(), row.updatedAt.toISOString()]);
+    }
+  });
+
   it("refuses a page size above 100", async () => {
     const result = await h.graphql(LIST, { pagination: { limit: 101 } }, { token: operator });
     expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);

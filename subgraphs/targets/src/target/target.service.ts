@@ -1,7 +1,6 @@
 import {
   badInput,
   conflict,
-  containsText,
   emitEvent,
   isUuid,
   notFound,
@@ -11,21 +10,21 @@ import {
   type EventData,
   type PaginationInput,
   type RequestContext,
+  type SqlPool,
   type Transact,
 } from "@opsconductor/kit/subgraph";
 import type { Prisma, PrismaClient, Target as TargetModel } from "../generated/prisma/client";
 import type { TargetsContext } from "../context";
 import { TargetSortField, type TargetFilter, type TargetSort } from "./target.input";
+import { targetIds, targetMatch, targetPage } from "./target.query";
 import {
   changedFields,
   hostPort,
-  normalizeEnvironment,
   validateCreate,
   validateUpdate,
   type TargetInputShape,
 } from "./target.validation";
 
-const SEARCH_MAX = 200;
 
 export type TargetRow = TargetModel;
 type Tx = Prisma.TransactionClient;
@@ -36,22 +35,6 @@ export interface ListArgs {
   sort?: TargetSort | null;
 }
 
-type SortColumn = keyof Prisma.TargetOrderByWithRelationInput;
-const sortColumns: Record<TargetSortField, SortColumn[]> = {
-  [TargetSortField.NAME]: ["nameKey", "name"],
-  [TargetSortField.ADDRESS]: ["address"],
-  [TargetSortField.CREATED_AT]: ["createdAt"],
-  [TargetSortField.UPDATED_AT]: ["updatedAt"],
-};
-
-/** A case-insensitive glob (* any run, ? one character) as a LIKE pattern; LIKE's own % and _ match themselves. */
-export function globToLike(glob: string): string {
-  return glob
-    .toLowerCase()
-    .replace(/[\\%_]/g, (char) => `\\${char}`)
-    .replace(/\*/g, "%")
-    .replace(/\?/g, "_");
-}
 
 /** Adds the case-insensitive sort key whenever the name is written. */
 export function withNameKey<T extends { name?: string }>(values: T): T & { nameKey?: string } {
@@ -81,6 +64,7 @@ export class TargetService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly transaction: Transact<Tx>,
+    private readonly sql: SqlPool,
   ) {}
 
   /** Active targets among the ids (malformed ids are skipped: they cannot exist). */
@@ -96,23 +80,14 @@ export class TargetService {
 
   async list(ctx: RequestContext, { filter, pagination, sort }: ListArgs): Promise<{ items: TargetRow[]; total: number }> {
     requirePermission(ctx, "targets:read");
-    const { skip, take } = pageArgs(pagination);
-    const where = await this.whereOf(filter);
-    const direction = prismaOrder(sort?.direction);
-    // id breaks ties so pages never overlap or skip rows.
-    const orderBy = [...sortColumns[sort?.field ?? TargetSortField.NAME].map((column) => ({ [column]: direction })), { id: "asc" as const }];
-    const [items, total] = await Promise.all([
-      this.prisma.target.findMany({ where, orderBy, skip, take }),
-      this.prisma.target.count({ where }),
-    ]);
-    return { items, total };
+    const order = { field: sort?.field ?? TargetSortField.NAME, descending: prismaOrder(sort?.direction) === "desc" };
+    return targetPage(this.sql, targetMatch(filter), order, pageArgs(pagination));
   }
 
-  /** Ids of the active targets matching a filter (bulk connection tests), at most `limit`. */
-  async idsMatching(ctx: RequestContext, filter: TargetFilter, limit = 10_000): Promise<string[]> {
+  /** Ids of the active targets matching a filter (bulk connection tests, export), at most `limit`. */
+  async idsMatching(ctx: RequestContext, filter: TargetFilter | null | undefined, limit = 10_000): Promise<string[]> {
     requirePermission(ctx, "targets:read");
-    const rows = await this.prisma.target.findMany({ where: await this.whereOf(filter), select: { id: true }, orderBy: { id: "asc" }, take: limit });
-    return rows.map((row) => row.id);
+    return targetIds(this.sql, targetMatch(filter), limit);
   }
 
   async create(ctx: RequestContext, input: TargetInputShape): Promise<TargetRow> {
@@ -227,34 +202,5 @@ export class TargetService {
     if (existing) {
       throw conflict("address", `Address ${hostPort(address, port)} is already used by target "${existing.name}"`);
     }
-  }
-
-  /** The Prisma filter of a TargetFilter (also used by saved groups, bulk tests and export). */
-  async whereOf(filter?: TargetFilter | null): Promise<Prisma.TargetWhereInput> {
-    const where: Prisma.TargetWhereInput = { deletedAt: null };
-    const search = filter?.search?.trim();
-    if (search) {
-      if (search.length > SEARCH_MAX) throw badInput("filter.search", `must be at most ${SEARCH_MAX} characters`);
-      where.OR = (["name", "address", "description"] as const).map((column) => ({ [column]: containsText(search) }));
-    }
-    const tags = [...new Set((filter?.tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
-    if (tags.length) where.tags = { hasEvery: tags };
-    if (filter?.environment != null) where.environment = normalizeEnvironment(filter.environment, "filter.environment");
-    if (filter?.osType != null) where.osType = filter.osType;
-    if (filter?.deviceTypeId != null) {
-      if (!isUuid(filter.deviceTypeId)) throw badInput("filter.deviceTypeId", "must be a device type id");
-      where.deviceTypeId = filter.deviceTypeId;
-    }
-    const pattern = filter?.namePattern?.trim();
-    if (pattern) {
-      if (pattern.length > SEARCH_MAX) throw badInput("filter.namePattern", `must be at most ${SEARCH_MAX} characters`);
-      // Prisma has no LIKE filter; the matching ids come from the database (name_key is lower(name)).
-      const rows = await this.prisma.$queryRawUnsafe<Array<{ id: string }>>(
-        "SELECT id::text FROM targets WHERE deleted_at IS NULL AND name_key LIKE $1 ESCAPE '\\'",
-        globToLike(pattern),
-      );
-      where.id = { in: rows.map((row) => row.id) };
-    }
-    return where;
   }
 }

@@ -149,10 +149,9 @@ export class TransferService {
 
   async exportTargets(ctx: RequestContext, format: TransferFormat, filter?: TargetFilter | null): Promise<TargetExport> {
     requirePermission(ctx, "targets:read");
-    const where = await this.targets.whereOf(filter);
-    const count = await this.prisma.target.count({ where });
-    if (count > EXPORT_MAX_ROWS) throw badInput("filter", `matches ${count} targets; export at most ${EXPORT_MAX_ROWS} at once`);
-    const rows = await this.prisma.target.findMany({ where, orderBy: [{ nameKey: "asc" }, { id: "asc" }], include: { deviceType: { select: { key: true } } } });
+    const ids = await this.targets.idsMatching(ctx, filter, EXPORT_MAX_ROWS + 1);
+    if (ids.length > EXPORT_MAX_ROWS) throw badInput("filter", `matches more than ${EXPORT_MAX_ROWS} targets; export at most ${EXPORT_MAX_ROWS} at once`);
+    const rows = await this.prisma.target.findMany({ where: { id: { in: ids } }, orderBy: [{ nameKey: "asc" }, { id: "asc" }], include: { deviceType: { select: { key: true } } } });
     const records = rows.map((row) => ({
       name: row.name,
       address: row.address,
