@@ -27,7 +27,8 @@ const envs = stackEnv({
   ports,
   databases,
   postgresUrl: POSTGRES_URL,
-  extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:" },
+  // No background health checks: probing the 1,000 bench targets would compete with the load measured.
+  extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:", HEALTH_CHECK_INTERVAL_SECONDS: "0" },
 });
 await clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
 seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
