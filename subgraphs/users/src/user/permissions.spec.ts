@@ -6,11 +6,12 @@ describe("role permissions", () => {
     expect(permissionsFor([Role.ADMIN])).toEqual([...PERMISSIONS]);
   });
 
-  it("grants operator everything except user, credential, notification and system writes", () => {
+  it("grants operator everything except user, notification and system writes; credentials it may list (no secrets)", () => {
     expect(permissionsFor([Role.OPERATOR])).toEqual([
       "users:read",
       "targets:read",
       "targets:write",
+      "credentials:read",
       "jobs:read",
       "jobs:write",
       "jobs:execute",

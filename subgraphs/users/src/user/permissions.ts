@@ -9,6 +9,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "users:read",
     "targets:read",
     "targets:write",
+    // Operators create credentials (targets:write) and pick them for connection methods, so they list them
+    // (metadata only: no API returns a secret).
+    "credentials:read",
     "jobs:read",
     "jobs:write",
     "jobs:execute",
