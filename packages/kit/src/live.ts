@@ -8,12 +8,12 @@ import { z } from "zod";
  * topic's `query` field. So a subscription answers exactly what the same query would, authorization
  * included, and fields from other subgraphs inside an event resolve like in any query.
  *
- * One registry, read by both sides: a subscription field is declared in the owner's schema (a
- * `@Subscription` whose subscribe is `servedByGateway`), listed here, and published with `publishLive`:
- *
- *   @Subscription(() => Run, { subscribe: servedByGateway }) runUpdated(@Arg("runId", () => ID) _runId: string): Run { return servedByGateway(); }
- *   liveTopics.runUpdated = topic({ owner, channel: ({ runId }) => `executions.run.${runId}`, query: { field: "run", … }, current: … })
- *   await publishLive(redis, env.REDIS_KEY_PREFIX, liveTopics.runUpdated.channel({ runId }), { __typename: "Run", id })  // after commit
+ * One registry, read by both sides. A topic takes three steps:
+ * 1. the owner declares the field: `@Subscription(() => Run, { subscribe: servedByGateway })
+ *    runUpdated(@Arg("runId", () => ID) _runId: string): Run { return servedByGateway(); }`;
+ * 2. it is listed in `liveTopics` below (channel, the query field run per event, `current` or `authorize`);
+ * 3. after each committed change the owner calls `publishLive(redis, env.REDIS_KEY_PREFIX,
+ *    liveTopics.runUpdated.channel({ runId }), { __typename: "Run", id: runId })`.
  */
 export const liveEventSchema = z
   .object({ __typename: z.string().min(1), id: z.string().min(1) })
