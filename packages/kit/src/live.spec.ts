@@ -20,7 +20,7 @@ describe("live topics", () => {
     expect(liveChannel("opsc:", topic.channel({ batchId: "b1" }))).toBe("opsc:live:targets.connection-test-batch.b1");
     expect(topic.query.field).toBe("connectionTestBatch");
     expect(topic.query.args({ batchId: "b1" }, { __typename: "ConnectionTestBatch", id: "b1" })).toEqual({ id: "b1" });
-    expect(topic.current({ batchId: "b1" })).toEqual({ id: "b1" });
+    expect(topic.current?.({ batchId: "b1" })).toEqual({ id: "b1" });
   });
 
   it("publishes only a valid small event, as JSON, on the prefixed channel", async () => {
