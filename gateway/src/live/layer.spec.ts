@@ -185,6 +185,30 @@ describe("LiveLayer", () => {
     expect(h.layer.stats).toEqual({ connections: 0, subscriptions: 0, channels: 0 });
   });
 
+  it("skips an event whose token check could not run (Redis slow), keeping the connection; the next event is delivered", async () => {
+    const h = harness();
+    h.batches.set("b1", { id: "b1", done: 0, total: 9 });
+    const { connection, token: value } = await h.connect("ann");
+    const stream = h.subscribe(connection);
+    await take(stream, 1);
+    const user = h.users.get(value)!;
+    h.users.delete(value);
+    const verify = (h.layer as unknown as { options: { verify(token: string): Promise<unknown> } }).options;
+    const original = verify.verify;
+    verify.verify = async () => {
+      throw unauthenticated("Cannot verify access token right now");
+    };
+    h.batchEvent();
+    await settle();
+    verify.verify = original;
+    h.users.set(value, user);
+    h.batches.get("b1")!.done = 2;
+    h.batchEvent();
+    expect((await take(stream, 1))[0].data).toEqual({ connectionTestBatchUpdated: { id: "b1", done: 2, total: 9 } });
+    expect(connection.closed).toBe(false);
+    expect(h.closes).toEqual([]);
+  });
+
   it("closes connections whose token was recalled at the periodic check, and when the token expires", async () => {
     const h = harness();
     h.batches.set("b1", { id: "b1", done: 0, total: 9 });

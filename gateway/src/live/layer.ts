@@ -206,6 +206,12 @@ export class LiveLayer {
       await check;
       return true;
     } catch (error) {
+      // A check that could not run (Redis slow or away) skips this event but keeps the connection, as
+      // the periodic check does; a refused token closes it.
+      if (isUnverifiable(error)) {
+        this.logger.warn("live event skipped: token could not be verified", { userId: connection.session.user.id });
+        return false;
+      }
       this.refuse(connection, error);
       return false;
     }
@@ -241,8 +247,8 @@ export class LiveLayer {
         try {
           await this.options.verify(token);
         } catch (error) {
-          // A verification that could not run (Redis away) closes nothing here; per event it does.
-          if (!(error instanceof GraphQLError) || error.message === "Cannot verify access token right now") return;
+          // A verification that could not run (Redis away) closes nothing.
+          if (isUnverifiable(error)) return;
           for (const connection of connections) this.refuse(connection, error);
         }
       }),
@@ -295,6 +301,9 @@ export function tokenExpiryMs(token: string): number | undefined {
     return undefined;
   }
 }
+
+/** The token could not be checked (revocation store unreachable or slow): not a refusal. */
+const isUnverifiable = (error: unknown) => !(error instanceof GraphQLError) || error.message === "Cannot verify access token right now";
 
 const isUnauthenticated = (result: FormattedExecutionResult) => result.errors?.some((error) => error.extensions?.code === ErrorCode.UNAUTHENTICATED) ?? false;
 
