@@ -24,13 +24,20 @@ import {
   type KeyResolver,
   type ReadinessChecks,
   type RequestContext,
+  verifyAccessToken,
+  withRequestId,
 } from "@opsconductor/kit/gateway";
-import { GraphQLError } from "graphql";
+import type { ApolloServerPlugin } from "@apollo/server";
+import { GraphQLError, type GraphQLSchema } from "graphql";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { dedupeInFlight } from "./dedupe";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
+import { LiveHub } from "./live/hub";
+import { LiveLayer, type LiveExecutor } from "./live/layer";
+import { attachLiveServer } from "./live/server";
 
 export const SUPERGRAPH_FILE = path.join(__dirname, "..", "supergraph.graphql");
 
@@ -85,6 +92,21 @@ export class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayCon
 
 export type GatewayContext = RequestContext;
 
+/** A subscription sent over HTTP gets a clear answer instead of the query planner's internal error. */
+export const subscriptionsOverWebSocketOnly: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === "subscription") {
+          throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws, subprotocol graphql-transport-ws) on this same /graphql path", {
+            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+          });
+        }
+      },
+    };
+  },
+};
+
 export interface GatewayOptions {
   keys?: KeyResolver;
   handleSignals?: boolean;
@@ -136,9 +158,17 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   const { app, httpServer } = service;
   app.use(explorerRouter("/graphql"));
 
+  // The API schema (Subscription included) for validating subscriptions, as the gateway loads it.
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = loaded;
+  });
+
   const limits = limitsFromEnv(env);
+  const defaults = apolloDefaults(logger, service);
   const apollo = new ApolloServer<GatewayContext>({
-    ...apolloDefaults(logger, service),
+    ...defaults,
+    plugins: [...defaults.plugins, subscriptionsOverWebSocketOnly],
     gateway,
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== "production",
     allowBatchedHttpRequests: false,
@@ -155,11 +185,46 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   );
   service.finishRoutes();
 
+  // Subscriptions (ARCHITECTURE.md): graphql-ws on the same server and path; each event's payload is a
+  // query run here, through Apollo's request pipeline and the gateway's executor, as the subscriber.
+  const execute: LiveExecutor = async (query, variables, session) => {
+    const requestId = randomUUID();
+    const response = await withRequestId(requestId, () =>
+      apollo.executeOperation(
+        { query: query.text, operationName: query.operationName, variables },
+        { contextValue: { requestId, token: session.token, user: session.user, actor: session.actor } },
+      ),
+    );
+    if (response.body.kind !== "single") throw new Error("incremental delivery is not used by live queries");
+    return response.body.singleResult;
+  };
+  const subscriber = createRedis(env.REDIS_URL, logger);
+  const live = new LiveLayer({
+    hub: new LiveHub(subscriber, logger),
+    prefix: env.REDIS_KEY_PREFIX,
+    execute,
+    verify: (token) => verifyAccessToken(token, verify),
+    logger,
+    tokenCheckMs: env.SUBSCRIPTION_TOKEN_CHECK_SECONDS * 1000,
+  });
+  const liveServer = attachLiveServer({
+    httpServer,
+    path: "/graphql",
+    layer: live,
+    schema: () => apiSchema,
+    limits,
+    maxSubscriptionsPerConnection: env.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    trustProxy: app.get("trust proxy fn") as (address: string, hop: number) => boolean,
+  });
+
   const port = await listen(httpServer, env.HOST, env.PORT);
   const url = `http://${env.HOST}:${port}/graphql`;
   lifecycle.onShutdown("redis", () => redis.disconnect());
+  lifecycle.onShutdown("redis subscriber", () => subscriber.disconnect());
   lifecycle.onShutdown("gateway", () => apollo.stop());
+  // Runs first (hooks run in reverse): WebSocket clients are told 1001 before the HTTP server drains.
+  lifecycle.onShutdown("subscriptions", () => liveServer.dispose());
   if (options.handleSignals ?? true) lifecycle.listen();
   logger.info("gateway listening", { url, explorer: `http://${env.HOST}:${port}/graphiql` });
-  return { url, port, lifecycle, logger };
+  return { url, port, lifecycle, logger, live };
 }

@@ -48,6 +48,9 @@ export const envSchema = z.object({
   /** Defaults to on outside production. */
   INTROSPECTION: envBool.optional(),
   ...limitsEnv,
+  /** Open subscriptions' tokens are verified again this often (also per event and at expiry); 0: only then. */
+  SUBSCRIPTION_TOKEN_CHECK_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
   SUPERGRAPH_PATH: z.string().optional(),
 });
 export type Env = z.infer<typeof envSchema>;

@@ -7,14 +7,15 @@ import path from "node:path";
  * 'unsafe-inline' for scripts); no page may frame the explorer. Styles stay 'unsafe-inline':
  * GraphiQL sets style attributes at run time.
  */
-const contentSecurityPolicy = (nonce: string) =>
+const contentSecurityPolicy = (nonce: string, host: string | undefined) =>
   [
     "default-src 'self'",
     `script-src 'nonce-${nonce}'`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    // 'self' covers ws: of the same origin only in browsers following CSP 3; the explicit source covers the others.
+    host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? `connect-src 'self' ws://${host} wss://${host}` : "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -24,6 +25,7 @@ const contentSecurityPolicy = (nonce: string) =>
 /**
  * GraphiQL served from this process (no CDN): the React and GraphiQL bundles come from
  * node_modules. The Headers tab sets `Authorization: Bearer <token>`; the login box fills it.
+ * Subscriptions run over graphql-ws on the same path, the Headers tab going as connectionParams.
  */
 export function explorerRouter(graphqlPath: string): Router {
   const router = express.Router();
@@ -46,9 +48,9 @@ export function explorerRouter(graphqlPath: string): Router {
     res.setHeader("cache-control", "public, max-age=86400");
     res.sendFile(file);
   });
-  router.get("/graphiql", (_req, res) => {
+  router.get("/graphiql", (req, res) => {
     const nonce = randomBytes(16).toString("base64");
-    res.setHeader("content-security-policy", contentSecurityPolicy(nonce));
+    res.setHeader("content-security-policy", contentSecurityPolicy(nonce, req.headers.host));
     // A nonce is good for one response only.
     res.setHeader("cache-control", "no-store");
     res.type("html").send(page(graphqlPath, nonce));
@@ -65,6 +67,11 @@ mutation Login {
 
 query Targets {
   targets(pagination: { limit: 10 }) { total items { name address port createdBy { username } } }
+}
+
+# Start a bulk connection test (testTargetConnections) and follow it live:
+subscription BatchProgress {
+  connectionTestBatchUpdated(batchId: "…") { done total ok failed finishedAt }
 }
 `;
 
@@ -97,7 +104,9 @@ function page(graphqlPath: string, nonce: string): string {
 <script nonce="${nonce}" src="/graphiql/assets/graphiql.js"></script>
 <script nonce="${nonce}">
   const endpoint = ${JSON.stringify(graphqlPath)};
-  const fetcher = GraphiQL.createFetcher({ url: endpoint });
+  // Subscriptions go over graphql-ws on the same path; GraphiQL passes its Headers tab (Authorization) as connectionParams.
+  const subscriptionUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + endpoint;
+  const fetcher = GraphiQL.createFetcher({ url: endpoint, subscriptionUrl });
   const root = ReactDOM.createRoot(document.getElementById("graphiql"));
   let headers = localStorage.getItem("opsconductor.headers") || "{}";
   let generation = 0;

@@ -31,7 +31,7 @@ describe("gateway limits", () => {
 
   it("rejects a query deeper than the limit before any subgraph sees it", async () => {
     // A second gateway with depth limit 3, so a real cross-subgraph query (depth 4) exceeds it.
-    const strict = await startExtraGateway(14001, { MAX_QUERY_DEPTH: "3" });
+    const strict = await startExtraGateway(Number(stack().envs.gateway.PORT) + 93, { MAX_QUERY_DEPTH: "3" });
     try {
       const shallow = await graphql(strict.url, `{ targets { items { name } } }`, {}, { token });
       expect(shallow.errors).toBeUndefined();
@@ -54,7 +54,7 @@ describe("gateway limits", () => {
   });
 
   it("turns introspection off when INTROSPECTION=false", async () => {
-    const closed = await startExtraGateway(14002, { INTROSPECTION: "false" });
+    const closed = await startExtraGateway(Number(stack().envs.gateway.PORT) + 94, { INTROSPECTION: "false" });
     try {
       const introspection = await graphql(closed.url, `{ __schema { types { name } } }`, {}, { token });
       expect(codes(introspection)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);

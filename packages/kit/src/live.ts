@@ -8,26 +8,50 @@ import { z } from "zod";
  * topic's `query` field. So a subscription answers exactly what the same query would, authorization
  * included, and fields from other subgraphs inside an event resolve like in any query.
  *
- * One registry, read by both sides: a subscription field is declared in the owner's schema (a
- * `@Subscription` whose subscribe is `servedByGateway`), listed here, and published with `publishLive`.
+ * One registry, read by both sides. A topic takes three steps:
+ * 1. the owner declares the field: `@Subscription(() => Run, { subscribe: servedByGateway })
+ *    runUpdated(@Arg("runId", () => ID) _runId: string): Run { return servedByGateway(); }`;
+ * 2. it is listed in `liveTopics` below (channel, the query field run per event, `current` or `authorize`);
+ * 3. after each committed change the owner calls `publishLive(redis, env.REDIS_KEY_PREFIX,
+ *    liveTopics.runUpdated.channel({ runId }), { __typename: "Run", id: runId })`.
  */
 export const liveEventSchema = z
   .object({ __typename: z.string().min(1), id: z.string().min(1) })
   .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]));
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 
-export interface LiveTopic<A extends Record<string, unknown> = Record<string, unknown>> {
+/** Query arguments, as JSON values (coerced by the gateway against the query field's argument types). */
+export type LiveArgs = Record<string, unknown>;
+
+interface LiveTopicBase<A> {
   /** The subgraph that declares the field and publishes its events. */
   owner: string;
   /** The Redis channel (without the key prefix and `live:`) events for these arguments go to. */
   channel(args: A): string;
-  /** The query field the gateway runs per event, and its arguments; its type is the subscription field's type. */
-  query: { field: string; args(args: A, event: LiveEvent): Record<string, unknown> };
+  /**
+   * The query field the gateway runs per event with the subscriber's token and selection, and its
+   * arguments; its type is the subscription field's type (nullable: a null answer ends the subscription
+   * with NOT_FOUND, an error such as FORBIDDEN ends it with that error).
+   */
+  query: { field: string; args(args: A, event: LiveEvent): LiveArgs };
   /** Whether an event on the channel concerns this subscriber (e.g. one target's output of a run); default yes. */
   accepts?(args: A, event: LiveEvent): boolean;
 }
 
-const topic = <A extends Record<string, unknown>>(definition: LiveTopic<A>): LiveTopic<A> => definition;
+/**
+ * What the gateway runs once when a client subscribes (before any event, with the subscriber's token);
+ * an error or a null answer ends the subscription at once with that error.
+ * - `current` (state topics: the query does not need an event): the topic's query with these arguments
+ *   and the client's selection; its answer is the subscription's first payload, so a client misses no
+ *   change between subscribing and the first event.
+ * - `authorize` (stream topics, whose query needs an event): that query field with only `__typename`
+ *   selected; authorization only, nothing is sent.
+ */
+export type LiveTopic<A extends Record<string, unknown> = Record<string, unknown>> = LiveTopicBase<A> &
+  ({ current(args: A): LiveArgs; authorize?: never } | { authorize: { field: string; args(args: A): LiveArgs }; current?: never });
+
+/** Identity with types, for `liveTopics` entries. */
+export const topic = <A extends Record<string, unknown>>(definition: LiveTopic<A>): LiveTopic<A> => definition;
 
 /** Every subscription field of the supergraph. The field name is the key. */
 export const liveTopics = {
@@ -35,15 +59,28 @@ export const liveTopics = {
     owner: "executions",
     channel: ({ runId }) => `executions.run.${runId}`,
     query: { field: "run", args: ({ runId }) => ({ id: runId }) },
+    current: ({ runId }) => ({ id: runId }),
   }),
   runOutput: topic<{ runId: string; targetId?: string | null }>({
     owner: "executions",
     channel: ({ runId }) => `executions.run-output.${runId}`,
     query: { field: "runOutputChunk", args: (_args, event) => ({ id: event.id }) },
     accepts: (args, event) => !args.targetId || event.targetId === args.targetId,
+    authorize: { field: "run", args: ({ runId }) => ({ id: runId }) },
+  }),
+  connectionTestBatchUpdated: topic<{ batchId: string }>({
+    owner: "targets",
+    channel: ({ batchId }) => `targets.connection-test-batch.${batchId}`,
+    query: { field: "connectionTestBatch", args: ({ batchId }) => ({ id: batchId }) },
+    current: ({ batchId }) => ({ id: batchId }),
   }),
 } satisfies Record<string, LiveTopic<never>>;
 export type LiveField = keyof typeof liveTopics;
+
+/** The topic of a subscription field, if the field is one (a lookup that ignores inherited keys). */
+export function liveTopic(field: string): LiveTopic | undefined {
+  return Object.hasOwn(liveTopics, field) ? (liveTopics[field as LiveField] as unknown as LiveTopic) : undefined;
+}
 
 /** The full Redis channel name of a topic channel under a key prefix. */
 export const liveChannel = (prefix: string, channel: string) => `${prefix}live:${channel}`;

@@ -22,7 +22,7 @@ export default defineSubgraph({
   env: envSchema,
   prisma: (url, poolSize) => new PrismaClient({ adapter: pgAdapter(url, poolSize) }),
   schema: targetsSchema,
-  async services({ prisma, transaction, env, logger, onShutdown, sql }) {
+  async services({ prisma, transaction, env, logger, redis, onShutdown, sql }) {
     const keyring = new Keyring(prisma, parseKey(env.TARGETS_MASTER_KEY));
     // Fail closed: a master key that does not open this database's data keys stops the start.
     await keyring.verify();
@@ -31,6 +31,7 @@ export default defineSubgraph({
       timeoutMs: env.CONNECTION_TEST_TIMEOUT_MS,
       warningLatencyMs: env.HEALTH_WARNING_LATENCY_MS,
       concurrency: env.CONNECTION_TEST_CONCURRENCY,
+      live: { redis: redis(), prefix: env.REDIS_KEY_PREFIX },
     });
     if (env.HEALTH_CHECK_INTERVAL_SECONDS > 0) {
       const healthChecks = startHealthChecks(

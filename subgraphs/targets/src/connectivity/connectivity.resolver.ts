@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { servedByGateway, userReference, UserReference } from "@opsconductor/kit/subgraph";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { TargetsContext } from "../context";
 import { methodView } from "../method/method.service";
 import { ConnectionMethod } from "../method/method.type";
@@ -18,7 +19,8 @@ export class ConnectivityResolver {
   }
 
   @Mutation(() => ConnectionTestBatch, {
-    description: "Tests many targets (ids, a filter and/or a saved group's current members) in the background; poll connectionTestBatch(id).",
+    description:
+      "Tests many targets (ids, a filter and/or a saved group's current members) in the background; poll connectionTestBatch(id) or subscribe to connectionTestBatchUpdated(batchId).",
   })
   async testTargetConnections(
     @Ctx() ctx: TargetsContext,
@@ -37,6 +39,20 @@ export class ConnectivityResolver {
   @Query(() => ConnectionTestBatch, { nullable: true, description: "Needs targets:read." })
   connectionTestBatch(@Ctx() ctx: TargetsContext, @Arg("id", () => ID) id: string): Promise<ConnectionTestBatch | null> {
     return ctx.connectivity.batch(ctx, id);
+  }
+
+  @Subscription(() => ConnectionTestBatch, {
+    subscribe: servedByGateway,
+    description:
+      "The batch now, then again after each tested target (served by the gateway from connectionTestBatch(id); needs targets:read). Ends only when the client leaves.",
+  })
+  connectionTestBatchUpdated(@Arg("batchId", () => ID) _batchId: string): ConnectionTestBatch {
+    return servedByGateway();
+  }
+
+  @FieldResolver(() => UserReference, { nullable: true, description: "Who started the batch; null for periodic health checks." })
+  createdBy(@Root() batch: ConnectionTestBatch): UserReference | null {
+    return userReference(batch.createdById);
   }
 
   @FieldResolver(() => [ConnectionCheck], { description: "Per-target results so far, in completion order." })

@@ -3,10 +3,13 @@ import {
   badInput,
   emitEvent,
   isUuid,
+  liveTopics,
   notFound,
+  publishLive,
   requirePermission,
   SYSTEM_ACTOR,
   type Actor,
+  type LivePublisher,
   type Logger,
   type RequestContext,
   type Transact,
@@ -28,6 +31,8 @@ export interface ConnectivityOptions {
   timeoutMs: number;
   warningLatencyMs: number;
   concurrency: number;
+  /** Where batch progress is announced for the gateway's connectionTestBatchUpdated subscriptions (kit live.ts). */
+  live?: { redis: LivePublisher; prefix: string };
 }
 
 /** An address that can only mean this machine: 127.0.0.0/8, ::1 or localhost. */
@@ -182,9 +187,21 @@ export class ConnectivityService {
           ok ? 1 : 0,
           ok ? 0 : 1,
         );
+        await this.announce(batchId);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, targets.length) }, worker));
+  }
+
+  /** Tells connectionTestBatchUpdated subscribers that the batch changed (after the change committed); never fails the batch. */
+  private async announce(batchId: string) {
+    const live = this.options.live;
+    if (!live) return;
+    try {
+      await publishLive(live.redis, live.prefix, liveTopics.connectionTestBatchUpdated.channel({ batchId }), { __typename: "ConnectionTestBatch", id: batchId });
+    } catch (error) {
+      this.logger.warn("live event not published", { batchId, error: (error as Error).message });
+    }
   }
 
   /** Tests one target and records the result, health, host key and credential use in one transaction. */

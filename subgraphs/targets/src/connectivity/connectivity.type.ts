@@ -38,7 +38,7 @@ export class ConnectionCheck {
   checkedAt!: Date;
 }
 
-@ObjectType({ description: "A bulk connection test; poll it for progress." })
+@ObjectType({ description: "A bulk connection test; poll it for progress or subscribe to connectionTestBatchUpdated." })
 export class ConnectionTestBatch {
   @Field(() => ID)
   id!: string;
@@ -60,4 +60,7 @@ export class ConnectionTestBatch {
 
   @Field(() => Date, { nullable: true })
   finishedAt!: Date | null;
+
+  /** Resolved into the `createdBy` User reference (null for periodic checks). */
+  createdById!: string | null;
 }
