@@ -145,6 +145,24 @@ describe("schedule worker", () => {
     }
   });
 
+  it("resumes a tick left PENDING by a worker that died between claim and call (after the lease), once", async () => {
+    const [a] = replicas;
+    const { createSchedule } = await a!.ok<{ createSchedule: { id: string } }>(CREATE, {
+      input: { jobId: job.id, kind: "CRON", cron: "0 0 1 1 *", timezone: "UTC" },
+    });
+    const at = new Date("2032-01-01T00:00:00Z");
+    const stale = new Date(Date.now() - 5 * 60_000);
+    await a!.subgraph.prisma.scheduleOccurrence.create({ data: { scheduleId: createSchedule.id, scheduledFor: at, status: "PENDING", createdAt: stale, updatedAt: stale } });
+    // A fresh claim is left alone (its worker may still be calling).
+    await a!.subgraph.prisma.scheduleOccurrence.create({ data: { scheduleId: createSchedule.id, scheduledFor: new Date("2033-01-01T00:00:00Z"), status: "PENDING" } });
+    const outcome = await a!.subgraph.services.scheduler.reconcile();
+    expect(outcome.resumed).toBeGreaterThanOrEqual(1);
+    const rows = await a!.subgraph.prisma.scheduleOccurrence.findMany({ where: { scheduleId: createSchedule.id }, orderBy: { scheduledFor: "asc" } });
+    expect(rows.map((row) => row.status)).toEqual(["STARTED", "PENDING"]);
+    expect(executions.bodies.filter((body) => body.idempotencyKey === `schedule:${createSchedule.id}:${at.toISOString()}`)).toHaveLength(1);
+    await a!.subgraph.prisma.scheduleOccurrence.deleteMany({ where: { scheduleId: createSchedule.id, status: "PENDING" } });
+  });
+
   it("stops at maxRuns", async () => {
     const [a] = replicas;
     const { createSchedule } = await a!.ok<{ createSchedule: { id: string } }>(CREATE, {

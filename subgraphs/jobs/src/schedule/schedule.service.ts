@@ -55,6 +55,17 @@ const timingOf = (row: ScheduleRow): ScheduleTiming => ({
   maxRuns: row.maxRuns,
 });
 
+/** A Redis that is down must not hold a committed mutation's answer: give up after 5 s (reconcile catches up). */
+function bounded(work: Promise<void> | undefined, ms = 5_000): Promise<void> {
+  if (!work) return Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Schedules of jobs: validation against the job, events, and the Redis job scheduler kept in step after each commit. */
 export class ScheduleService {
   sync?: ScheduleSync;
@@ -164,7 +175,8 @@ export class ScheduleService {
           ...(input.enabled != null ? { enabled: input.enabled } : {}),
           ...(parameters ? { parameters } : {}),
           ...(windows ? { blackoutWindows: windows as unknown as Prisma.InputJsonValue } : {}),
-          finishedAt: null,
+          // A one-shot that already ran stays finished unless it gets a new runAt.
+          finishedAt: current.finishedAt && timing.kind === "ONCE" && current.kind === "ONCE" && !changed.includes("runAt") ? current.finishedAt : null,
         },
       });
       await emitEvent(tx, "jobs.schedule.updated", { actor: ctx.actor, subject: { type: "Schedule", id }, data: { ...snapshot(updated), changed } });
@@ -205,11 +217,11 @@ export class ScheduleService {
 
   async removeAfterCommit(ids: string[]): Promise<void> {
     for (const id of ids) {
-      await this.sync?.remove(id).catch((error: Error) => this.logger.warn("could not remove a schedule's job scheduler (reconcile will)", { id, error: error.message }));
+      await bounded(this.sync?.remove(id)).catch((error: Error) => this.logger.warn("could not remove a schedule's job scheduler (reconcile will)", { id, error: error.message }));
     }
   }
 
   private async syncAfterCommit(row: ScheduleRow) {
-    await this.sync?.sync(row).catch((error: Error) => this.logger.warn("could not sync a schedule's job scheduler (reconcile will)", { id: row.id, error: error.message }));
+    await bounded(this.sync?.sync(row)).catch((error: Error) => this.logger.warn("could not sync a schedule's job scheduler (reconcile will)", { id: row.id, error: error.message }));
   }
 }

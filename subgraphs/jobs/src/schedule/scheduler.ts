@@ -57,7 +57,8 @@ export class Scheduler {
 
   /** Reconciles once, then starts the worker (if enabled) and the periodic reconcile. */
   async start(): Promise<void> {
-    await this.reconcile().catch((error: Error) => this.logger.error("schedule reconcile failed", { error: error.message }));
+    // Not awaited: a Redis that is down must not hold up the service's start (BullMQ waits for it).
+    void this.reconcile().catch((error: Error) => this.logger.error("schedule reconcile failed", { error: error.message }));
     if (this.options.worker) {
       this.workerConnection = this.connection.duplicate();
       this.worker = new Worker(SCHEDULE_QUEUE, (job) => this.handle(job), {
@@ -104,9 +105,10 @@ export class Scheduler {
 
   /**
    * Database → Redis: every live schedule has its scheduler (kept when its timing is unchanged, so a
-   * restart neither skips nor repeats a tick), and no other scheduler remains.
+   * restart neither skips nor repeats a tick), and no other scheduler remains. Ticks left PENDING by a
+   * worker that died between claim and call are handled again (the run's idempotency key keeps it one run).
    */
-  async reconcile(): Promise<{ upserted: number; removed: number }> {
+  async reconcile(): Promise<{ upserted: number; removed: number; resumed: number }> {
     const rows = await this.prisma.schedule.findMany({ where: { deletedAt: null, enabled: true, finishedAt: null } });
     const now = new Date();
     const live = new Map(rows.filter((row) => isLive(row, now)).map((row) => [row.id, row]));
@@ -138,8 +140,16 @@ export class Scheduler {
       }
       if (page.length < 500) break;
     }
-    if (upserted || removed) this.logger.info("schedules reconciled", { upserted, removed });
-    return { upserted, removed };
+    let resumed = 0;
+    const stale = await this.prisma.scheduleOccurrence.findMany({
+      where: { status: OccurrenceStatus.PENDING, updatedAt: { lt: new Date(Date.now() - CLAIM_LEASE_SECONDS * 1000) } },
+      take: 100,
+    });
+    for (const occurrence of stale) {
+      if ((await this.tick(occurrence.scheduleId, occurrence.scheduledFor, true)) !== "DUPLICATE") resumed += 1;
+    }
+    if (upserted || removed || resumed) this.logger.info("schedules reconciled", { upserted, removed, resumed });
+    return { upserted, removed, resumed };
   }
 
   private async handle(job: BullJob): Promise<TickOutcome> {
@@ -149,18 +159,23 @@ export class Scheduler {
   }
 
   /** One tick of a schedule at `scheduledFor` (a ONCE schedule's tick is always its runAt). Safe to call twice: one occurrence results. */
-  async tick(scheduleId: string, scheduledFor: Date): Promise<TickOutcome> {
+  async tick(scheduleId: string, scheduledFor: Date, resume = false): Promise<TickOutcome> {
     const row = await this.prisma.schedule.findFirst({ where: { id: scheduleId, deletedAt: null } });
-    if (!row || !row.enabled || row.finishedAt) {
-      await this.remove(scheduleId);
+    if (!row || !row.enabled || (row.finishedAt && !resume)) {
+      if (resume) {
+        await this.prisma.scheduleOccurrence.updateMany({
+          where: { scheduleId, scheduledFor, status: OccurrenceStatus.PENDING },
+          data: { status: OccurrenceStatus.FAILED, reason: "the schedule was disabled or deleted before the run was started" },
+        });
+      } else await this.remove(scheduleId);
       return "INACTIVE";
     }
     const at = row.kind === ScheduleKind.ONCE && row.runAt ? row.runAt : scheduledFor;
-    if ((row.endAt && at > row.endAt) || (row.maxRuns !== null && row.runCount >= row.maxRuns)) {
+    if (!resume && ((row.endAt && at > row.endAt) || (row.maxRuns !== null && row.runCount >= row.maxRuns))) {
       await this.finish(row.id);
       return "INACTIVE";
     }
-    const window = blackoutAt(windowsOf(row), at);
+    const window = resume ? null : blackoutAt(windowsOf(row), at);
     if (window) {
       const reason = describeWindow(window);
       const skipped = await this.transaction(async (tx) => {
