@@ -1,4 +1,4 @@
-import { InternalCallError, SYSTEM_ACTOR, callInternal, startRunContract } from "@opsconductor/kit";
+import { InternalCallError, SYSTEM_ACTOR, callInternal, isUuid, startRunContract } from "@opsconductor/kit";
 import { emitEvent, type Logger, type Transact } from "@opsconductor/kit/subgraph";
 import { Queue, Worker, type Job as BullJob } from "bullmq";
 import { Redis } from "ioredis";
@@ -114,9 +114,12 @@ export class Scheduler {
     const live = new Map(rows.filter((row) => isLive(row, now)).map((row) => [row.id, row]));
     let upserted = 0;
     let removed = 0;
-    for (const row of live.values()) {
+    for (const listed of live.values()) {
+      // Read again just before acting: a change committed since the list was read wins.
+      const row = await this.prisma.schedule.findUnique({ where: { id: listed.id } });
+      if (!row || !isLive(row, new Date())) continue;
       const existing = await this.queue.getJobScheduler(row.id);
-      const repeat = repeatOptions(row, now);
+      const repeat = repeatOptions(row, new Date());
       const same =
         existing &&
         repeat &&
@@ -133,10 +136,12 @@ export class Scheduler {
       const page = await this.queue.getJobSchedulers(start, start + 499, true);
       for (const scheduler of page) {
         const id = scheduler.key;
-        if (!live.has(id)) {
-          await this.queue.removeJobScheduler(id);
-          removed += 1;
-        }
+        if (live.has(id)) continue;
+        // Not in the list read above; it may have been created since: only a schedule that is not live now goes.
+        const row = isUuid(id) ? await this.prisma.schedule.findUnique({ where: { id } }) : null;
+        if (row && isLive(row, new Date())) continue;
+        await this.queue.removeJobScheduler(id);
+        removed += 1;
       }
       if (page.length < 500) break;
     }
