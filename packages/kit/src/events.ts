@@ -51,6 +51,29 @@ const hostKeyEvent = z.object({
 });
 const deviceTypeSnapshot = z.object({ id: z.string().uuid(), key: z.string(), name: z.string(), category: z.string() });
 const groupSnapshot = z.object({ id: z.string().uuid(), name: z.string(), filter: z.record(z.string(), z.unknown()) });
+/** A job as events describe it: names and counts, never parameter values. */
+const jobSnapshot = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  version: z.number().int(),
+  isTemplate: z.boolean(),
+  stepCount: z.number().int(),
+  parameterNames: z.array(z.string()),
+});
+/** A schedule as events describe it: its timing, never its parameter values (names only). */
+const scheduleSnapshot = z.object({
+  id: z.string().uuid(),
+  jobId: z.string().uuid(),
+  kind: z.enum(["CRON", "ONCE", "INTERVAL"]),
+  cron: z.string().nullable(),
+  timezone: z.string(),
+  runAt: z.string().nullable(),
+  intervalSeconds: z.number().int().nullable(),
+  enabled: z.boolean(),
+  parameterNames: z.array(z.string()),
+  blackoutWindows: z.number().int(),
+});
+const occurrenceEvent = z.object({ scheduleId: z.string().uuid(), jobId: z.string().uuid(), scheduledFor: z.string() });
 
 export const eventSchemas = {
   "auth.login.succeeded": z.object({ userId: z.string().uuid(), username: z.string() }),
@@ -100,6 +123,21 @@ export const eventSchemas = {
   "targets.group.updated": groupSnapshot,
   "targets.group.deleted": groupSnapshot.pick({ id: true, name: true }),
   "targets.import.completed": z.object({ created: z.number().int(), format: z.string() }),
+  "jobs.job.created": jobSnapshot.extend({ clonedFromId: z.string().uuid().nullable() }),
+  "jobs.job.updated": jobSnapshot.extend({ changed: z.array(z.string()) }),
+  "jobs.job.deleted": jobSnapshot.pick({ id: true, name: true, version: true }),
+  "jobs.schedule.created": scheduleSnapshot,
+  "jobs.schedule.updated": scheduleSnapshot.extend({ changed: z.array(z.string()) }),
+  "jobs.schedule.deleted": scheduleSnapshot.pick({ id: true, jobId: true }),
+  /** A tick that asked executions for a run: STARTED with the run, or FAILED with the reason. */
+  "jobs.schedule.fired": occurrenceEvent.extend({
+    outcome: z.enum(["STARTED", "FAILED"]),
+    runId: z.string().nullable(),
+    runNumber: z.number().int().nullable(),
+    reason: z.string().nullable(),
+  }),
+  /** A tick inside a blackout window: no run. */
+  "jobs.schedule.skipped": occurrenceEvent.extend({ reason: z.string() }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

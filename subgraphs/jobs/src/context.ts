@@ -1,0 +1,10 @@
+import type { RequestContext } from "@opsconductor/kit/subgraph";
+import type { JobService } from "./job/job.service";
+import type { ScheduleService } from "./schedule/schedule.service";
+
+export interface JobsServices {
+  jobs: JobService;
+  schedules: ScheduleService;
+}
+
+export interface JobsContext extends RequestContext, JobsServices {}

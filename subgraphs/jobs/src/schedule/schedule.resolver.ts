@@ -1,0 +1,77 @@
+import { PaginationInput, userReference, UserReference } from "@opsconductor/kit/subgraph";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { JobsContext } from "../context";
+import { Job } from "../job/job.type";
+import { windowsOf, type ScheduleRow } from "./plan";
+import { BlackoutWindow, Schedule, ScheduleInput, ScheduleOccurrencePage, SchedulePage, ScheduleParameter, ScheduledRun } from "./schedule.type";
+import { windowView } from "./schedule.validation";
+
+@Resolver(() => Schedule)
+export class ScheduleResolver {
+  @Query(() => SchedulePage, { description: "Schedules of live jobs, oldest first; needs jobs:read." })
+  schedules(
+    @Ctx() ctx: JobsContext,
+    @Arg("jobId", () => ID, { nullable: true }) jobId?: string,
+    @Arg("enabled", () => Boolean, { nullable: true }) enabled?: boolean,
+    @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput,
+  ): Promise<SchedulePage> {
+    return ctx.schedules.list(ctx, { jobId, enabled, pagination });
+  }
+
+  @Query(() => Schedule, { nullable: true })
+  schedule(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string): Promise<Schedule | null> {
+    return ctx.schedules.get(ctx, id);
+  }
+
+  @Mutation(() => Schedule, { description: "Needs jobs:write and jobs:execute." })
+  createSchedule(@Ctx() ctx: JobsContext, @Arg("input", () => ScheduleInput) input: ScheduleInput): Promise<Schedule> {
+    return ctx.schedules.create(ctx, input);
+  }
+
+  @Mutation(() => Schedule, { description: "Needs jobs:write and jobs:execute. A finished schedule whose change lets it run again resumes." })
+  updateSchedule(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string, @Arg("input", () => ScheduleInput) input: ScheduleInput): Promise<Schedule> {
+    return ctx.schedules.update(ctx, id, input);
+  }
+
+  @Mutation(() => Schedule, { description: "Enables or disables a schedule; needs jobs:write and jobs:execute." })
+  setScheduleEnabled(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string, @Arg("enabled") enabled: boolean): Promise<Schedule> {
+    return ctx.schedules.setEnabled(ctx, id, enabled);
+  }
+
+  @Mutation(() => Boolean, { description: "Soft delete (its occurrences stay); needs jobs:write and jobs:execute." })
+  deleteSchedule(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string): Promise<boolean> {
+    return ctx.schedules.delete(ctx, id);
+  }
+
+  @FieldResolver(() => Job, { nullable: true })
+  job(@Ctx() ctx: JobsContext, @Root() schedule: Schedule): Promise<Job | null> {
+    return ctx.jobs.get(ctx, schedule.jobId);
+  }
+
+  @FieldResolver(() => [ScheduleParameter])
+  parameters(@Root() schedule: Schedule): ScheduleParameter[] {
+    return Object.entries((schedule.parameters ?? {}) as Record<string, string>).map(([name, value]) => ({ name, value }));
+  }
+
+  @FieldResolver(() => [BlackoutWindow])
+  blackoutWindows(@Root() schedule: Schedule): BlackoutWindow[] {
+    return windowsOf(schedule as unknown as ScheduleRow).map(windowView);
+  }
+
+  @FieldResolver(() => [ScheduledRun], {
+    description: "The next n ticks (1-100, UTC) from now; those inside a blackout window are marked skipped. Empty when disabled, finished or deleted; stops where maxRuns ends the schedule.",
+  })
+  nextRuns(@Ctx() ctx: JobsContext, @Root() schedule: Schedule, @Arg("n", () => Int, { defaultValue: 5 }) n: number): ScheduledRun[] {
+    return ctx.schedules.nextRuns(ctx, schedule, n);
+  }
+
+  @FieldResolver(() => ScheduleOccurrencePage, { description: "What happened at each tick, newest first." })
+  occurrences(@Ctx() ctx: JobsContext, @Root() schedule: Schedule, @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput): Promise<ScheduleOccurrencePage> {
+    return ctx.schedules.occurrences(ctx, schedule.id, pagination);
+  }
+
+  @FieldResolver(() => UserReference, { nullable: true })
+  createdBy(@Root() schedule: Schedule): UserReference | null {
+    return userReference(schedule.createdById);
+  }
+}

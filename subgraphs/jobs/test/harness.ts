@@ -1,0 +1,92 @@
+import type { Permission } from "@opsconductor/kit";
+import type { RunningOf } from "@opsconductor/kit/subgraph";
+import { createTestSigner, outboxEvents, startTestSubgraph, subgraphClient, type GraphQLResponse, type SubgraphClient } from "@opsconductor/kit/testing";
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import jobsSubgraph from "../src/subgraph";
+
+/** In-process jobs subgraph on a free port against the migrated test database; its schedule worker off unless asked. */
+
+export type JobsSubgraph = RunningOf<typeof jobsSubgraph>;
+
+export interface Harness {
+  subgraph: JobsSubgraph;
+  graphql: SubgraphClient;
+  signer: ReturnType<typeof createTestSigner>;
+  /** A token with these permissions (default: read, write and execute jobs). */
+  token(permissions?: Permission[], id?: string): string;
+  /** GraphQL as a user with every jobs permission; throws on errors. */
+  ok<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export const ALL: Permission[] = ["jobs:read", "jobs:write", "jobs:execute"];
+
+export async function startJobs(env: Record<string, string> = {}, signer = createTestSigner()): Promise<Harness> {
+  const subgraph = await startTestSubgraph(jobsSubgraph, { keys: signer.keys, env: { JOBS_SCHEDULE_WORKER_ENABLED: "false", ...env } });
+  const graphql = subgraphClient(subgraph);
+  const token = (permissions: Permission[] = ALL, id = randomUUID()) => signer.sign({ id, username: "tester", permissions });
+  return {
+    subgraph,
+    graphql,
+    signer,
+    token,
+    async ok<T>(query: string, variables: Record<string, unknown> = {}) {
+      const result: GraphQLResponse<T> = await graphql<T>(query, variables, { token: token() });
+      if (result.errors?.length || !result.data) throw new Error(`GraphQL failed: ${JSON.stringify(result.errors)}`);
+      return result.data;
+    },
+    async stop() {
+      await subgraph.stop();
+      await clearRedisPrefix(subgraph.env.REDIS_URL, subgraph.env.REDIS_KEY_PREFIX);
+    },
+  };
+}
+
+/** Deletes what a test start left under its own Redis prefix (schedulers, delayed ticks), so runs do not pile up. */
+async function clearRedisPrefix(url: string, prefix: string): Promise<void> {
+  if (!prefix.startsWith("opsc-test-")) return;
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export const JOB_FIELDS = `id name description isTemplate version clonedFromId createdAt updatedAt
+  steps { id name type content interpreter timeoutSeconds continueOnError }
+  parameters { name type description required defaultValue choices pattern min max }
+  targets { targetIds tags groupId }
+  options { maxParallel targetTimeoutSeconds retries retryBackoffSeconds stopOnFirstFailure }`;
+
+export const CREATE_JOB = `mutation($input: CreateJobInput!) { createJob(input: $input) { ${JOB_FIELDS} } }`;
+
+export interface JobData {
+  id: string;
+  name: string;
+  version: number;
+  isTemplate: boolean;
+  clonedFromId: string | null;
+  steps: Array<{ id: string; name: string; type: string; content: string; interpreter: string | null; timeoutSeconds: number; continueOnError: boolean }>;
+  parameters: Array<{ name: string; type: string; defaultValue: string | null; required: boolean }>;
+  targets: { targetIds: string[]; tags: string[]; groupId: string | null };
+  options: { maxParallel: number; targetTimeoutSeconds: number; retries: number; retryBackoffSeconds: number; stopOnFirstFailure: boolean };
+}
+
+export async function createJob(harness: Harness, input: Record<string, unknown> = {}): Promise<JobData> {
+  const data = await harness.ok<{ createJob: JobData }>(CREATE_JOB, {
+    input: { name: unique("job"), steps: [{ content: "echo {{greeting}} on {{target.name}}" }], parameters: [{ name: "greeting", defaultValue: "hi" }], ...input },
+  });
+  return data.createJob;
+}
+
+export const eventsOf = (harness: Harness, filter: Parameters<typeof outboxEvents>[1]) => outboxEvents(harness.subgraph.prisma, filter);
