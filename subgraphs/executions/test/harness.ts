@@ -3,6 +3,7 @@ import {
   resolveTargetSelectionContract,
   targetConnectionBundleContract,
   type JobSnapshot,
+  type Logger,
   type TargetConnectionBundle,
 } from "@opsconductor/kit";
 import { internalFailure, route, runWorkers, type RunningOf } from "@opsconductor/kit/subgraph";
@@ -59,7 +60,7 @@ export const step = (name: string, content: string, extra: Partial<JobSnapshot["
 
 export const ROOT = path.resolve(__dirname, "../../..");
 
-export async function startHarness(options: { sshdCount?: number; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(options: { sshdCount?: number; env?: Record<string, string>; logger?: Logger } = {}): Promise<Harness> {
   const sshd = await startSshd({ count: options.sshdCount ?? 1 });
   const serviceToken = randomBytes(24).toString("hex");
   const jobs = new Map<string, JobSnapshot[]>();
@@ -105,7 +106,7 @@ export async function startHarness(options: { sshdCount?: number; env?: Record<s
     WORKER_STALLED_INTERVAL_MS: "1000",
     ...options.env,
   };
-  const subgraph = await startTestSubgraph(executionsSubgraph, { keys: signer.keys, env });
+  const subgraph = await startTestSubgraph(executionsSubgraph, { keys: signer.keys, env, logger: options.logger });
   const fullEnv = Object.fromEntries(Object.entries(subgraph.env).filter(([, value]) => value !== undefined).map(([key, value]) => [key, Array.isArray(value) ? value.join(",") : String(value)]));
   const children: ChildProcess[] = [];
   const workers: Array<{ stop(): Promise<void> }> = [];

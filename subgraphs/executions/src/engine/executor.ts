@@ -63,12 +63,15 @@ export function wrappedCommand(argv: string[], env: Record<string, string>): str
   return ["setsid", "-w", "env", ...assignments, "sh", "-c", shellQuote('echo "$$"; exec "$@"'), "opsc-step", ...argv.map(shellQuote)].join(" ");
 }
 
-/** Kills a process group: TERM, then KILL if it is still there after a grace period. */
+/**
+ * Kills a process group: TERM, then KILL if it is still there after a grace period. Written for any
+ * POSIX sh: dash's kill takes `-<pgid>` but not `--`.
+ */
 export function killGroupCommand(pgid: number, graceSeconds = 2): string {
   const steps = Math.max(1, Math.round(graceSeconds * 10));
   return (
-    `kill -TERM -- -${pgid} 2>/dev/null; i=0; while [ $i -lt ${steps} ] && kill -0 -- -${pgid} 2>/dev/null; do sleep 0.1; i=$((i+1)); done; ` +
-    `kill -KILL -- -${pgid} 2>/dev/null; true`
+    `kill -TERM -${pgid} 2>/dev/null; i=0; while [ $i -lt ${steps} ] && kill -0 -${pgid} 2>/dev/null; do sleep 0.1; i=$((i+1)); done; ` +
+    `kill -KILL -${pgid} 2>/dev/null; true`
   );
 }
 
@@ -121,9 +124,22 @@ class SshSession implements Session {
       let stopped: StopReason | undefined;
       let killing: Promise<void> | undefined;
       const reader = new PgidReader(() => undefined, step.onStdout);
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        step.signal.removeEventListener("abort", stop);
+        resolve({ exitCode, stopped });
+      };
       const stop = () => {
         stopped = (step.signal.reason as StopReason) ?? "cancel";
         killing ??= this.killRemote(reader.pgid, channel);
+        // Never wait forever for a target that does not let go: drop the whole connection.
+        setTimeout(() => {
+          if (settled) return;
+          this.close();
+          settle();
+        }, 15_000).unref();
       };
       channel.on("data", (data: Buffer) => reader.push(data));
       channel.stderr.on("data", (data: Buffer) => step.onStderr(data));
@@ -133,8 +149,7 @@ class SshSession implements Session {
       // ssh2 may report the exit status with the close rather than in an earlier 'exit' event.
       channel.on("close", (code?: number | null) => {
         if (exitCode === null && typeof code === "number") exitCode = code;
-        step.signal.removeEventListener("abort", stop);
-        void (killing ?? Promise.resolve()).then(() => resolve({ exitCode, stopped }));
+        void (killing ?? Promise.resolve()).then(settle);
       });
       if (step.signal.aborted) stop();
       else step.signal.addEventListener("abort", stop, { once: true });
