@@ -1,4 +1,6 @@
+import { callInternal, startRunContract } from "@opsconductor/kit";
 import { outboxEvents } from "@opsconductor/kit/testing";
+import { randomUUID } from "node:crypto";
 import { getRun, runJob, startHarness, step, waitForRun, type Harness } from "./harness";
 
 /** A job with two steps and a parameter on 20 real sshd targets; results per target and step. */
@@ -73,5 +75,28 @@ describe("running a job on 20 sshd targets", () => {
     expect(run.targets.map((t) => t.targetId).sort()).toEqual(tagged.map((t) => t.id).sort());
     expect(run.status).toBe("SUCCEEDED");
     expect((await getRun(h, run.id)).counts.succeeded).toBe(2);
+  }, 60_000);
+
+  it("starts a run for the scheduler through POST /internal/runs, once per idempotency key", async () => {
+    const tag = `sched-${Date.now()}`;
+    h.addTarget({ tags: [tag] });
+    const jobId = h.defineJob({ steps: [step("s", "echo scheduled")], targets: { targetIds: [], tags: [tag], groupId: null } });
+    const base = `http://127.0.0.1:${h.subgraph.port}`;
+    const scheduleId = randomUUID();
+    const body = { jobId, parameters: {}, trigger: "SCHEDULE" as const, scheduleId, triggeredById: null, idempotencyKey: `${scheduleId}:tick-1` };
+    const [a, b] = await Promise.all([
+      callInternal(base, startRunContract, { serviceToken: h.env.SERVICE_TOKEN, body }),
+      callInternal(base, startRunContract, { serviceToken: h.env.SERVICE_TOKEN, body }),
+    ]);
+    expect(a).toEqual(b);
+    const run = await waitForRun(h, a.runId);
+    expect(run.status).toBe("SUCCEEDED");
+    const stored = await h.subgraph.prisma.run.findUniqueOrThrow({ where: { id: a.runId } });
+    expect(stored).toMatchObject({ trigger: "SCHEDULE", scheduleId });
+    expect(await h.subgraph.prisma.run.count({ where: { jobId } })).toBe(1);
+    await expect(callInternal(base, startRunContract, { serviceToken: h.env.SERVICE_TOKEN, body: { ...body, idempotencyKey: "k2", jobId: randomUUID() } })).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(callInternal(base, startRunContract, { serviceToken: "x".repeat(40), body })).rejects.toMatchObject({ status: 401 });
   }, 60_000);
 });
