@@ -13,7 +13,8 @@ import { startExecutionWorker } from "./workers/execution.worker";
 export default defineSubgraph({
   name: "executions",
   env: envSchema,
-  prisma: (url, poolSize) => new PrismaClient({ adapter: pgAdapter(url, poolSize) }),
+  // A worker runs hundreds of targets at once, each writing its own state and output.
+  prisma: (url, poolSize) => new PrismaClient({ adapter: pgAdapter(url, Math.max(poolSize, 20)) }),
   schema: executionsSchema,
   services({ prisma, transaction, env, logger, redis, onShutdown }) {
     const queue = new ExecutionQueue(env.REDIS_URL, env.REDIS_KEY_PREFIX, logger);

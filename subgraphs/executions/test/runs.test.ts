@@ -99,4 +99,19 @@ describe("running a job on 20 sshd targets", () => {
     });
     await expect(callInternal(base, startRunContract, { serviceToken: "x".repeat(40), body })).rejects.toMatchObject({ status: 401 });
   }, 60_000);
+
+  it("runs the built-in localhost target (no connection method) with the LOCAL executor, scripts on stdin", async () => {
+    const id = randomUUID();
+    const local = h.addTarget({
+      id,
+      name: "localhost",
+      bundle: { target: { id, name: "localhost", address: "localhost", serialNumber: "TGT-000001" }, method: null, credential: null },
+    });
+    const jobId = h.defineJob({
+      steps: [step("cmd", "echo on {{target.address}} attempt $OPSC_ATTEMPT"), step("py", "import sys\nprint('py', sys.version_info[0])\n", { type: "SCRIPT", interpreter: "python3" })],
+    });
+    const run = await waitForRun(h, (await runJob(h, jobId, [], [local.id])).id);
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.targets[0].steps.map((s) => s.stdout)).toEqual(["on localhost attempt 1\n", "py 3\n"]);
+  }, 30_000);
 });

@@ -5,6 +5,8 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { cancelChannel, type ExecutionQueue, type TargetJob } from "./queue";
 
 type Tx = Prisma.TransactionClient;
+/** Hundreds of targets change state at once: wait for a connection rather than fail the transition. */
+const TX_LIMITS = { maxWait: 15_000, timeout: 30_000 };
 export type RunOptions = JobSnapshot["options"];
 export type TargetOutcome = "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
 const FINAL_RUN = ["SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED", "TIMED_OUT"];
@@ -74,7 +76,7 @@ export class RunEngine {
       const run = await this.lockRun(tx, runId);
       if (!run || FINAL_RUN.includes(run.status) || run.cancel_requested_at) return [];
       return this.dispatchIn(tx, runId, run.options);
-    });
+    }, TX_LIMITS);
     await this.queue.add(jobs);
     if (jobs.length) await this.publishRun(runId);
   }
@@ -86,9 +88,9 @@ export class RunEngine {
    * means there is nothing to do ("skip").
    */
   async claim(job: TargetJob): Promise<ClaimResult> {
+    // No run-row lock here (hundreds of targets claim at once): the conditional update of the target's
+    // own row is what serializes a claim against a cancel or a second copy of the job.
     const result = await this.transaction(async (tx): Promise<ClaimResult> => {
-      const run = await this.lockRun(tx, job.runId);
-      if (!run) return { kind: "skip" };
       const claimed = await tx.$queryRawUnsafe<Array<{ id: string }>>(
         `UPDATE run_targets SET status = 'RUNNING', started_at = COALESCE(started_at, now()), heartbeat_at = now(), error = NULL
           WHERE id = $1::uuid AND attempt = $2 AND status = 'QUEUED' RETURNING id::text`,
@@ -99,9 +101,9 @@ export class RunEngine {
         const current = await tx.runTarget.findUnique({ where: { id: job.runTargetId }, select: { status: true, attempt: true } });
         return current?.status === "RUNNING" && current.attempt === job.attempt ? { kind: "lost" } : { kind: "skip" };
       }
-      const row = await tx.run.update({
+      await tx.run.updateMany({ where: { id: job.runId, status: "QUEUED" }, data: { status: "RUNNING", startedAt: new Date() } });
+      const row = await tx.run.findUniqueOrThrow({
         where: { id: job.runId },
-        data: run.status === "QUEUED" ? { status: "RUNNING", startedAt: new Date() } : {},
         select: { id: true, number: true, steps: true, options: true, secretsEncrypted: true, parameters: true },
       });
       const target = await tx.runTarget.findUniqueOrThrow({
@@ -109,7 +111,7 @@ export class RunEngine {
         select: { id: true, targetId: true, targetName: true, targetAddress: true, attempt: true },
       });
       return { kind: "claimed", run: { ...row, options: row.options as RunOptions }, target };
-    });
+    }, TX_LIMITS);
     if (result.kind === "claimed") await this.publishRun(job.runId);
     return result;
   }
@@ -170,7 +172,7 @@ export class RunEngine {
       if (!run.cancel_requested_at) jobs.push(...(await this.dispatchIn(tx, job.runId, options)));
       await this.finalizeIfDone(tx, job.runId);
       return true;
-    });
+    }, TX_LIMITS);
     if (!changed) return;
     await this.queue.add(jobs.map((next) => (next.runTargetId === job.runTargetId ? { ...next, delayMs: retryDelay } : next)));
     await this.publishRun(job.runId);
@@ -234,7 +236,7 @@ export class RunEngine {
       await emitEvent(tx, "executions.run.cancelled", { actor, subject: { type: "Run", id: runId }, data: { id: runId, jobId: row.jobId, number: row.number } });
       await this.finalizeIfDone(tx, runId);
       return "cancelled" as const;
-    });
+    }, TX_LIMITS);
     if (outcome === "cancelled") {
       try {
         await this.redis().publish(cancelChannel(this.keyPrefix), runId);
@@ -278,13 +280,10 @@ export class RunEngine {
         await this.queue.add([job]);
         requeued += 1;
       } else if (state === "failed" || state === "completed") {
-        // Claimed-then-lost attempts are RUNNING, not QUEUED; a QUEUED one whose job ended never ran.
-        await this.transaction(async (tx) => {
-          await this.lockRun(tx, job.runId);
-          await tx.runTarget.updateMany({ where: { id: job.runTargetId, attempt: job.attempt, status: "QUEUED" }, data: { status: "RUNNING", heartbeatAt: null } });
-        });
-        await this.finishAttempt(job, lostOutcome("its queue job ended without running it"));
-        lost += 1;
+        // A QUEUED attempt was never claimed, so it never executed (its job failed before the claim,
+        // e.g. the database was unreachable): running it now is its first and only execution.
+        await this.queue.requeue(job);
+        requeued += 1;
       }
     }
     const open = await this.prisma.$queryRawUnsafe<Array<{ id: string }>>(

@@ -40,13 +40,22 @@ export class ExecutionQueue {
         opts: {
           jobId: targetJobId(data),
           delay: delayMs && delayMs > 0 ? delayMs : undefined,
-          // Retries are the engine's (a new attempt = a new job); BullMQ itself never re-runs one.
-          attempts: 1,
+          // A job that fails before it claims its attempt (database unreachable) is tried again; a
+          // retry that finds the attempt claimed treats it as lost, so nothing executes twice.
+          attempts: 5,
+          backoff: { type: "exponential", delay: 1_000 },
           removeOnComplete: { age: 3_600, count: 10_000 },
           removeOnFail: { age: 24 * 3_600 },
         },
       })),
     );
+  }
+
+  /** Adds an attempt's job again after its earlier job ended without claiming the attempt. */
+  async requeue(job: TargetJob): Promise<void> {
+    const existing = await this.queue.getJob(targetJobId(job));
+    if (existing) await existing.remove();
+    await this.add([job]);
   }
 
   /** The state of an attempt's job, or undefined when it does not exist (never added, or removed). */

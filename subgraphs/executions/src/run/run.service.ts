@@ -143,7 +143,7 @@ export class RunService {
           jobs = await this.engine.dispatchIn(tx, created.id, snapshot.options);
           return created;
         },
-        { onUniqueViolation: () => undefined },
+        { onUniqueViolation: () => undefined, maxWait: 15_000, timeout: 30_000 },
       );
     } catch (error) {
       // A concurrent call with the same idempotency key won: answer with its run.

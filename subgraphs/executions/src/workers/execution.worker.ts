@@ -5,8 +5,20 @@ import type { WorkerHandle } from "@opsconductor/kit/subgraph";
 import type { PrismaClient } from "../generated/prisma/client";
 import { lostOutcome, type RunEngine } from "../engine/engine";
 import { bullPrefix, cancelChannel, EXECUTION_QUEUE, type ExecutionQueue, type TargetJob } from "../engine/queue";
-import { runAttempt, type RunnerConfig } from "../engine/runner";
+import { runAttempt, type AttemptOutcome, type RunnerConfig } from "../engine/runner";
 import type { Env } from "../env";
+
+/** Tries a database write a few times before giving up (the reaper is the last resort). */
+async function persist(write: () => Promise<void>, tries = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= tries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
 
 /**
  * The execution worker process (`subgraph work subgraphs/executions`): takes (run, target, attempt)
@@ -60,13 +72,16 @@ export async function startExecutionWorker(deps: {
         .catch((error: Error) => logger.warn("heartbeat failed", { error: error.message }));
     }, env.HEARTBEAT_SECONDS * 1000);
     try {
-      const outcome = await runAttempt(claim, { prisma: deps.prisma, redis: deps.redis, config, logger }, controller.signal);
-      await engine.finishAttempt(data, outcome);
+      let outcome: AttemptOutcome;
+      try {
+        outcome = await runAttempt(claim, { prisma: deps.prisma, redis: deps.redis, config, logger }, controller.signal);
+      } catch (error) {
+        logger.error("attempt failed unexpectedly", { runId: data.runId, runTargetId: data.runTargetId, error: (error as Error).message });
+        outcome = { status: "FAILED", exitCode: null, error: "internal error while executing" };
+      }
+      // The attempt has executed: record its end even through a database hiccup.
+      await persist(() => engine.finishAttempt(data, outcome));
       return outcome.status;
-    } catch (error) {
-      logger.error("attempt failed unexpectedly", { runId: data.runId, runTargetId: data.runTargetId, error: (error as Error).message });
-      await engine.finishAttempt(data, { status: "FAILED", exitCode: null, error: "internal error while executing" });
-      return "FAILED";
     } finally {
       clearTimeout(targetTimer);
       clearInterval(heartbeat);
