@@ -32,6 +32,7 @@ export function localSecrets() {
     SERVICE_TOKEN: () => process.env.SERVICE_TOKEN ?? randomBytes(32).toString("base64url"),
     AUTH_SECRETS_KEY: () => process.env.AUTH_SECRETS_KEY ?? randomBytes(32).toString("hex"),
     TARGETS_MASTER_KEY: () => process.env.TARGETS_MASTER_KEY ?? randomBytes(32).toString("hex"),
+    EXECUTIONS_SECRETS_KEY: () => process.env.EXECUTIONS_SECRETS_KEY ?? randomBytes(32).toString("hex"),
   };
   const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
   // A checkout set up before a secret existed gets only the missing one; existing values never change.
@@ -48,6 +49,7 @@ export function ephemeralSecrets() {
     SERVICE_TOKEN: randomBytes(32).toString("base64url"),
     AUTH_SECRETS_KEY: randomBytes(32).toString("hex"),
     TARGETS_MASTER_KEY: randomBytes(32).toString("hex"),
+    EXECUTIONS_SECRETS_KEY: randomBytes(32).toString("hex"),
   };
 }
 

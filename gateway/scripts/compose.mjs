@@ -56,7 +56,7 @@ writeOrCheck(path.join(root, "README.md"), readmeWithTable(fs.readFileSync(path.
 
 function composeFile() {
   const secret = (name, hint) => `\${${name}:?set ${name} (${hint}) in .env}`;
-  const hints = { AUTH_SECRETS_KEY: "64 hex characters", TARGETS_MASTER_KEY: "64 hex characters" };
+  const hints = { AUTH_SECRETS_KEY: "64 hex characters", TARGETS_MASTER_KEY: "64 hex characters", EXECUTIONS_SECRETS_KEY: "64 hex characters" };
   const urls = SERVICES.map((s) => `  ${s.urlVariable}: http://${s.name}:${s.port}`).join("\n");
   const blocks = SERVICES.map((s) =>
     [
@@ -69,6 +69,21 @@ function composeFile() {
       ...s.secrets.map((name) => `      ${name}: ${secret(name, hints[name] ?? "a secret")}`),
       `    depends_on: *infra`,
       "",
+      // Worker processes (service.json `workers`): the same image and environment, running `subgraph work`.
+      ...(s.workers > 0
+        ? [
+            `  ${s.name}-worker:`,
+            `    build: { context: ., args: { SERVICE: ${s.name} } }`,
+            `    command: ["node", "packages/kit/dist/bin/subgraph.js", "work", "subgraphs/${s.name}"]`,
+            `    deploy: { replicas: ${s.workers} }`,
+            `    environment:`,
+            `      <<: *service-env`,
+            `      DATABASE_URL: postgresql://postgres:\${POSTGRES_PASSWORD:-postgres}@postgres:5432/${s.database}`,
+            ...s.secrets.map((name) => `      ${name}: ${secret(name, hints[name] ?? "a secret")}`),
+            `    depends_on: [${s.name}]`,
+            "",
+          ]
+        : []),
     ].join("\n"),
   ).join("\n");
   const routes = JSON.stringify(Object.fromEntries(SERVICES.map((s) => [s.name, `http://${s.name}:${s.port}`])));

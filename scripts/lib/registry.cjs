@@ -1,6 +1,7 @@
 // @ts-check
 // The service registry. Each subgraph declares its own facts once, in subgraphs/<name>/service.json
-// ({ port, description, seedOrder?, dependsOn?, secrets? }: secrets are the per-install variables only it gets); every other fact follows a rule from its name:
+// ({ port, description, seedOrder?, dependsOn?, secrets?, workers? }: secrets are the per-install variables only it gets,
+// workers the number of worker processes (`subgraph work`) a stack starts besides the service); every other fact follows a rule from its name:
 // database `<name>_db`, URL variable `<NAME>_URL`, e2e/bench ports at a fixed offset. The launcher,
 // set-up, tests, benchmark, composition, compose file, init.sql and README table all read this
 // module (CommonJS, so both the .mjs scripts and Jest can load it). A new service adds a folder.
@@ -20,7 +21,7 @@ const ADMIN_USER_ID = "00000000-0000-4000-8000-000000000001";
 
 /**
  * @typedef {{ name: string, port: number, description: string, seedOrder: number | null, dependsOn: string[],
- *   secrets: string[], database: string, urlVariable: string, dir: string }} Service
+ *   secrets: string[], workers: number, database: string, urlVariable: string, dir: string }} Service
  */
 
 /** @param {string} name */
@@ -39,7 +40,8 @@ function load(name, dir) {
   if (raw.seedOrder !== undefined && !Number.isInteger(raw.seedOrder)) problems.push("seedOrder must be an integer");
   if (raw.dependsOn !== undefined && !(Array.isArray(raw.dependsOn) && raw.dependsOn.every((d) => typeof d === "string"))) problems.push("dependsOn must be a list of service names");
   if (raw.secrets !== undefined && !(Array.isArray(raw.secrets) && raw.secrets.every((d) => typeof d === "string" && /^[A-Z][A-Z0-9_]*$/.test(d)))) problems.push("secrets must be a list of variable names");
-  const known = new Set(["port", "description", "seedOrder", "dependsOn", "secrets"]);
+  if (raw.workers !== undefined && !(Number.isInteger(raw.workers) && /** @type {number} */ (raw.workers) >= 0)) problems.push("workers must be an integer 0 or more");
+  const known = new Set(["port", "description", "seedOrder", "dependsOn", "secrets", "workers"]);
   for (const key of Object.keys(raw)) if (!known.has(key)) problems.push(`unknown key ${key}`);
   if (problems.length) throw new Error(`${path.relative(ROOT, file)}: ${problems.join("; ")}`);
   return {
@@ -49,6 +51,7 @@ function load(name, dir) {
     seedOrder: raw.seedOrder === undefined ? null : /** @type {number} */ (raw.seedOrder),
     dependsOn: /** @type {string[]} */ (raw.dependsOn ?? []),
     secrets: /** @type {string[]} */ (raw.secrets ?? []),
+    workers: /** @type {number} */ (raw.workers ?? 0),
     database: databaseOf(name),
     urlVariable: urlVariableOf(name),
     dir,

@@ -100,9 +100,14 @@ function assertPortFree(port) {
   });
 }
 
+/** Suffix of a worker process's name: `executions-worker-1` runs `subgraph work subgraphs/executions`. */
+const WORKER = /^([a-z][a-z0-9]*)-worker-[0-9]+$/;
+
 /** @param {string} name @returns {string[]} node arguments of a stack member */
 function argsOf(name) {
   if (name === GATEWAY.name) return [GATEWAY_ENTRY];
+  const worker = WORKER.exec(name);
+  if (worker) return [SUBGRAPH_BIN, "work", path.join(ROOT, "subgraphs", worker[1])];
   if (name === COMBINED) return [SUBGRAPH_BIN, "serve", ...SERVICES.map((service) => path.join(ROOT, "subgraphs", service.name))];
   return [SUBGRAPH_BIN, "serve", path.join(ROOT, "subgraphs", name)];
 }
@@ -193,6 +198,14 @@ async function startStack(envs, options = {}) {
   try {
     const failed = started.find((result) => result.status === "rejected");
     if (failed) throw /** @type {PromiseRejectedResult} */ (failed).reason;
+    // Worker processes (service.json `workers`) with their service's environment; no HTTP port to wait for.
+    for (const service of SERVICES) {
+      if (!envs[service.name]) continue;
+      for (let index = 1; index <= service.workers; index++) {
+        const name = `${service.name}-worker-${index}`;
+        procs[name] = await startProcess(name, envs[service.name], { ...options, readyPorts: [] });
+      }
+    }
     procs[GATEWAY.name] = await startProcess(GATEWAY.name, envs[GATEWAY.name], options);
   } catch (error) {
     // Stop the ones that did start, so a failed start leaves no process holding a port.
@@ -248,4 +261,4 @@ async function clearRedisPrefix(redisUrl, prefix) {
   }
 }
 
-module.exports = { stackEnv, startProcess, stopProcess, startStack, seedServices, clearRedisPrefix, ROOT, COMBINED };
+module.exports = { WORKER, stackEnv, startProcess, stopProcess, startStack, seedServices, clearRedisPrefix, ROOT, COMBINED };

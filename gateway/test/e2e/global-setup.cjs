@@ -13,6 +13,7 @@ module.exports = async function globalSetup() {
     SERVICE_TOKEN: randomBytes(32).toString("base64url"),
     AUTH_SECRETS_KEY: randomBytes(32).toString("hex"),
     TARGETS_MASTER_KEY: randomBytes(32).toString("hex"),
+    EXECUTIONS_SECRETS_KEY: randomBytes(32).toString("hex"),
   };
   const namespace = process.env.OPSC_TEST_NAMESPACE ?? "opsc";
   const ports = portsFor("e2e", undefined, process.env.OPSC_E2E_PORT_OFFSET ? Number(process.env.OPSC_E2E_PORT_OFFSET) : undefined);

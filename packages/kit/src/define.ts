@@ -99,6 +99,16 @@ export interface SubgraphDefinition<E extends SubgraphEnv = SubgraphEnv, P exten
   readiness?(services: S, deps: SubgraphDeps<E, P>): ReadinessChecks;
   /** Idempotent demo/bootstrap data for `npm start`; returns the line to print. */
   seed?(deps: SubgraphDeps<E, P>): Promise<string>;
+  /**
+   * Background workers (queue processors, reapers). They never run inside `serve`: `subgraph work
+   * <service-dir>` runs them in a process of their own, so they scale to N replicas apart from the API.
+   */
+  workers?(services: S, deps: SubgraphDeps<E, P>): WorkerHandle | Promise<WorkerHandle>;
+}
+
+/** What a service's `workers` hook returns: stopped once at shutdown (finish or hand back the jobs in hand). */
+export interface WorkerHandle {
+  stop(): Promise<void>;
 }
 
 /** Identity with types: `export default defineSubgraph({ ... })` in `src/subgraph.ts`. */
@@ -292,6 +302,49 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
     };
   } catch (error) {
     // Close what is already open (database pool, AMQP, Redis) so a failed start leaks nothing.
+    await lifecycle.shutdown();
+    throw error;
+  }
+}
+
+export interface RunningWorkers<E = SubgraphEnv, P = PrismaLike, S = object> {
+  name: string;
+  env: E;
+  services: S;
+  prisma: P;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  stop(): Promise<void>;
+}
+
+/**
+ * The `main()` of a service's worker process: the same services and outbox relay as `serve` (events
+ * written by workers go out from here), no HTTP API, then the definition's `workers` hook.
+ */
+export async function runWorkers<E extends SubgraphEnv, P extends PrismaLike, S extends object>(
+  definition: SubgraphDefinition<E, P, S>,
+  env: E,
+  options: Pick<ServeOptions, "logger" | "handleSignals"> = {},
+): Promise<RunningWorkers<E, P, S>> {
+  if (!definition.workers) throw new Error(`${definition.name} declares no workers`);
+  const logger = options.logger ?? createLogger(`${definition.name}-worker`, env.LOG_LEVEL);
+  const { deps, lifecycle, relay: relayRef } = wire(definition as SubgraphDefinition<E, P, object>, env, { logger });
+  const { prisma } = deps;
+  const amqp = new AmqpConnection(env.RABBITMQ_URL, logger, `${definition.name}-worker`);
+  lifecycle.onShutdown("amqp", () => amqp.close());
+  try {
+    await ensureKitTables(prisma);
+    const services = await definition.services(deps);
+    const relay = env.OUTBOX_RELAY_ENABLED ? new OutboxRelay({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, logger }) : undefined;
+    if (relay) lifecycle.onShutdown("outbox relay", () => relay.stop());
+    relayRef.current = relay;
+    const workers = await definition.workers(services, deps);
+    lifecycle.onShutdown("workers", () => workers.stop());
+    relay?.start();
+    if (options.handleSignals ?? true) lifecycle.listen();
+    logger.info("workers started");
+    return { name: definition.name, env, services, prisma, logger, lifecycle, stop: () => lifecycle.shutdown() };
+  } catch (error) {
     await lifecycle.shutdown();
     throw error;
   }

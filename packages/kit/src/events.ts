@@ -50,6 +50,17 @@ const hostKeyEvent = z.object({
   presentedFingerprint: z.string(),
 });
 const deviceTypeSnapshot = z.object({ id: z.string().uuid(), key: z.string(), name: z.string(), category: z.string() });
+const runSnapshot = z.object({
+  id: z.string().uuid(),
+  jobId: z.string().uuid(),
+  jobName: z.string(),
+  jobVersion: z.number().int(),
+  number: z.number().int(),
+  trigger: z.enum(["MANUAL", "SCHEDULE", "API"]),
+  triggeredById: z.string().uuid().nullable(),
+  scheduleId: z.string().uuid().nullable(),
+});
+const runCounts = z.record(z.string(), z.number().int());
 const groupSnapshot = z.object({ id: z.string().uuid(), name: z.string(), filter: z.record(z.string(), z.unknown()) });
 /** A job as events describe it: names and counts, never parameter values. */
 const jobSnapshot = z.object({
@@ -138,6 +149,22 @@ export const eventSchemas = {
   }),
   /** A tick inside a blackout window: no run. */
   "jobs.schedule.skipped": occurrenceEvent.extend({ reason: z.string() }),
+  // Runs: ids, names and statuses only; never parameter values (SECRET ones least of all) or output.
+  "executions.run.started": runSnapshot.extend({ targetIds: z.array(z.string().uuid()), rerunOfId: z.string().uuid().nullable() }),
+  "executions.run.cancelled": runSnapshot.pick({ id: true, jobId: true, number: true }),
+  "executions.run.finished": runSnapshot.extend({
+    status: z.enum(["SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED", "TIMED_OUT"]),
+    counts: runCounts,
+    durationMs: z.number().int().nullable(),
+  }),
+  "executions.target.finished": z.object({
+    runId: z.string().uuid(),
+    targetId: z.string().uuid(),
+    targetName: z.string(),
+    status: z.enum(["SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "SKIPPED"]),
+    attempt: z.number().int(),
+    exitCode: z.number().int().nullable(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

@@ -27,10 +27,17 @@ const DDL = [
     CONSTRAINT "processed_events_pkey" PRIMARY KEY ("id"))`,
 ];
 
-export async function ensureKitTables(db: { $transaction<R>(fn: (tx: SqlExecutor) => Promise<R>): Promise<R> }): Promise<void> {
-  await db.$transaction(async (tx) => {
-    for (const statement of DDL) await tx.$executeRawUnsafe(statement);
-  });
+export async function ensureKitTables(db: {
+  $transaction<R>(fn: (tx: SqlExecutor) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R>;
+}): Promise<void> {
+  // Generous limits: many processes start at once on a loaded machine (a test run on two CPUs waited
+  // more than Prisma's default 2 s for its transaction to begin), and the advisory lock queues them.
+  await db.$transaction(
+    async (tx) => {
+      for (const statement of DDL) await tx.$executeRawUnsafe(statement);
+    },
+    { maxWait: 20_000, timeout: 30_000 },
+  );
 }
 
 /** The same statements for a plain `pg` client (kit tests, scripts). */

@@ -8,6 +8,7 @@ import { DeviceTypeService } from "./device-type/device-type.service";
 import { envSchema } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
 import { connectionBundleRoute } from "./internal/connection-bundle.route";
+import { resolveSelectionRoute } from "./internal/resolve-selection.route";
 import { GroupService } from "./group/group.service";
 import { TransferService } from "./transfer/transfer.service";
 import { MethodService } from "./method/method.service";
@@ -56,8 +57,14 @@ export default defineSubgraph({
     };
   },
   context: (base, services) => createContext(base, services),
-  routes: (app, { credentials }, { env, logger, prisma, transaction }) =>
-    internalRoutes(app, { serviceToken: env.SERVICE_TOKEN, logger, routes: [connectionBundleRoute(prisma, transaction, credentials)] }),
+  routes: (app, { credentials, targets }, { env, logger, prisma, transaction }) =>
+    internalRoutes(app, {
+      serviceToken: env.SERVICE_TOKEN,
+      logger,
+      routes: [connectionBundleRoute(prisma, transaction, credentials), resolveSelectionRoute(prisma, targets)],
+      // A selection may name up to 10,000 ids.
+      bodyLimit: "1mb",
+    }),
   async seed({ prisma }) {
     const inserted = await seedDemoTargets(prisma);
     return inserted ? `targets seed: inserted ${inserted} demo targets` : "targets seed: targets exist, nothing changed";

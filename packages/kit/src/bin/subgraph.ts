@@ -3,12 +3,14 @@
 //   subgraph serve <service-dir> [<service-dir> ...]   one service (env from process.env), or several
 //                                                      in one process (env per service from
 //                                                      OPSC_SERVICE_ENVS, a JSON map name → env)
+//   subgraph work  <service-dir>                       the service's background workers (its `workers`
+//                                                      hook), in a process of their own
 //   subgraph seed  <service-dir>                       the service's idempotent seed
 //   subgraph sdl   <service-dir>                       its SDL, for static composition
 // <service-dir>/dist/subgraph.js default-exports the service's defineSubgraph(...).
 import "reflect-metadata";
 import path from "node:path";
-import { definitionSdl, loadDefinitionEnv, seedSubgraph, serveSubgraph, type RunningSubgraph, type SubgraphDefinition } from "../define";
+import { definitionSdl, loadDefinitionEnv, runWorkers, seedSubgraph, serveSubgraph, type RunningSubgraph, type SubgraphDefinition } from "../define";
 import { createLogger } from "../logger";
 
 function load(dir: string): SubgraphDefinition {
@@ -63,12 +65,21 @@ async function serve(dirs: string[]) {
 
 async function main() {
   const [command, ...dirs] = process.argv.slice(2);
-  if (!command || dirs.length === 0) fail("usage: subgraph serve|seed|sdl <service-dir> [<service-dir> ...]");
+  if (!command || dirs.length === 0) fail("usage: subgraph serve|work|seed|sdl <service-dir> [<service-dir> ...]");
   if (command === "serve") return serve(dirs);
   if (dirs.length !== 1) fail(`${command} takes one service directory`);
   const definition = load(dirs[0]);
   if (command === "sdl") {
     process.stdout.write(`${(await definitionSdl(definition)).trim()}\n`);
+    return;
+  }
+  if (command === "work") {
+    const env = loadDefinitionEnv(definition, process.env);
+    try {
+      await runWorkers(definition, env);
+    } catch (error) {
+      fail(`${definition.name} workers failed to start: ${(error as Error).message}`);
+    }
     return;
   }
   if (command === "seed") {

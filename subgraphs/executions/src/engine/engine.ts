@@ -1,0 +1,314 @@
+import { publishLive, liveTopics, SYSTEM_ACTOR, type JobSnapshot, type Logger } from "@opsconductor/kit";
+import { emitEvent, type Transact } from "@opsconductor/kit/subgraph";
+import type { Redis } from "ioredis";
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
+import { cancelChannel, type ExecutionQueue, type TargetJob } from "./queue";
+
+type Tx = Prisma.TransactionClient;
+/** Hundreds of targets change state at once: wait for a connection rather than fail the transition. */
+const TX_LIMITS = { maxWait: 15_000, timeout: 30_000 };
+export type RunOptions = JobSnapshot["options"];
+export type TargetOutcome = "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
+const FINAL_RUN = ["SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED", "TIMED_OUT"];
+
+export interface Claimed {
+  kind: "claimed";
+  run: { id: string; number: number; steps: unknown; options: RunOptions; secretsEncrypted: string | null; parameters: unknown };
+  target: { id: string; targetId: string; targetName: string; targetAddress: string; attempt: number };
+}
+export type ClaimResult = Claimed | { kind: "lost" } | { kind: "skip" };
+
+/**
+ * The run state machine, in the database: every transition is one transaction that locks the run's
+ * row first (so dispatch, retries, cancel and finalization of one run never interleave) and writes
+ * its events; BullMQ jobs are added and live events published after the commit. All of it is
+ * idempotent per (run target, attempt): a transition for an attempt that is no longer current does
+ * nothing, which is what makes recovered and duplicate jobs harmless.
+ */
+export class RunEngine {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly transaction: Transact<Tx>,
+    private readonly queue: ExecutionQueue,
+    private readonly redis: () => Redis,
+    private readonly keyPrefix: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Live event for `runUpdated(runId)`; best effort (a missed one is caught up by the next). */
+  async publishRun(runId: string): Promise<void> {
+    try {
+      await publishLive(this.redis(), this.keyPrefix, liveTopics.runUpdated.channel({ runId }), { __typename: "Run", id: runId });
+    } catch (error) {
+      this.logger.warn("could not publish a run update", { runId, error: (error as Error).message });
+    }
+  }
+
+  private async lockRun(tx: Tx, runId: string) {
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string; status: string; options: RunOptions; cancel_requested_at: Date | null }>>(
+      "SELECT id::text, status::text, options, cancel_requested_at FROM runs WHERE id = $1::uuid FOR UPDATE",
+      runId,
+    );
+    return rows[0];
+  }
+
+  /**
+   * Hands PENDING targets to the queue while the run has free slots (maxParallel). Runs inside the
+   * caller's transaction, after the run row is locked; returns the jobs to add after commit.
+   */
+  async dispatchIn(tx: Tx, runId: string, options: RunOptions): Promise<TargetJob[]> {
+    const rows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+      `UPDATE run_targets SET status = 'QUEUED', attempt = 1, queued_at = now()
+        WHERE id IN (
+          SELECT id FROM run_targets WHERE run_id = $1::uuid AND status = 'PENDING' ORDER BY position
+           LIMIT GREATEST(0, $2::int - (SELECT count(*) FROM run_targets WHERE run_id = $1::uuid AND status IN ('QUEUED', 'RUNNING')))
+           FOR UPDATE SKIP LOCKED)
+        RETURNING id::text`,
+      runId,
+      options.maxParallel,
+    );
+    return rows.map((row) => ({ runId, runTargetId: row.id, attempt: 1 }));
+  }
+
+  /** Dispatches what fits now (used after creation and by the reaper). */
+  async dispatch(runId: string): Promise<void> {
+    const jobs = await this.transaction(async (tx) => {
+      const run = await this.lockRun(tx, runId);
+      if (!run || FINAL_RUN.includes(run.status) || run.cancel_requested_at) return [];
+      return this.dispatchIn(tx, runId, run.options);
+    }, TX_LIMITS);
+    await this.queue.add(jobs);
+    if (jobs.length) await this.publishRun(runId);
+  }
+
+  /**
+   * Claims an attempt before anything executes: QUEUED → RUNNING for exactly this attempt. A job that
+   * finds its attempt already RUNNING is a recovered one whose worker died mid-attempt: that attempt
+   * is never executed a second time ("lost"); anything else (cancelled, finished, a later attempt)
+   * means there is nothing to do ("skip").
+   */
+  async claim(job: TargetJob): Promise<ClaimResult> {
+    // No run-row lock here (hundreds of targets claim at once): the conditional update of the target's
+    // own row is what serializes a claim against a cancel or a second copy of the job.
+    const result = await this.transaction(async (tx): Promise<ClaimResult> => {
+      const claimed = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+        `UPDATE run_targets SET status = 'RUNNING', started_at = COALESCE(started_at, now()), heartbeat_at = now(), error = NULL
+          WHERE id = $1::uuid AND attempt = $2 AND status = 'QUEUED' RETURNING id::text`,
+        job.runTargetId,
+        job.attempt,
+      );
+      if (!claimed.length) {
+        const current = await tx.runTarget.findUnique({ where: { id: job.runTargetId }, select: { status: true, attempt: true } });
+        return current?.status === "RUNNING" && current.attempt === job.attempt ? { kind: "lost" } : { kind: "skip" };
+      }
+      await tx.run.updateMany({ where: { id: job.runId, status: "QUEUED" }, data: { status: "RUNNING", startedAt: new Date() } });
+      const row = await tx.run.findUniqueOrThrow({
+        where: { id: job.runId },
+        select: { id: true, number: true, steps: true, options: true, secretsEncrypted: true, parameters: true },
+      });
+      const target = await tx.runTarget.findUniqueOrThrow({
+        where: { id: job.runTargetId },
+        select: { id: true, targetId: true, targetName: true, targetAddress: true, attempt: true },
+      });
+      return { kind: "claimed", run: { ...row, options: row.options as RunOptions }, target };
+    }, TX_LIMITS);
+    if (result.kind === "claimed") await this.publishRun(job.runId);
+    return result;
+  }
+
+  /** Proves a running attempt alive; false when it is no longer current (cancelled run, reaped). */
+  async heartbeat(job: TargetJob): Promise<{ current: boolean; cancelRequested: boolean }> {
+    const updated = await this.prisma.runTarget.updateMany({
+      where: { id: job.runTargetId, attempt: job.attempt, status: "RUNNING" },
+      data: { heartbeatAt: new Date() },
+    });
+    const run = await this.prisma.run.findUnique({ where: { id: job.runId }, select: { cancelRequestedAt: true } });
+    return { current: updated.count === 1, cancelRequested: !!run?.cancelRequestedAt };
+  }
+
+  /**
+   * Ends an attempt. A failed or timed-out attempt with retries left becomes the next attempt
+   * (QUEUED, added with exponential back-off); otherwise the target is final, the run gets its next
+   * PENDING target, and the run itself is finalized when nothing is left. `from` guards the
+   * transition: only a RUNNING attempt with this number changes.
+   */
+  async finishAttempt(job: TargetJob, outcome: { status: TargetOutcome; exitCode: number | null; error: string | null }): Promise<void> {
+    const jobs: TargetJob[] = [];
+    let retryDelay = 0;
+    const changed = await this.transaction(async (tx) => {
+      const run = await this.lockRun(tx, job.runId);
+      if (!run) return false;
+      const current = await tx.runTarget.findUnique({ where: { id: job.runTargetId } });
+      if (!current || current.status !== "RUNNING" || current.attempt !== job.attempt) return false;
+      const options = run.options;
+      // Steps an attempt left RUNNING (its worker died) end with it.
+      await tx.stepResult.updateMany({
+        where: { runTargetId: job.runTargetId, attempt: job.attempt, status: "RUNNING" },
+        data: { status: outcome.status === "CANCELLED" ? "CANCELLED" : "FAILED", error: outcome.error, finishedAt: new Date() },
+      });
+      const retryable = (outcome.status === "FAILED" || outcome.status === "TIMED_OUT") && !run.cancel_requested_at;
+      if (retryable && job.attempt <= options.retries) {
+        retryDelay = options.retryBackoffSeconds * 1000 * 2 ** (job.attempt - 1);
+        await tx.runTarget.update({
+          where: { id: job.runTargetId },
+          data: { status: "QUEUED", attempt: job.attempt + 1, queuedAt: new Date(), exitCode: outcome.exitCode, error: outcome.error, heartbeatAt: null },
+        });
+        jobs.push({ runId: job.runId, runTargetId: job.runTargetId, attempt: job.attempt + 1 });
+        return true;
+      }
+      const status = run.cancel_requested_at && outcome.status !== "SUCCEEDED" ? "CANCELLED" : outcome.status;
+      await tx.runTarget.update({
+        where: { id: job.runTargetId },
+        data: { status, exitCode: outcome.exitCode, error: outcome.error, finishedAt: new Date() },
+      });
+      await emitEvent(tx, "executions.target.finished", {
+        actor: SYSTEM_ACTOR,
+        subject: { type: "Run", id: job.runId },
+        data: { runId: job.runId, targetId: current.targetId, targetName: current.targetName, status, attempt: job.attempt, exitCode: outcome.exitCode },
+      });
+      if ((status === "FAILED" || status === "TIMED_OUT") && options.stopOnFirstFailure) {
+        await tx.runTarget.updateMany({ where: { runId: job.runId, status: "PENDING" }, data: { status: "SKIPPED", finishedAt: new Date() } });
+      }
+      if (!run.cancel_requested_at) jobs.push(...(await this.dispatchIn(tx, job.runId, options)));
+      await this.finalizeIfDone(tx, job.runId);
+      return true;
+    }, TX_LIMITS);
+    if (!changed) return;
+    await this.queue.add(jobs.map((next) => (next.runTargetId === job.runTargetId ? { ...next, delayMs: retryDelay } : next)));
+    await this.publishRun(job.runId);
+  }
+
+  /**
+   * Finalizes a run none of whose targets is pending, queued or running: the status follows from the
+   * targets; the SECRET values are deleted; executions.run.finished is written.
+   */
+  async finalizeIfDone(tx: Tx, runId: string): Promise<boolean> {
+    const groups = await tx.runTarget.groupBy({ by: ["status"], where: { runId }, _count: { _all: true } });
+    const counts: Record<string, number> = Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
+    if ((counts.PENDING ?? 0) + (counts.QUEUED ?? 0) + (counts.RUNNING ?? 0) > 0) return false;
+    const run = await tx.run.findUniqueOrThrow({ where: { id: runId } });
+    if (FINAL_RUN.includes(run.status)) return false;
+    const succeeded = counts.SUCCEEDED ?? 0;
+    const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    const status = run.cancelRequestedAt
+      ? "CANCELLED"
+      : succeeded === total
+        ? "SUCCEEDED"
+        : succeeded > 0
+          ? "PARTIAL"
+          : (counts.TIMED_OUT ?? 0) > 0 && (counts.FAILED ?? 0) === 0
+            ? "TIMED_OUT"
+            : "FAILED";
+    const finishedAt = new Date();
+    await tx.run.update({ where: { id: runId }, data: { status, finishedAt, secretsEncrypted: null } });
+    await emitEvent(tx, "executions.run.finished", {
+      actor: SYSTEM_ACTOR,
+      subject: { type: "Run", id: runId },
+      data: {
+        id: run.id,
+        jobId: run.jobId,
+        jobName: run.jobName,
+        jobVersion: run.jobVersion,
+        number: run.number,
+        trigger: run.trigger,
+        triggeredById: run.triggeredById,
+        scheduleId: run.scheduleId,
+        status,
+        counts,
+        durationMs: run.startedAt ? finishedAt.getTime() - run.startedAt.getTime() : null,
+      },
+    });
+    return true;
+  }
+
+  /**
+   * Cancel: targets not started yet are CANCELLED at once; running ones are told through Redis (and
+   * see it at their next heartbeat at the latest), kill their remote process group and end CANCELLED.
+   */
+  async cancel(runId: string, actor = SYSTEM_ACTOR): Promise<"cancelled" | "final" | "missing"> {
+    const outcome = await this.transaction(async (tx) => {
+      const run = await this.lockRun(tx, runId);
+      if (!run) return "missing" as const;
+      if (FINAL_RUN.includes(run.status)) return "final" as const;
+      if (run.cancel_requested_at) return "cancelled" as const;
+      const row = await tx.run.update({ where: { id: runId }, data: { cancelRequestedAt: new Date() } });
+      await tx.runTarget.updateMany({ where: { runId, status: { in: ["PENDING", "QUEUED"] } }, data: { status: "CANCELLED", finishedAt: new Date() } });
+      await emitEvent(tx, "executions.run.cancelled", { actor, subject: { type: "Run", id: runId }, data: { id: runId, jobId: row.jobId, number: row.number } });
+      await this.finalizeIfDone(tx, runId);
+      return "cancelled" as const;
+    }, TX_LIMITS);
+    if (outcome === "cancelled") {
+      try {
+        await this.redis().publish(cancelChannel(this.keyPrefix), runId);
+      } catch (error) {
+        this.logger.warn("could not announce a cancel (workers see it at their next heartbeat)", { runId, error: (error as Error).message });
+      }
+      await this.publishRun(runId);
+    }
+    return outcome;
+  }
+
+  /**
+   * The reaper's sweep, safe to run in every worker at once (each transition is conditional):
+   * running attempts whose heartbeat stopped are ended as lost; queued attempts whose job vanished
+   * are added again (same job id) or, when BullMQ gave up on them, ended as lost; runs with nothing
+   * left are finalized and runs with free slots dispatched.
+   */
+  async reap(staleAfterSeconds: number, isLocal: (runTargetId: string) => boolean): Promise<{ lost: number; requeued: number; finalized: number }> {
+    let lost = 0;
+    let requeued = 0;
+    let finalized = 0;
+    const stale = await this.prisma.$queryRawUnsafe<Array<{ id: string; run_id: string; attempt: number }>>(
+      `SELECT id::text, run_id::text, attempt FROM run_targets
+        WHERE status = 'RUNNING' AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => $1::int)) LIMIT 500`,
+      staleAfterSeconds,
+    );
+    for (const row of stale) {
+      if (isLocal(row.id)) continue;
+      await this.finishAttempt({ runId: row.run_id, runTargetId: row.id, attempt: row.attempt }, lostOutcome("its heartbeat stopped"));
+      lost += 1;
+    }
+    const queued = await this.prisma.$queryRawUnsafe<Array<{ id: string; run_id: string; attempt: number }>>(
+      `SELECT id::text, run_id::text, attempt FROM run_targets
+        WHERE status = 'QUEUED' AND queued_at < now() - make_interval(secs => $1::int) LIMIT 500`,
+      staleAfterSeconds,
+    );
+    for (const row of queued) {
+      const job = { runId: row.run_id, runTargetId: row.id, attempt: row.attempt };
+      const state = await this.queue.stateOf(job);
+      if (state === undefined || state === "unknown") {
+        await this.queue.add([job]);
+        requeued += 1;
+      } else if (state === "failed" || state === "completed") {
+        // A QUEUED attempt was never claimed, so it never executed (its job failed before the claim,
+        // e.g. the database was unreachable): running it now is its first and only execution.
+        await this.queue.requeue(job);
+        requeued += 1;
+      }
+    }
+    const open = await this.prisma.$queryRawUnsafe<Array<{ id: string }>>(
+      `SELECT r.id::text FROM runs r
+        WHERE r.status IN ('QUEUED', 'RUNNING') AND r.created_at < now() - make_interval(secs => $1::int)
+          AND NOT EXISTS (SELECT 1 FROM run_targets t WHERE t.run_id = r.id AND t.status IN ('QUEUED', 'RUNNING'))
+        LIMIT 500`,
+      staleAfterSeconds,
+    );
+    for (const { id } of open) {
+      const done = await this.transaction(async (tx) => {
+        await this.lockRun(tx, id);
+        return this.finalizeIfDone(tx, id);
+      });
+      if (done) {
+        finalized += 1;
+        await this.publishRun(id);
+      } else await this.dispatch(id);
+    }
+    return { lost, requeued, finalized };
+  }
+}
+
+export const lostOutcome = (why: string) => ({
+  status: "FAILED" as const,
+  exitCode: null,
+  error: `attempt lost: the worker executing it stopped (${why}); it was not executed again`,
+});

@@ -1,0 +1,54 @@
+import { eventually } from "@opsconductor/kit/testing";
+import { randomUUID } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import { getRun, runJob, startHarness, step, waitForRun, type Harness } from "./harness";
+
+/**
+ * Crash safety with real worker processes (`subgraph work subgraphs/executions`, from dist/): a
+ * worker SIGKILLed mid-run loses its attempts, which are recovered (BullMQ stall detection and the
+ * reaper) without executing any attempt twice, and the run still finishes.
+ */
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ sshdCount: 3 });
+}, 120_000);
+afterAll(() => h?.stop(), 60_000);
+
+describe("a worker killed mid-run", () => {
+  it("leaves no target RUNNING, executes no attempt twice, and the run still finishes", async () => {
+    const log = `/tmp/opsc-crash-${randomUUID()}.log`;
+    const targets = Array.from({ length: 6 }, () => h.addTarget({}));
+    // Each execution appends "<target> <attempt>" on the target side before its long part.
+    const jobId = h.defineJob({
+      steps: [step("work", `echo {{target.name}} $OPSC_ATTEMPT >> ${log}; sleep 3; echo finished`)],
+      options: { maxParallel: 6, retries: 2, retryBackoffSeconds: 0 },
+    });
+    const first = h.spawnWorker();
+    const run = await runJob(h, jobId, [], targets.map((t) => t.id));
+    await eventually(async () => (await getRun(h, run.id)).targets.filter((t) => t.steps.length > 0).length >= 3, 20_000);
+    first.kill("SIGKILL");
+    await new Promise((resolve) => first.once("exit", resolve));
+    const midway = await getRun(h, run.id);
+    expect(midway.counts.running).toBeGreaterThan(0);
+
+    h.spawnWorker();
+    const finished = await waitForRun(h, run.id, 60_000);
+    expect(finished.status).toBe("SUCCEEDED");
+    expect(finished.counts.running).toBe(0);
+    expect(finished.targets.every((t) => t.status === "SUCCEEDED")).toBe(true);
+    // At least one target lost its first attempt to the kill and succeeded on a later one.
+    expect(finished.targets.some((t) => t.attempt > 1)).toBe(true);
+
+    const executions = readFileSync(log, "utf8").trim().split("\n");
+    rmSync(log, { force: true });
+    expect(new Set(executions).size).toBe(executions.length);
+    const rows = await h.subgraph.prisma.stepResult.findMany({ where: { runId: run.id } });
+    expect(rows.filter((row) => row.status === "RUNNING")).toEqual([]);
+    const lost = rows.filter((row) => row.status === "FAILED");
+    expect(lost.length).toBeGreaterThan(0);
+    for (const row of lost) expect(row.error).toMatch(/attempt lost/);
+    // Every attempt that executed is one line on the target side; none ran twice.
+    expect(executions.length).toBe(rows.length);
+  }, 120_000);
+});
