@@ -57,11 +57,11 @@ export default defineSubgraph({
     };
   },
   context: (base, services) => createContext(base, services),
-  routes: (app, { credentials, targets }, { env, logger, prisma, transaction }) =>
+  routes: (app, { credentials }, { env, logger, prisma, transaction, sql }) =>
     internalRoutes(app, {
       serviceToken: env.SERVICE_TOKEN,
       logger,
-      routes: [connectionBundleRoute(prisma, transaction, credentials), resolveSelectionRoute(prisma, targets)],
+      routes: [connectionBundleRoute(prisma, transaction, credentials), resolveSelectionRoute(prisma, sql())],
       // A selection may name up to 10,000 ids.
       bodyLimit: "1mb",
     }),
