@@ -1,19 +1,17 @@
-import { jobSnapshotContract, type JobSnapshot } from "@opsconductor/kit";
-import { internalFailure, route } from "@opsconductor/kit/subgraph";
-import { eventually, fakeInternalService, startSshd, withFreshPort, type SshdFixture } from "@opsconductor/kit/testing";
-import { randomUUID } from "node:crypto";
-import { gql, loginAsAdmin, restartService, stack, unique } from "./stack";
+import { eventually, startSshd, withFreshPort, type SshdFixture } from "@opsconductor/kit/testing";
+import { collect, liveClient, type LiveTestClient } from "../live-client";
+import { gatewayUrl, gql, loginAsAdmin, unique } from "./stack";
 
 /**
- * Runs through the gateway on real sshd targets. The jobs service is not part of this branch yet, so
- * its internal snapshot route is stood in for by a fake built from jobSnapshotContract (the same
- * contract the real one serves), and the stack's executions service is restarted pointing at it.
+ * "Must show 1" of the execution engine, through the front door: a job with two steps and one
+ * parameter is created in the jobs service, run by the executions service on 20 targets served by
+ * real sshd processes on loopback, and followed live over graphql-ws through the gateway
+ * (runUpdated: RUNNING → SUCCEEDED; runOutput: one target's output, in order).
  */
 
 let sshd: SshdFixture;
 let token: string;
-let jobsFake: Awaited<ReturnType<typeof fakeInternalService>>;
-const jobs = new Map<string, JobSnapshot>();
+let live: LiveTestClient | undefined;
 
 async function call<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const result = await gql<T>(query, variables, token);
@@ -34,25 +32,16 @@ async function sshTarget(index: number, credentialId: string): Promise<string> {
   return target.createTarget.id;
 }
 
+let jobId: string;
+
 beforeAll(async () => {
   sshd = await startSshd({ count: 20 });
   token = (await loginAsAdmin()).accessToken;
-  jobsFake = await fakeInternalService({
-    serviceToken: stack().secrets.SERVICE_TOKEN,
-    routes: [
-      route(jobSnapshotContract, async ({ params }) => {
-        const job = jobs.get(params.id);
-        if (!job) throw internalFailure(404, "job not found", "id");
-        return job;
-      }),
-    ],
-  });
-  await restartService("executions", { JOBS_URL: jobsFake.url });
 }, 120_000);
 
 afterAll(async () => {
+  await live?.client.dispose();
   await sshd?.stop();
-  await jobsFake?.close();
 });
 
 const RUN = `id number status jobName counts { total succeeded failed running }
@@ -78,25 +67,34 @@ describe("executions through the gateway", () => {
       })
     ).createCredential.id;
     const targetIds = await Promise.all(sshd.ports.map((_port, index) => sshTarget(index, credentialId)));
-    const jobId = randomUUID();
-    jobs.set(jobId, {
-      jobId,
-      name: unique("e2e-job"),
-      version: 1,
-      steps: [
-        { id: randomUUID(), name: "greet", type: "COMMAND", content: "echo {{greeting}} {{target.name}}", interpreter: null, timeoutSeconds: 30, continueOnError: false },
-        { id: randomUUID(), name: "script", type: "SCRIPT", content: "echo run {{run.number}}\nexit 0\n", interpreter: "bash", timeoutSeconds: 30, continueOnError: false },
-      ],
-      parameters: [{ name: "greeting", type: "STRING", required: true, defaultValue: null, choices: [], pattern: null, min: null, max: null }],
-      targets: { targetIds, tags: [], groupId: null },
-      options: { maxParallel: 20, targetTimeoutSeconds: 120, retries: 0, retryBackoffSeconds: 0, stopOnFirstFailure: false },
+    const created = await call<{ createJob: { id: string; version: number } }>("mutation($input: CreateJobInput!) { createJob(input: $input) { id version } }", {
+      input: {
+        name: unique("e2e-job"),
+        steps: [
+          // The sleep lets the live client subscribe before any output is written.
+          { name: "greet", type: "COMMAND", content: "sleep 2; echo {{greeting}} {{target.name}}", timeoutSeconds: 30 },
+          { name: "script", type: "SCRIPT", content: "echo run {{run.number}}\nfor i in 1 2 3; do echo line $i; done\n", interpreter: "BASH", timeoutSeconds: 30 },
+        ],
+        parameters: [{ name: "greeting", type: "STRING", required: true }],
+        targets: { targetIds },
+        options: { maxParallel: 20, targetTimeoutSeconds: 120 },
+      },
     });
+    jobId = created.createJob.id;
 
     const started = await call<{ runJob: RunView }>(`mutation($jobId: ID!, $p: [ParameterValueInput!]) { runJob(jobId: $jobId, parameters: $p) { ${RUN} } }`, {
       jobId,
       p: [{ name: "greeting", value: "hello" }],
     });
     expect(started.runJob).toMatchObject({ number: 1, counts: { total: 20 }, job: { id: jobId }, triggeredBy: { username: "admin" } });
+    const watched = targetIds[0];
+    live = liveClient(gatewayUrl, token);
+    const updates = collect(live.client, { query: "subscription($id: ID!) { runUpdated(runId: $id) { status counts { succeeded } targets { status target { name } } } }", variables: { id: started.runJob.id } });
+    const outputStream = collect(live.client, {
+      query: "subscription($id: ID!, $t: ID!) { runOutput(runId: $id, targetId: $t) { seq stepIndex stream data target { id } } }",
+      variables: { id: started.runJob.id, t: watched },
+    });
+
     const run = await eventually(
       async () => {
         const { run } = await call<{ run: RunView }>(`query($id: ID!) { run(id: $id) { ${RUN} } }`, { id: started.runJob.id });
@@ -111,9 +109,31 @@ describe("executions through the gateway", () => {
     for (const target of run.targets) {
       expect(target.steps.map((s) => [s.stepName, s.status, s.exitCode, s.stdout])).toEqual([
         ["greet", "SUCCEEDED", 0, `hello ${target.target?.name}\n`],
-        ["script", "SUCCEEDED", 0, "run 1\n"],
+        ["script", "SUCCEEDED", 0, "run 1\nline 1\nline 2\nline 3\n"],
       ]);
     }
+    // Live: the status updates arrive in lifecycle order and end at SUCCEEDED with the target names
+    // resolved by the targets service; the watched target's output arrives whole and in order.
+    const statuses = (await updates.until((result) => (result.data?.runUpdated as { status: string } | undefined)?.status === "SUCCEEDED")).map(
+      (result) => (result.data!.runUpdated as { status: string }).status,
+    );
+    const order = ["QUEUED", "RUNNING", "SUCCEEDED"];
+    expect(statuses).toContain("RUNNING");
+    expect(statuses.map((status) => order.indexOf(status))).toEqual([...statuses.map((status) => order.indexOf(status))].sort((a, b) => a - b));
+    const last = updates.results.at(-1)!.data!.runUpdated as { counts: { succeeded: number }; targets: Array<{ status: string; target: { name: string } }> };
+    expect(last.counts.succeeded).toBe(20);
+    expect(last.targets.every((t) => t.status === "SUCCEEDED" && t.target.name.startsWith("exec-"))).toBe(true);
+    const watchedName = run.targets.find((t) => t.target?.id === watched)!.target!.name;
+    const expectedOutput = `hello ${watchedName}\nrun 1\nline 1\nline 2\nline 3\n`;
+    const chunks = await eventually(async () => {
+      const got = outputStream.results.map((result) => result.data!.runOutput as { seq: number; data: string; target: { id: string } });
+      return got.map((chunk) => chunk.data).join("") === expectedOutput ? got : undefined;
+    }, 15_000, 50);
+    expect(chunks.every((chunk) => chunk.target.id === watched)).toBe(true);
+    expect(chunks.map((chunk) => chunk.seq)).toEqual([...chunks.map((chunk) => chunk.seq)].sort((a, b) => a - b));
+    updates.unsubscribe();
+    outputStream.unsubscribe();
+
     const listed = await call<{ runs: { total: number; items: Array<{ id: string }> } }>("query($jobId: ID!) { runs(filter: { jobId: $jobId }) { total items { id } } }", { jobId });
     expect(listed.runs).toEqual({ total: 1, items: [{ id: run.id }] });
     const output = await call<{ runOutputChunks: Array<{ id: string; data: string; target: { name: string } }> }>(
@@ -128,7 +148,6 @@ describe("executions through the gateway", () => {
   it("refuses an anonymous caller and names the bad parameter", async () => {
     const anonymous = await gql("query { runs { total } }");
     expect(anonymous.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
-    const jobId = [...jobs.keys()][0];
     const bad = await gql(`mutation($jobId: ID!) { runJob(jobId: $jobId) { id } }`, { jobId }, token);
     expect(bad.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "parameters.greeting" });
   });

@@ -1,7 +1,9 @@
 import express from "express";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { InternalCallError, internalCall, requireServiceToken, SERVICE_TOKEN_HEADER } from "./internal";
+import { z } from "zod";
+import { defineContract } from "./contracts";
+import { callInternal, InternalCallError, internalCall, requireServiceToken, SERVICE_TOKEN_HEADER } from "./internal";
 
 const TOKEN = "s".repeat(40);
 
@@ -84,5 +86,51 @@ describe("requireServiceToken + internalCall (real express app)", () => {
     const error = await internalCall(`${base}/internal/broken`, { serviceToken: TOKEN }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InternalCallError);
     expect(error).toMatchObject({ status: 502, body: "<html>Bad Gateway</html>" });
+  });
+});
+
+describe("callInternal retries (real HTTP server)", () => {
+  // A contract-shaped read whose server fails the first `failures` calls with `status`.
+  const contract = defineContract({ service: "test", method: "GET", path: "/internal/flaky", response: z.object({ ok: z.literal(true) }) });
+  let server: http.Server;
+  let url: string;
+  let calls = 0;
+  let plan: { failures: number; status: number } = { failures: 0, status: 500 };
+
+  beforeAll(async () => {
+    server = http.createServer((_req, res) => {
+      calls++;
+      const failing = calls <= plan.failures;
+      res.writeHead(failing ? plan.status : 200, { "content-type": "application/json" });
+      res.end(JSON.stringify(failing ? { error: { message: "busy" } } : { ok: true }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    calls = 0;
+  });
+
+  it("repeats a call that answered 5xx, up to `retries` more times", async () => {
+    plan = { failures: 2, status: 500 };
+    await expect(callInternal(url, contract, { serviceToken: "t", retries: 3 })).resolves.toEqual({ ok: true });
+    expect(calls).toBe(3);
+  });
+
+  it("gives up after `retries` and reports the last failure", async () => {
+    plan = { failures: 10, status: 503 };
+    await expect(callInternal(url, contract, { serviceToken: "t", retries: 2 })).rejects.toMatchObject({ status: 503 });
+    expect(calls).toBe(3);
+  });
+
+  it("never repeats a refusal (4xx other than 429) nor, by default, anything", async () => {
+    plan = { failures: 1, status: 404 };
+    await expect(callInternal(url, contract, { serviceToken: "t", retries: 3 })).rejects.toBeInstanceOf(InternalCallError);
+    expect(calls).toBe(1);
+    calls = 0;
+    plan = { failures: 1, status: 500 };
+    await expect(callInternal(url, contract, { serviceToken: "t" })).rejects.toMatchObject({ status: 500 });
+    expect(calls).toBe(1);
   });
 });

@@ -41,7 +41,15 @@ export interface InternalCallOptions {
   serviceToken: string;
   requestId?: string;
   timeoutMs?: number;
+  /**
+   * Extra tries after a 5xx, 429 or a network failure, with back-off (200 ms, 400 ms, …). Only for
+   * calls that are safe to repeat (reads, or writes idempotent by key). Default 0.
+   */
+  retries?: number;
 }
+
+const retryable = (error: unknown) =>
+  error instanceof InternalCallError ? error.status >= 500 || error.status === 429 : error instanceof TypeError || (error as Error)?.name === "TimeoutError";
 
 /** JSON call to a sibling service's internal endpoint with the service token and request id. */
 export async function internalCall<T>(
@@ -90,6 +98,15 @@ export async function callInternal<C extends InternalContract>(
   const params = contract.params.parse(input.params ?? {}) as Record<string, string>;
   const body = contract.body ? contract.body.parse(input.body) : undefined;
   const url = new URL(contractPath(contract, params), baseUrl).toString();
-  const reply = await internalCall<unknown>(url, { ...input, method: contract.method, body });
+  let reply: unknown;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      reply = await internalCall<unknown>(url, { ...input, method: contract.method, body });
+      break;
+    } catch (error) {
+      if (attempt >= (input.retries ?? 0) || !retryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+    }
+  }
   return (contract.response ? contract.response.parse(reply) : undefined) as ContractResponse<C>;
 }

@@ -61,6 +61,9 @@ export async function runAttempt(
       params: { id: target.targetId },
       serviceToken: config.serviceToken,
       timeoutMs: 10_000,
+      // A read: repeated on a 5xx or a network failure (200 targets starting at once can exhaust the
+      // callee's pool; measured: 43 of 200 bench targets failed on a 500 without retries).
+      retries: 3,
     });
     session = isLocalTarget(bundle) ? new LocalSession() : await connectSsh(sshLoginOf(bundle, config.connectTimeoutMs));
   } catch (error) {

@@ -52,6 +52,8 @@ export function connectionBundleRoute(prisma: PrismaClient, transaction: Transac
           : null,
         credential,
       };
-    });
+      // Executions asks for hundreds of bundles at once when a run starts: wait for a pooled
+      // connection rather than fail at Prisma's default 2 s.
+    }, { maxWait: 10_000, timeout: 15_000 });
   });
 }
