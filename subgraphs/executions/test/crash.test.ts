@@ -48,7 +48,10 @@ describe("a worker killed mid-run", () => {
     const lost = rows.filter((row) => row.status === "FAILED");
     expect(lost.length).toBeGreaterThan(0);
     for (const row of lost) expect(row.error).toMatch(/attempt lost/);
-    // Every attempt that executed is one line on the target side; none ran twice.
-    expect(executions.length).toBe(rows.length);
+    // Each execution is one line on the target side and none ran twice (checked above). An attempt can
+    // be recorded and then lost to the kill before its command reached the target, so there are at most
+    // as many lines as attempt rows, and at least one per attempt that succeeded.
+    expect(executions.length).toBeLessThanOrEqual(rows.length);
+    expect(executions.length).toBeGreaterThanOrEqual(rows.filter((row) => row.status === "SUCCEEDED").length);
   }, 120_000);
 });
