@@ -18,7 +18,7 @@ import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClient
 
 ensureDependencies();
 const require = createRequire(import.meta.url);
-const { clearRedisPrefix, seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
+const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
 const { portsFor } = require("./lib/registry.cjs");
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -68,7 +68,7 @@ const envs = stackEnv({
 });
 envs.executions.JOBS_URL = jobsFake.url;
 const password = `bench-${randomBytes(9).toString("base64url")}`;
-await clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
+await require("../packages/kit/dist/testing/index.js").clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
 seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
 
 let stack;

@@ -20,7 +20,7 @@ import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClient
 
 ensureDependencies();
 const require = createRequire(import.meta.url);
-const { clearRedisPrefix, seedServices, stackEnv, startStack, ROOT } = require("./lib/stack.cjs");
+const { seedServices, stackEnv, startStack, ROOT } = require("./lib/stack.cjs");
 const { portsFor, ADMIN_USER_ID } = require("./lib/registry.cjs");
 const { databaseUrl } = require("./lib/db.cjs");
 // Straight at a subgraph means as the gateway calls it: with a fresh gateway proof on every request.
@@ -54,7 +54,7 @@ const envs = stackEnv({
   extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:", HEALTH_CHECK_INTERVAL_SECONDS: "0" },
 });
 const password = `bench-${randomBytes(9).toString("base64url")}`;
-await clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
+await require("../packages/kit/dist/testing/index.js").clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
 seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
 
 // 1,000 targets straight into the bench database (set-up, not the thing measured), created by admin.

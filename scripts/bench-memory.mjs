@@ -10,7 +10,7 @@ import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClient
 
 ensureDependencies();
 const require = createRequire(import.meta.url);
-const { clearRedisPrefix, seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
+const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
 const { portsFor } = require("./lib/registry.cjs");
 const { graphql, login } = require("../packages/kit/dist/testing/index.js");
 
@@ -30,7 +30,7 @@ const envs = stackEnv({
   // No background health checks: probing the 1,000 bench targets would compete with the load measured.
   extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:", HEALTH_CHECK_INTERVAL_SECONDS: "0" },
 });
-await clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
+await require("../packages/kit/dist/testing/index.js").clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
 seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
 
 const rssMiB = (pid) => {

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClients, POSTGRES_URL, prepareDatabases } from "../setup.mjs";
 
 const require = createRequire(import.meta.url);
-const { clearRedisPrefix, seedServices, stackEnv, startStack } = require("./stack.cjs");
+const { seedServices, stackEnv, startStack } = require("./stack.cjs");
 const { portsFor } = require("./registry.cjs");
 const { databaseUrl } = require("./db.cjs");
 
@@ -31,6 +31,8 @@ export async function startBenchStack({ name, extra = {}, portOffset = 0, before
     extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: `opsconductor.${name}.events`, REDIS_KEY_PREFIX: `opsc-${name}:`, HEALTH_CHECK_INTERVAL_SECONDS: "0", ...extra },
   });
   const password = `bench-${randomBytes(9).toString("base64url")}`;
+  // Loaded after the build above.
+  const { clearRedisPrefix } = require("../../packages/kit/dist/testing/index.js");
   await clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
   seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
   const dbUrl = (service) => databaseUrl(databases[service], POSTGRES_URL);

@@ -237,28 +237,4 @@ function seedServices(envs, { extraEnv = {}, stdio = "inherit" } = {}) {
   }
 }
 
-/**
- * Deletes every Redis key under `prefix`, so a test or bench stack starts from empty state as it starts
- * from fresh databases: throttle counts, revocations and queues of an earlier run (kept for up to an
- * hour) otherwise carry over and make the outcome depend on what ran before.
- * @param {string} redisUrl
- * @param {string} prefix
- */
-async function clearRedisPrefix(redisUrl, prefix) {
-  if (!prefix || prefix.length < 3) throw new Error(`refusing to clear Redis under the prefix '${prefix}'`);
-  const { Redis } = require("ioredis");
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`, "COUNT", 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-}
-
-module.exports = { WORKER, stackEnv, startProcess, stopProcess, startStack, seedServices, clearRedisPrefix, ROOT, COMBINED };
+module.exports = { WORKER, stackEnv, startProcess, stopProcess, startStack, seedServices, ROOT, COMBINED };

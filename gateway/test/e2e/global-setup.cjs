@@ -3,7 +3,7 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const { randomBytes } = require("node:crypto");
-const { clearRedisPrefix, seedServices, stackEnv, startStack, ROOT } = require("../../../scripts/lib/stack.cjs");
+const { seedServices, stackEnv, startStack, ROOT } = require("../../../scripts/lib/stack.cjs");
 const { portsFor } = require("../../../scripts/lib/registry.cjs");
 
 module.exports = async function globalSetup() {
@@ -34,6 +34,8 @@ module.exports = async function globalSetup() {
   // Fresh Redis state as well as fresh databases: login-throttle counts of earlier runs live for an hour
   // under the same prefix, and a few runs' deliberate failures from 127.0.0.1 throttled this one.
   const anyEnv = Object.values(envs).find((env) => env.REDIS_URL && env.REDIS_KEY_PREFIX);
+  // Kit's test helpers, built by `npm test` before the end-to-end tests run.
+  const { clearRedisPrefix } = require("../../../packages/kit/dist/testing/index.js");
   await clearRedisPrefix(anyEnv.REDIS_URL, anyEnv.REDIS_KEY_PREFIX);
   seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: adminPassword }, stdio: ["ignore", "ignore", "inherit"] });
 

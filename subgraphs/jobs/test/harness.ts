@@ -2,7 +2,6 @@ import type { Permission } from "@opsconductor/kit";
 import type { RunningOf } from "@opsconductor/kit/subgraph";
 import { createTestSigner, outboxEvents, startTestSubgraph, subgraphClient, type GraphQLResponse, type SubgraphClient } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import jobsSubgraph from "../src/subgraph";
 
 /** In-process jobs subgraph on a free port against the migrated test database; its schedule worker off unless asked. */
@@ -36,28 +35,9 @@ export async function startJobs(env: Record<string, string> = {}, signer = creat
       if (result.errors?.length || !result.data) throw new Error(`GraphQL failed: ${JSON.stringify(result.errors)}`);
       return result.data;
     },
-    async stop() {
-      await subgraph.stop();
-      await clearRedisPrefix(subgraph.env.REDIS_URL, subgraph.env.REDIS_KEY_PREFIX);
-    },
+    // startTestSubgraph's stop also deletes what the start left under its own Redis prefix (schedulers, delayed ticks).
+    stop: () => subgraph.stop(),
   };
-}
-
-/** Deletes what a test start left under its own Redis prefix (schedulers, delayed ticks), so runs do not pile up. */
-async function clearRedisPrefix(url: string, prefix: string): Promise<void> {
-  if (!prefix.startsWith("opsc-test-")) return;
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
 }
 
 export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;

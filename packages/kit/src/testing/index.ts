@@ -12,6 +12,7 @@ import { internalRoutes, type InternalRoute } from "../internal-routes";
 import { createLogger, type Logger } from "../logger";
 import { gatewayProofHeaders } from "../proof";
 import { createRedis, TokenRevocations } from "../revocation";
+import { clearRedisPrefix } from "./redis";
 
 /** Test helpers: a GraphQL client for the gateway, logins, and throwaway databases. */
 
@@ -157,6 +158,7 @@ export async function startTestSubgraph<E extends SubgraphEnv, P extends PrismaL
   definition: SubgraphDefinition<E, P, S>,
   options: TestSubgraphOptions = {},
 ): Promise<RunningSubgraph<E, P, S>> {
+  const generatedPrefix = `opsc-test-${definition.name}-${randomBytes(4).toString("hex")}:`;
   const env = parseEnv(
     definition.env,
     {
@@ -171,17 +173,25 @@ export async function startTestSubgraph<E extends SubgraphEnv, P extends PrismaL
       OUTBOX_RELAY_ENABLED: "false",
       EVENTS_EXCHANGE: `opsconductor.test.${definition.name}`,
       // Its own prefix per start: Redis state (throttles, revocations, queues) never carries between runs.
-      REDIS_KEY_PREFIX: `opsc-test-${definition.name}-${randomBytes(4).toString("hex")}:`,
+      REDIS_KEY_PREFIX: generatedPrefix,
       ...options.env,
     },
     false,
   ) as E;
-  return serveSubgraph(definition, env, {
+  const running = await serveSubgraph(definition, env, {
     keys: options.keys,
     logger: options.logger,
     consumeEvents: options.consumeEvents ?? false,
     handleSignals: false,
   });
+  // A prefix made for this start is this start's alone: what it left there (queues, schedulers) goes with it.
+  if (env.REDIS_KEY_PREFIX !== generatedPrefix) return running;
+  const stop = running.stop;
+  running.stop = async () => {
+    await stop();
+    await clearRedisPrefix(env.REDIS_URL, generatedPrefix);
+  };
+  return running;
 }
 
 /**
@@ -268,6 +278,7 @@ export async function revokeTokens(env: { REDIS_URL: string; REDIS_KEY_PREFIX: s
   }
 }
 export * from "./sshd";
+export * from "./redis";
 
 /**
  * Creates a test target whose own port only has to be unique among active targets (address + port):
