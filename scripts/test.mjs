@@ -2,6 +2,9 @@
 // `npm test`: all set-up (dependencies, infrastructure check, Prisma clients, fresh test databases,
 // migrations, build), then typecheck, lint, the composition check, unit + integration tests, and
 // end-to-end tests through a running gateway. Prints one closing "N passed, N failed" line.
+// `npm test -- <pattern…>` does the same set-up, skips typecheck, lint and the composition check, and runs
+// only the unit/integration and end-to-end test files whose paths match a pattern (Jest's regex patterns):
+// `npm test -- subgraphs/jobs gateway/test/e2e/jobs`.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -10,6 +13,7 @@ import { build, checkInfra, ensureDependencies, generateClients, prepareDatabase
 
 const { summary } = createRequire(import.meta.url)("./lib/test-summary.cjs");
 
+const patterns = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
 ensureDependencies();
 const ROOT = path.resolve(import.meta.dirname, "..");
 const bin = (name) => path.join(ROOT, "node_modules/.bin", name);
@@ -53,11 +57,16 @@ const unitReport = path.join(ROOT, ".data/jest-unit.json");
 const e2eReport = path.join(ROOT, ".data/jest-e2e.json");
 for (const file of [unitReport, e2eReport]) fs.rmSync(file, { force: true });
 
-step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]);
-step("lint", bin("turbo"), ["run", "lint", "--output-logs=errors-only"]);
-step("supergraph and registry-generated files are up to date", process.execPath, ["gateway/scripts/compose.mjs", "--check"]);
-step("unit and integration tests", bin("jest"), ["--runInBand", "--json", `--outputFile=${unitReport}`], unitReport);
-step("end-to-end tests through the gateway", bin("jest"), ["-c", "gateway/jest.e2e.config.cjs", "--runInBand", "--json", `--outputFile=${e2eReport}`], e2eReport);
+const only = patterns.length > 0 ? ["--passWithNoTests", ...patterns] : [];
+if (patterns.length === 0) {
+  step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]);
+  step("lint", bin("turbo"), ["run", "lint", "--output-logs=errors-only"]);
+  step("supergraph and registry-generated files are up to date", process.execPath, ["gateway/scripts/compose.mjs", "--check"]);
+} else log(`only test files matching: ${patterns.join(" ")} (typecheck, lint and the composition check skipped)`);
+step("unit and integration tests", bin("jest"), ["--runInBand", "--json", `--outputFile=${unitReport}`, ...only], unitReport);
+// The stack starts only when an end-to-end file matches.
+const e2eFiles = patterns.length === 0 ? ["all"] : spawnSync(bin("jest"), ["-c", "gateway/jest.e2e.config.cjs", "--listTests", ...patterns], { cwd: ROOT, env, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+if (e2eFiles.length > 0) step("end-to-end tests through the gateway", bin("jest"), ["-c", "gateway/jest.e2e.config.cjs", "--runInBand", "--json", `--outputFile=${e2eReport}`, ...only], e2eReport);
 
 const { lines, ok } = summary(results);
 log("summary");
