@@ -1,6 +1,6 @@
 import { eventually } from "@opsconductor/kit/testing";
 import { randomUUID } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { getRun, runJob, startHarness, step, waitForRun, type Harness } from "./harness";
 
 /**
@@ -53,5 +53,48 @@ describe("a worker killed mid-run", () => {
     // as many lines as attempt rows, and at least one per attempt that succeeded.
     expect(executions.length).toBeLessThanOrEqual(rows.length);
     expect(executions.length).toBeGreaterThanOrEqual(rows.filter((row) => row.status === "SUCCEEDED").length);
+  }, 120_000);
+});
+
+/** Processes on this host (the sshd fixture's targets run here) whose environment holds `marker`. */
+function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(marker)) found.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+describe("what a killed worker left running on its targets", () => {
+  it("is killed when the attempt is recovered as lost (the whole process group, children included)", async () => {
+    const targets = Array.from({ length: 2 }, () => h.addTarget({}));
+    // A long step with a child of its own in the background: both must go.
+    const jobId = h.defineJob({ steps: [step("long", "sleep 300 & sleep 300; echo never")], options: { maxParallel: 2, retries: 0 } });
+    // Only the worker about to be killed may take these attempts.
+    await h.killSpawnedWorkers();
+    const worker = h.spawnWorker();
+    const run = await runJob(h, jobId, [], targets.map((t) => t.id));
+    const marker = `OPSC_RUN_ID=${run.id}`;
+    // Both steps started on their targets (and their process groups were recorded).
+    await eventually(async () => {
+      const rows = await h.subgraph.prisma.stepResult.findMany({ where: { runId: run.id } });
+      return rows.length === 2 && rows.every((row) => row.remotePgid !== null) && processesWith(marker).length >= 4;
+    }, 30_000);
+    worker.kill("SIGKILL");
+    await new Promise((resolve) => worker.once("exit", resolve));
+    // The dead worker's SSH connections are gone, but its steps go on running on the targets.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(processesWith(marker).length).toBeGreaterThanOrEqual(4);
+
+    h.spawnWorker();
+    const finished = await waitForRun(h, run.id, 60_000);
+    expect(finished.status).toBe("FAILED");
+    for (const target of finished.targets) expect(target.error).toMatch(/attempt lost/);
+    await eventually(async () => processesWith(marker).length === 0, 30_000);
   }, 120_000);
 });

@@ -44,6 +44,8 @@ export interface Harness {
   startWorkers(): Promise<{ stop(): Promise<void> }>;
   /** A worker in a process of its own (`subgraph work`), for crash tests. */
   spawnWorker(extraEnv?: Record<string, string>): ChildProcess;
+  /** SIGKILLs every worker process spawned so far (a test that needs to know which worker runs what). */
+  killSpawnedWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -158,10 +160,14 @@ export async function startHarness(options: { sshdCount?: number; env?: Record<s
     spawnWorker(extraEnv = {}) {
       const child = spawn(process.execPath, [path.join(ROOT, "packages/kit/dist/bin/subgraph.js"), "work", path.join(ROOT, "subgraphs/executions")], {
         env: { PATH: process.env.PATH, ...fullEnv, LOG_LEVEL: "warn", ...extraEnv },
-        stdio: ["ignore", "ignore", "inherit"],
+        stdio: ["ignore", process.env.OPSC_DEBUG_WORKER ? "inherit" : "ignore", "inherit"],
       });
       children.push(child);
       return child;
+    },
+    async killSpawnedWorkers() {
+      const alive = children.filter((child) => child.exitCode === null && child.signalCode === null);
+      await Promise.all(alive.map((child) => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGKILL")))));
     },
     async stop() {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

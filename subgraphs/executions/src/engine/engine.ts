@@ -11,6 +11,14 @@ export type RunOptions = JobSnapshot["options"];
 export type TargetOutcome = "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
 const FINAL_RUN = ["SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED", "TIMED_OUT"];
 
+/** The steps an attempt lost to a dead worker left running on its target (their process groups). */
+export interface Orphan {
+  runId: string;
+  targetId: string;
+  attempt: number;
+  pgids: number[];
+}
+
 export interface Claimed {
   kind: "claimed";
   run: { id: string; number: number; steps: unknown; options: RunOptions; secretsEncrypted: string | null; parameters: unknown };
@@ -132,15 +140,22 @@ export class RunEngine {
    * PENDING target, and the run itself is finalized when nothing is left. `from` guards the
    * transition: only a RUNNING attempt with this number changes.
    */
-  async finishAttempt(job: TargetJob, outcome: { status: TargetOutcome; exitCode: number | null; error: string | null }): Promise<void> {
+  async finishAttempt(job: TargetJob, outcome: { status: TargetOutcome; exitCode: number | null; error: string | null }): Promise<Orphan | undefined> {
     const jobs: TargetJob[] = [];
     let retryDelay = 0;
+    let orphan: Orphan | undefined;
     const changed = await this.transaction(async (tx) => {
       const run = await this.lockRun(tx, job.runId);
       if (!run) return false;
       const current = await tx.runTarget.findUnique({ where: { id: job.runTargetId } });
       if (!current || current.status !== "RUNNING" || current.attempt !== job.attempt) return false;
       const options = run.options;
+      // Steps still RUNNING here belong to a worker that died: their processes may live on the target.
+      const left = await tx.stepResult.findMany({
+        where: { runTargetId: job.runTargetId, attempt: job.attempt, status: "RUNNING", remotePgid: { not: null } },
+        select: { remotePgid: true },
+      });
+      if (left.length) orphan = { runId: job.runId, targetId: current.targetId, attempt: job.attempt, pgids: left.map((step) => step.remotePgid as number) };
       // Steps an attempt left RUNNING (its worker died) end with it.
       await tx.stepResult.updateMany({
         where: { runTargetId: job.runTargetId, attempt: job.attempt, status: "RUNNING" },
@@ -173,9 +188,10 @@ export class RunEngine {
       await this.finalizeIfDone(tx, job.runId);
       return true;
     }, TX_LIMITS);
-    if (!changed) return;
+    if (!changed) return undefined;
     await this.queue.add(jobs.map((next) => (next.runTargetId === job.runTargetId ? { ...next, delayMs: retryDelay } : next)));
     await this.publishRun(job.runId);
+    return orphan;
   }
 
   /**
@@ -254,7 +270,11 @@ export class RunEngine {
    * are added again (same job id) or, when BullMQ gave up on them, ended as lost; runs with nothing
    * left are finalized and runs with free slots dispatched.
    */
-  async reap(staleAfterSeconds: number, isLocal: (runTargetId: string) => boolean): Promise<{ lost: number; requeued: number; finalized: number }> {
+  async reap(
+    staleAfterSeconds: number,
+    isLocal: (runTargetId: string) => boolean,
+  ): Promise<{ lost: number; requeued: number; finalized: number; orphans: Orphan[] }> {
+    const orphans: Orphan[] = [];
     let lost = 0;
     let requeued = 0;
     let finalized = 0;
@@ -265,7 +285,8 @@ export class RunEngine {
     );
     for (const row of stale) {
       if (isLocal(row.id)) continue;
-      await this.finishAttempt({ runId: row.run_id, runTargetId: row.id, attempt: row.attempt }, lostOutcome("its heartbeat stopped"));
+      const orphan = await this.finishAttempt({ runId: row.run_id, runTargetId: row.id, attempt: row.attempt }, lostOutcome("its heartbeat stopped"));
+      if (orphan) orphans.push(orphan);
       lost += 1;
     }
     const queued = await this.prisma.$queryRawUnsafe<Array<{ id: string; run_id: string; attempt: number }>>(
@@ -303,7 +324,7 @@ export class RunEngine {
         await this.publishRun(id);
       } else await this.dispatch(id);
     }
-    return { lost, requeued, finalized };
+    return { lost, requeued, finalized, orphans };
   }
 }
 

@@ -22,6 +22,8 @@ export interface StepRun {
   env: Record<string, string>;
   onStdout(data: Buffer): void;
   onStderr(data: Buffer): void;
+  /** The step's process group id on the target, as soon as it is known (stored for the orphan reaper). */
+  onStarted?(pgid: number): void;
   /** Aborted with a StopReason: the executor kills the step's process group. */
   signal: AbortSignal;
 }
@@ -34,6 +36,8 @@ export interface StepExit {
 
 export interface Session {
   runStep(step: StepRun): Promise<StepExit>;
+  /** Runs a short command (no output kept) and resolves when it ends or after `timeoutMs`. */
+  runQuiet(command: string, timeoutMs: number): Promise<void>;
   close(): void;
 }
 
@@ -73,6 +77,18 @@ export function killGroupCommand(pgid: number, graceSeconds = 2): string {
     `kill -TERM -${pgid} 2>/dev/null; i=0; while [ $i -lt ${steps} ] && kill -0 -${pgid} 2>/dev/null; do sleep 0.1; i=$((i+1)); done; ` +
     `kill -KILL -${pgid} 2>/dev/null; true`
   );
+}
+
+/**
+ * Kills the process group of an attempt whose worker died (the orphan reaper), but only if it is still
+ * that attempt's: where /proc shows the group leader, its environment must hold the attempt's
+ * OPSC_RUN_ID and OPSC_ATTEMPT (a recycled pid is left alone). A group whose leader has ended cannot
+ * have had its id reused (Linux does not hand out an id still used by a group), so it is killed.
+ */
+export function orphanKillCommand(pgid: number, env: { OPSC_RUN_ID: string; OPSC_ATTEMPT: string }): string {
+  const expect = (name: keyof typeof env) => `grep -qx ${shellQuote(`${name}=${env[name]}`)}`;
+  const environ = `tr '\\000' '\\n' < /proc/${pgid}/environ`;
+  return `if [ -r /proc/${pgid}/environ ] && ! { ${environ} | ${expect("OPSC_RUN_ID")} && ${environ} | ${expect("OPSC_ATTEMPT")}; }; then exit 0; fi; ${killGroupCommand(pgid)}`;
 }
 
 /** `SHA256:<base64 without padding>` of a host key blob, as ssh-keygen -l prints it. */
@@ -123,7 +139,7 @@ class SshSession implements Session {
       let exitCode: number | null = null;
       let stopped: StopReason | undefined;
       let killing: Promise<void> | undefined;
-      const reader = new PgidReader(() => undefined, step.onStdout);
+      const reader = new PgidReader((pgid) => step.onStarted?.(pgid), step.onStdout);
       let settled = false;
       const settle = () => {
         if (settled) return;
@@ -158,20 +174,24 @@ class SshSession implements Session {
     });
   }
 
+  async runQuiet(command: string, timeoutMs: number): Promise<void> {
+    const channel = await execChannel(this.client, command);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      channel.on("close", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      channel.resume();
+      channel.stderr.resume();
+    });
+  }
+
   /** A second channel kills the step's process group on the target; then the step's channel is closed. */
   private async killRemote(pgid: number | undefined, channel: ClientChannel): Promise<void> {
     if (pgid !== undefined) {
       try {
-        const killer = await execChannel(this.client, killGroupCommand(pgid));
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 5_000);
-          killer.on("close", () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          killer.resume();
-          killer.stderr.resume();
-        });
+        await this.runQuiet(killGroupCommand(pgid), 5_000);
       } catch {
         // The connection is gone: sshd then closes the session and the step's input with it.
       }
@@ -284,6 +304,8 @@ export class LocalSession implements Session {
         kill("SIGTERM");
         killTimer = setTimeout(() => kill("SIGKILL"), 2_000);
       };
+      // detached: the child leads a process group of its own, whose id is its pid.
+      if (child.pid) step.onStarted?.(child.pid);
       child.stdout.on("data", step.onStdout);
       child.stderr.on("data", step.onStderr);
       child.stdin.on("error", () => undefined);
@@ -298,6 +320,13 @@ export class LocalSession implements Session {
       if (step.signal.aborted) stop();
       else step.signal.addEventListener("abort", stop, { once: true });
       child.stdin.end(step.stdin ?? "");
+    });
+  }
+  runQuiet(command: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const child = spawn("sh", ["-c", command], { stdio: "ignore", timeout: timeoutMs });
+      child.on("error", () => resolve());
+      child.on("close", () => resolve());
     });
   }
   close() {}

@@ -1,8 +1,8 @@
 import { callInternal, decrypt, parseKey, targetConnectionBundleContract, liveTopics, publishLive, type JobStep, type Logger } from "@opsconductor/kit";
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "../generated/prisma/client";
-import type { Claimed, TargetOutcome } from "./engine";
-import { ConnectError, connectSsh, isLocalTarget, LocalSession, sshLoginOf, stepArgv, type Session, type StepExit, type StopReason } from "./executor";
+import type { Claimed, Orphan, TargetOutcome } from "./engine";
+import { ConnectError, connectSsh, isLocalTarget, LocalSession, orphanKillCommand, sshLoginOf, stepArgv, type Session, type StepExit, type StopReason } from "./executor";
 import { redact, StreamCapture } from "./output";
 import { substitute } from "./placeholders";
 
@@ -57,15 +57,7 @@ export async function runAttempt(
 
   let session: Session;
   try {
-    const bundle = await callInternal(config.targetsUrl, targetConnectionBundleContract, {
-      params: { id: target.targetId },
-      serviceToken: config.serviceToken,
-      timeoutMs: 10_000,
-      // A read: repeated on a 5xx or a network failure (200 targets starting at once can exhaust the
-      // callee's pool; measured: 43 of 200 bench targets failed on a 500 without retries).
-      retries: 3,
-    });
-    session = isLocalTarget(bundle) ? new LocalSession() : await connectSsh(sshLoginOf(bundle, config.connectTimeoutMs));
+    session = await openSession(target.targetId, config);
   } catch (error) {
     const message = error instanceof ConnectError ? error.message : `could not reach the target: ${(error as Error).message}`;
     return { status: "FAILED", exitCode: null, error: redact(message, secretValues) };
@@ -93,6 +85,42 @@ export async function runAttempt(
     return last;
   } finally {
     session.close();
+  }
+}
+
+/**
+ * A session on a target: its connection bundle is fetched from targets now (never stored), then SSH,
+ * or the LOCAL executor for the built-in `localhost` target.
+ */
+export async function openSession(targetId: string, config: RunnerConfig): Promise<Session> {
+  const bundle = await callInternal(config.targetsUrl, targetConnectionBundleContract, {
+    params: { id: targetId },
+    serviceToken: config.serviceToken,
+    timeoutMs: 10_000,
+    // A read: repeated on a 5xx or a network failure (200 targets starting at once can exhaust the
+    // callee's pool; measured: 43 of 200 bench targets failed on a 500 without retries).
+    retries: 3,
+  });
+  return isLocalTarget(bundle) ? new LocalSession() : connectSsh(sshLoginOf(bundle, config.connectTimeoutMs));
+}
+
+/**
+ * Kills the process groups an attempt lost to a dead worker left running on its target (closing the
+ * dead worker's SSH connection does not stop them). Best effort: an unreachable target is logged.
+ */
+export async function killOrphans(orphan: Orphan, config: RunnerConfig, logger: Logger): Promise<void> {
+  if (!orphan.pgids.length) return;
+  let session: Session | undefined;
+  try {
+    session = await openSession(orphan.targetId, config);
+    for (const pgid of orphan.pgids) {
+      await session.runQuiet(orphanKillCommand(pgid, { OPSC_RUN_ID: orphan.runId, OPSC_ATTEMPT: String(orphan.attempt) }), 10_000);
+    }
+    logger.info("killed the processes a lost attempt left on its target", { runId: orphan.runId, targetId: orphan.targetId, attempt: orphan.attempt, groups: orphan.pgids.length });
+  } catch (error) {
+    logger.warn("could not kill the processes a lost attempt left on its target", { runId: orphan.runId, targetId: orphan.targetId, error: (error as Error).message });
+  } finally {
+    session?.close();
   }
 }
 
@@ -156,6 +184,11 @@ async function runStep(
       env: { OPSC_RUN_ID: run.id, OPSC_RUN_NUMBER: String(run.number), OPSC_ATTEMPT: String(target.attempt) },
       onStdout: (data) => collect("STDOUT", captures.STDOUT.write(data)),
       onStderr: (data) => collect("STDERR", captures.STDERR.write(data)),
+      onStarted: (pgid) => {
+        chain = chain
+          .then(async () => void (await prisma.stepResult.update({ where: { id: result.id }, data: { remotePgid: pgid } })))
+          .catch((error: Error) => deps.logger.warn("could not record the step's process group", { error: error.message }));
+      },
       signal: controller.signal,
     });
   } catch (error) {

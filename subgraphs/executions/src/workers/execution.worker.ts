@@ -5,7 +5,7 @@ import type { WorkerHandle } from "@opsconductor/kit/subgraph";
 import type { PrismaClient } from "../generated/prisma/client";
 import { lostOutcome, type RunEngine } from "../engine/engine";
 import { bullPrefix, cancelChannel, EXECUTION_QUEUE, type ExecutionQueue, type TargetJob } from "../engine/queue";
-import { runAttempt, type AttemptOutcome, type RunnerConfig } from "../engine/runner";
+import { killOrphans, runAttempt, type AttemptOutcome, type RunnerConfig } from "../engine/runner";
 import type { Env } from "../env";
 
 /** Tries a database write a few times before giving up (the reaper is the last resort). */
@@ -54,8 +54,10 @@ export async function startExecutionWorker(deps: {
     const claim = await engine.claim(data);
     if (claim.kind === "skip") return "skipped";
     if (claim.kind === "lost") {
-      // Recovered after its worker died mid-attempt: that attempt is not executed again.
-      await engine.finishAttempt(data, lostOutcome("recovered by stall detection"));
+      // Recovered after its worker died mid-attempt: that attempt is not executed again, and what it
+      // left running on the target is killed.
+      const orphan = await engine.finishAttempt(data, lostOutcome("recovered by stall detection"));
+      if (orphan) await killOrphans(orphan, config, logger);
       return "lost";
     }
     const controller = new AbortController();
@@ -80,7 +82,7 @@ export async function startExecutionWorker(deps: {
         outcome = { status: "FAILED", exitCode: null, error: "internal error while executing" };
       }
       // The attempt has executed: record its end even through a database hiccup.
-      await persist(() => engine.finishAttempt(data, outcome));
+      await persist(async () => void (await engine.finishAttempt(data, outcome)));
       return outcome.status;
     } finally {
       clearTimeout(targetTimer);
@@ -115,8 +117,9 @@ export async function startExecutionWorker(deps: {
     sweeping = true;
     engine
       .reap(env.STALE_AFTER_SECONDS, isLocal)
-      .then((result) => {
+      .then(async ({ orphans, ...result }) => {
         if (result.lost || result.requeued || result.finalized) logger.info("reaper recovered work", result);
+        for (const orphan of orphans) await killOrphans(orphan, config, logger);
       })
       .catch((error: Error) => logger.warn("reaper sweep failed", { error: error.message }))
       .finally(() => (sweeping = false));

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "step_results" ADD COLUMN     "remote_pgid" INTEGER;
