@@ -145,6 +145,54 @@ describe("executions through the gateway", () => {
     expect(chunk.runOutputChunk.id).toBe(output.runOutputChunks[0].id);
   }, 180_000);
 
+  it("a schedule in the jobs service starts real runs in the executions service: trigger SCHEDULE, its parameters, maxRuns honoured", async () => {
+    const credentialId = (
+      await call<{ createCredential: { id: string } }>("mutation($input: CreateCredentialInput!) { createCredential(input: $input) { id } }", {
+        input: { name: unique("sched-cred"), type: "PASSWORD", username: sshd.user, password: sshd.password },
+      })
+    ).createCredential.id;
+    const targetIds = await Promise.all([0, 1].map((index) => sshTarget(index, credentialId)));
+    const job = await call<{ createJob: { id: string } }>("mutation($input: CreateJobInput!) { createJob(input: $input) { id } }", {
+      input: {
+        name: unique("scheduled-job"),
+        steps: [{ name: "say", type: "COMMAND", content: "echo {{word}} {{run.number}}", timeoutSeconds: 30 }],
+        parameters: [{ name: "word", type: "STRING", required: true }],
+        targets: { targetIds },
+      },
+    });
+    const schedule = await call<{ createSchedule: { id: string } }>("mutation($input: ScheduleInput!) { createSchedule(input: $input) { id } }", {
+      input: { jobId: job.createJob.id, kind: "INTERVAL", intervalSeconds: 2, maxRuns: 2, parameters: [{ name: "word", value: "tick" }] },
+    });
+    const RUNS = `query($jobId: ID!) { runs(filter: { jobId: $jobId }, sort: { field: NUMBER, direction: ASC }) { total items {
+      id number status trigger scheduleId targets { status steps { stdout } } } } }`;
+    type Listed = { runs: { total: number; items: Array<{ id: string; number: number; status: string; trigger: string; scheduleId: string; targets: Array<{ status: string; steps: Array<{ stdout: string }> }> }> } };
+    const runs = await eventually(
+      async () => {
+        const listed = (await call<Listed>(RUNS, { jobId: job.createJob.id })).runs;
+        return listed.total === 2 && listed.items.every((run) => run.status === "SUCCEEDED") ? listed.items : undefined;
+      },
+      60_000,
+      500,
+    );
+    expect(runs.map((run) => [run.number, run.trigger, run.scheduleId])).toEqual([
+      [1, "SCHEDULE", schedule.createSchedule.id],
+      [2, "SCHEDULE", schedule.createSchedule.id],
+    ]);
+    for (const run of runs) expect(run.targets.map((t) => t.steps[0].stdout)).toEqual([`tick ${run.number}\n`, `tick ${run.number}\n`]);
+    // maxRuns ends the schedule: no third run, and each occurrence names the run it started.
+    const ended = await eventually(async () => {
+      const { schedule: found } = await call<{ schedule: { runCount: number; finishedAt: string | null; occurrences: { items: Array<{ status: string; runId: string | null }> } } }>(
+        "query($id: ID!) { schedule(id: $id) { runCount finishedAt occurrences { items { status runId } } } }",
+        { id: schedule.createSchedule.id },
+      );
+      return found.finishedAt ? found : undefined;
+    }, 30_000);
+    expect(ended.runCount).toBe(2);
+    expect(ended.occurrences.items.map((o) => o.runId).sort()).toEqual(runs.map((run) => run.id).sort());
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect((await call<Listed>(RUNS, { jobId: job.createJob.id })).runs.total).toBe(2);
+  }, 120_000);
+
   it("refuses an anonymous caller and names the bad parameter", async () => {
     const anonymous = await gql("query { runs { total } }");
     expect(anonymous.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
