@@ -19,6 +19,9 @@ const require = createRequire(import.meta.url);
 const { GATEWAY, portsFor } = require("./lib/registry.cjs");
 const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
 const separate = process.argv.includes("--separate");
+// `npm start -- --local-target`: the built-in `localhost` target, whose steps run on this machine as the
+// user running OpsConductor (off by default: anyone allowed to run jobs could then run commands here).
+const localTarget = process.argv.includes("--local-target");
 
 try {
   await checkInfra();
@@ -39,7 +42,14 @@ build();
 
 const ports = portsFor("dev");
 if (process.env.PORT) ports[GATEWAY.name] = Number(process.env.PORT);
-const envs = stackEnv({ mode: "development", secrets, ports, databases, postgresUrl: POSTGRES_URL });
+const envs = stackEnv({
+  mode: "development",
+  secrets,
+  ports,
+  databases,
+  postgresUrl: POSTGRES_URL,
+  extra: localTarget ? { LOCAL_TARGET_EXECUTION: "enabled", SEED_LOCALHOST_TARGET: "true" } : {},
+});
 // Admin (users + auth) and demo targets, in the registry's seed order. The auth seed reads
 // OPSCONDUCTOR_ADMIN_PASSWORD from this environment, or generates one and prints it once.
 seedServices(envs);

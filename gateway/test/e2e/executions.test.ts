@@ -193,6 +193,24 @@ describe("executions through the gateway", () => {
     expect((await call<Listed>(RUNS, { jobId: job.createJob.id })).runs.total).toBe(2);
   }, 120_000);
 
+  it("runs the built-in localhost target (seeded, no connection method) on the platform's host with the LOCAL executor", async () => {
+    const found = await call<{ targets: { items: Array<{ id: string; name: string; address: string; connectionMethods: unknown[] }> } }>(
+      `query { targets(filter: { search: "localhost" }) { items { id name address connectionMethods { id } } } }`,
+    );
+    const local = found.targets.items.find((target) => target.address === "localhost");
+    expect(local).toMatchObject({ name: "localhost", connectionMethods: [] });
+    const job = await call<{ createJob: { id: string } }>("mutation($input: CreateJobInput!) { createJob(input: $input) { id } }", {
+      input: { name: unique("local-job"), steps: [{ name: "where", type: "COMMAND", content: "echo on {{target.name}}; test -d /proc/$$ && echo here" }], targets: { targetIds: [local!.id] } },
+    });
+    const started = await call<{ runJob: { id: string } }>("mutation($id: ID!) { runJob(jobId: $id) { id } }", { id: job.createJob.id });
+    const run = await eventually(async () => {
+      const { run } = await call<{ run: RunView }>(`query($id: ID!) { run(id: $id) { ${RUN} } }`, { id: started.runJob.id });
+      return ["SUCCEEDED", "FAILED"].includes(run.status) ? run : undefined;
+    }, 30_000);
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.targets[0].steps[0].stdout).toBe("on localhost\nhere\n");
+  }, 60_000);
+
   it("refuses an anonymous caller and names the bad parameter", async () => {
     const anonymous = await gql("query { runs { total } }");
     expect(anonymous.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");

@@ -29,7 +29,15 @@ module.exports = async function globalSetup() {
     // Debug: the secrets test reads every line a service writes, and leaks hide in info and debug lines.
     // Connection tests give up after 5 s: quick for the "listener that never speaks" test, and enough for
     // 100 handshakes at once on a busy 2-core machine (3 s timed out good targets under load).
-    extra: { EVENTS_EXCHANGE: exchange, REDIS_KEY_PREFIX: `${namespace}-e2e:`, LOG_LEVEL: "debug", CONNECTION_TEST_TIMEOUT_MS: "5000" },
+    // The built-in localhost target is on, to prove it through the front door (executions.test.ts).
+    extra: {
+      EVENTS_EXCHANGE: exchange,
+      REDIS_KEY_PREFIX: `${namespace}-e2e:`,
+      LOG_LEVEL: "debug",
+      CONNECTION_TEST_TIMEOUT_MS: "5000",
+      LOCAL_TARGET_EXECUTION: "enabled",
+      SEED_LOCALHOST_TARGET: "true",
+    },
   });
   // Fresh Redis state as well as fresh databases: login-throttle counts of earlier runs live for an hour
   // under the same prefix, and a few runs' deliberate failures from 127.0.0.1 throttled this one.

@@ -23,6 +23,11 @@ export const envSchema = z.object({
   /** BullMQ lock of a job in hand; a killed worker's jobs are recovered after at most lock + stall interval. */
   WORKER_LOCK_MS: int(1_000, 600_000, 10_000),
   WORKER_STALLED_INTERVAL_MS: int(500, 600_000, 5_000),
+  /**
+   * The built-in `localhost` target (address `localhost`, no connection method) runs steps on the
+   * worker's own host as the worker's user. Off unless an administrator turns it on.
+   */
+  LOCAL_TARGET_EXECUTION: z.enum(["disabled", "enabled"]).default("disabled"),
   /** SSH connect + authenticate limit. */
   SSH_CONNECT_TIMEOUT_MS: int(100, 120_000, 15_000),
 });

@@ -1,5 +1,6 @@
 import { eventually, outboxEvents } from "@opsconductor/kit/testing";
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { getRun, runJob, startHarness, step, waitForRun, type Harness } from "./harness";
 
@@ -153,4 +154,22 @@ describe("retries, stop on first failure and rerun of failed targets", () => {
     const none = await h.gql("mutation($id: ID!) { rerunFailed(runId: $id) { id } }", { id: clean.id }, { token: h.token });
     expect(none.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
   }, 60_000);
+});
+
+describe("the built-in localhost target", () => {
+  it("is refused unless LOCAL_TARGET_EXECUTION=enabled: nothing runs on the platform's host and the error says how to enable it", async () => {
+    const id = randomUUID();
+    const local = h.addTarget({
+      id,
+      name: "localhost",
+      bundle: { target: { id, name: "localhost", address: "localhost", serialNumber: "TGT-000009" }, method: null, credential: null },
+    });
+    const marker = `/tmp/opsc-local-${randomUUID()}`;
+    const jobId = h.defineJob({ steps: [step("touch", `touch ${marker}`)] });
+    const run = await waitForRun(h, (await runJob(h, jobId, [], [local.id])).id);
+    expect(run.status).toBe("FAILED");
+    expect(run.targets[0].error).toMatch(/built-in localhost target is disabled.*LOCAL_TARGET_EXECUTION=enabled/);
+    expect(run.targets[0].steps).toEqual([]);
+    expect(existsSync(marker)).toBe(false);
+  }, 30_000);
 });

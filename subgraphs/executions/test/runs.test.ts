@@ -7,7 +7,7 @@ import { getRun, runJob, startHarness, step, waitForRun, type Harness } from "./
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ sshdCount: 20 });
+  h = await startHarness({ sshdCount: 20, env: { LOCAL_TARGET_EXECUTION: "enabled" } });
   await h.startWorkers();
 }, 120_000);
 afterAll(() => h?.stop(), 60_000);

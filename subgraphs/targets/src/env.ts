@@ -21,6 +21,11 @@ export const envSchema = z
     HEALTH_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
     /** Periodic checks reach only 127.0.0.0/8 unless this is true (network safety on shared machines). */
     HEALTH_CHECK_NON_LOOPBACK: envBool.default(false),
+    /**
+     * The seed adds the built-in `localhost` target (no connection method: executions' LOCAL executor runs
+     * its steps on the platform's own host, and only where the workers have LOCAL_TARGET_EXECUTION=enabled).
+     */
+    SEED_LOCALHOST_TARGET: envBool.default(false),
   })
   .transform((env, ctx) => {
     let key = env.TARGETS_MASTER_KEY;

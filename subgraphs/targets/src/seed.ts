@@ -28,3 +28,26 @@ export async function seedDemoTargets(prisma: PrismaClient): Promise<number> {
     return DEMO_TARGETS.length;
   });
 }
+
+/** The built-in target of executions' LOCAL executor: address `localhost` and no connection method. */
+export const LOCALHOST_TARGET: TargetInputShape = {
+  name: "localhost",
+  address: "localhost",
+  port: 22,
+  osType: OsType.LINUX,
+  environment: "platform",
+  tags: ["built-in"],
+  description: "Built-in: steps run on the platform's own host as the worker's user (executions' LOCAL_TARGET_EXECUTION must be enabled)",
+};
+
+/** Adds the built-in `localhost` target unless an active target has that address; true when it did. */
+export async function seedLocalhostTarget(prisma: PrismaClient): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtext('targets.seed.localhost'))");
+    if ((await tx.target.count({ where: { address: "localhost", deletedAt: null } })) > 0) return false;
+    const values = validateCreate(LOCALHOST_TARGET);
+    const row = await tx.target.create({ data: { ...values, nameKey: values.name.toLowerCase(), createdById: ADMIN_USER_ID } });
+    await emitEvent(tx, "targets.target.created", { actor: SYSTEM_ACTOR, subject: targetSubject(row), data: targetSnapshot(row) });
+    return true;
+  });
+}

@@ -14,7 +14,7 @@ import { TransferService } from "./transfer/transfer.service";
 import { MethodService } from "./method/method.service";
 import { startHealthChecks } from "./workers/health-check.worker";
 import { targetsSchema } from "./schema";
-import { seedDemoTargets } from "./seed";
+import { seedDemoTargets, seedLocalhostTarget } from "./seed";
 import { TargetService } from "./target/target.service";
 
 /** The targets subgraph: the inventory of managed hosts and devices. */
@@ -65,8 +65,12 @@ export default defineSubgraph({
       // A selection may name up to 10,000 ids.
       bodyLimit: "1mb",
     }),
-  async seed({ prisma }) {
+  async seed({ prisma, env }) {
     const inserted = await seedDemoTargets(prisma);
-    return inserted ? `targets seed: inserted ${inserted} demo targets` : "targets seed: targets exist, nothing changed";
+    const local = env.SEED_LOCALHOST_TARGET && (await seedLocalhostTarget(prisma));
+    return [
+      inserted ? `targets seed: inserted ${inserted} demo targets` : "targets seed: targets exist, nothing changed",
+      ...(local ? ["targets seed: added the built-in localhost target"] : []),
+    ].join("; ");
   },
 });

@@ -13,6 +13,8 @@ export interface RunnerConfig {
   keyPrefix: string;
   outputLimitBytes: number;
   connectTimeoutMs: number;
+  /** Whether the built-in `localhost` target may run steps on the worker's host (LOCAL_TARGET_EXECUTION). */
+  localTarget: boolean;
 }
 
 export interface AttemptOutcome {
@@ -101,7 +103,13 @@ export async function openSession(targetId: string, config: RunnerConfig): Promi
     // callee's pool; measured: 43 of 200 bench targets failed on a 500 without retries).
     retries: 3,
   });
-  return isLocalTarget(bundle) ? new LocalSession() : connectSsh(sshLoginOf(bundle, config.connectTimeoutMs));
+  if (!isLocalTarget(bundle)) return connectSsh(sshLoginOf(bundle, config.connectTimeoutMs));
+  if (!config.localTarget) {
+    throw new ConnectError(
+      "the built-in localhost target is disabled: its steps would run on the platform's own host (an administrator enables it with LOCAL_TARGET_EXECUTION=enabled on the executions workers)",
+    );
+  }
+  return new LocalSession();
 }
 
 /**

@@ -42,6 +42,7 @@ export async function startExecutionWorker(deps: {
     keyPrefix: env.REDIS_KEY_PREFIX,
     outputLimitBytes: env.STEP_OUTPUT_LIMIT_BYTES,
     connectTimeoutMs: env.SSH_CONNECT_TIMEOUT_MS,
+    localTarget: env.LOCAL_TARGET_EXECUTION === "enabled",
   };
   /** Attempts running in this process, by run: a cancel aborts them. */
   const running = new Map<string, Map<string, AbortController>>();
