@@ -1,4 +1,4 @@
-import { createLogger, forbidden, liveChannel, unauthenticated, type AuthUser } from "@opsconductor/kit/gateway";
+import { createLogger, forbidden, liveChannel, liveTopics, unauthenticated, type AuthUser } from "@opsconductor/kit/gateway";
 import { buildSchema, type ExecutionResult, type FormattedExecutionResult } from "graphql";
 import { LiveHub, type RedisSubscriber } from "./hub";
 import { CLOSE_UNAUTHORIZED, LiveLayer, type LiveConnection, type LiveExecutor } from "./layer";
@@ -129,23 +129,42 @@ describe("LiveLayer", () => {
     expect(await done(stream)).toBe(true);
   });
 
-  it("runs one execution per event for subscribers with the same document, variables and user; another user gets their own", async () => {
+  async function sharing(sharedAcrossUsers: boolean, subscribers: Array<[string, string[]]>) {
     const h = harness();
     h.batches.set("b1", { id: "b1", done: 0, total: 9 });
     const streams: Array<LiveStream<ExecutionResult>> = [];
-    for (const name of ["ann", "ann", "ann", "bob"]) {
-      const { connection } = await h.connect(name, ["targets:read"], token(name + streams.length));
+    for (const [name, permissions] of subscribers) {
+      const { connection } = await h.connect(name, permissions, token(name + streams.length));
       h.users.set(connection.session.token, { ...connection.session.user, id: `user-${name}` });
-      streams.push(h.subscribe(connection));
+      const prepared = prepareSubscription(schema, { query: BATCH, variables: { id: "b1" } }, {}) as PreparedSubscription;
+      streams.push(h.layer.subscribe(connection, { ...prepared, topic: { ...prepared.topic, sharedAcrossUsers } }));
     }
     for (const stream of streams) await take(stream, 1);
     h.execute.mockClear();
     h.batches.get("b1")!.done = 1;
     h.batchEvent();
     const payloads = await Promise.all(streams.map((stream) => take(stream, 1)));
-    expect(payloads.map(([payload]) => (payload.data as { connectionTestBatchUpdated: { done: number } }).connectionTestBatchUpdated.done)).toEqual([1, 1, 1, 1]);
-    expect(h.execute).toHaveBeenCalledTimes(2);
+    expect(payloads.map(([payload]) => (payload.data as { connectionTestBatchUpdated: { done: number } }).connectionTestBatchUpdated.done)).toEqual(subscribers.map(() => 1));
     expect(h.commands).toHaveLength(1);
+    return h.execute.mock.calls.map(([, , session]) => session.user.id);
+  }
+  const reader = ["targets:read"];
+  const admin = ["targets:read", "targets:write"];
+
+  it("runs one execution per event for subscribers with the same document, variables and user; another user gets their own", async () => {
+    const executedAs = await sharing(false, [["ann", reader], ["ann", reader], ["ann", reader], ["bob", reader]]);
+    expect(executedAs.sort()).toEqual(["user-ann", "user-bob"]);
+  });
+
+  it("on a topic shared across users: one execution per event per permission set, whoever the subscribers are", async () => {
+    const executedAs = await sharing(true, [["ann", reader], ["bob", reader], ["cid", reader], ["dee", admin], ["eve", admin]]);
+    expect(executedAs).toHaveLength(2);
+  });
+
+  it("every topic of the supergraph that shares across users has a query guarded by permissions only (listed here on purpose)", () => {
+    const shared = Object.entries(liveTopics).filter(([, topic]) => (topic as { sharedAcrossUsers?: boolean }).sharedAcrossUsers).map(([field]) => field);
+    // Adding a topic here is a claim that its answers never depend on who asks: review its resolvers first.
+    expect(shared.sort()).toEqual(["connectionTestBatchUpdated", "runOutput", "runUpdated"]);
   });
 
   it("delivers in order and merges events whose query has not started yet (it reads the newer state anyway)", async () => {

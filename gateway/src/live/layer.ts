@@ -104,7 +104,8 @@ export class LiveConnection {
  * authorization is checked per event and fields of any subgraph resolve. Per subscription, events are
  * delivered in order; an event whose query is identical to one still waiting to run is merged into it
  * (it would read the same state). Subscribers with the same (document, variables, user and permissions)
- * share one execution per event.
+ * share one execution per event; on topics whose answers depend on permissions only (`sharedAcrossUsers`),
+ * subscribers with the same permissions share it whoever they are (each token is still verified per event).
  */
 export class LiveLayer {
   private readonly channels = new Map<string, { subscribers: Set<LiveSubscription>; handle: ChannelHandle }>();
@@ -322,7 +323,8 @@ export class LiveSubscription {
   ) {
     this.stream = new LiveStream(() => this.leave());
     const { user } = connection.session;
-    this.shareKey = `${prepared.eventQuery.text}\u0000${user.id}\u0000${[...user.permissions].sort().join(",")}\u0000`;
+    const who = prepared.topic.sharedAcrossUsers ? "" : user.id;
+    this.shareKey = `${prepared.eventQuery.text}\u0000${who}\u0000${[...user.permissions].sort().join(",")}\u0000`;
   }
 
   async start(): Promise<void> {

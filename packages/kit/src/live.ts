@@ -36,6 +36,12 @@ interface LiveTopicBase<A> {
   query: { field: string; args(args: A, event: LiveEvent): LiveArgs };
   /** Whether an event on the channel concerns this subscriber (e.g. one target's output of a run); default yes. */
   accepts?(args: A, event: LiveEvent): boolean;
+  /**
+   * The topic's query answers depend on the caller's permissions only, never on who the caller is (no
+   * "my …" field, no per-user filtering anywhere its type leads): subscribers with the same permissions
+   * then share one execution per event whoever they are. Default false: one execution per user.
+   */
+  sharedAcrossUsers?: boolean;
 }
 
 /**
@@ -60,6 +66,7 @@ export const liveTopics = {
     channel: ({ runId }) => `executions.run.${runId}`,
     query: { field: "run", args: ({ runId }) => ({ id: runId }) },
     current: ({ runId }) => ({ id: runId }),
+    sharedAcrossUsers: true,
   }),
   runOutput: topic<{ runId: string; targetId?: string | null }>({
     owner: "executions",
@@ -67,12 +74,14 @@ export const liveTopics = {
     query: { field: "runOutputChunk", args: (_args, event) => ({ id: event.id }) },
     accepts: (args, event) => !args.targetId || event.targetId === args.targetId,
     authorize: { field: "run", args: ({ runId }) => ({ id: runId }) },
+    sharedAcrossUsers: true,
   }),
   connectionTestBatchUpdated: topic<{ batchId: string }>({
     owner: "targets",
     channel: ({ batchId }) => `targets.connection-test-batch.${batchId}`,
     query: { field: "connectionTestBatch", args: ({ batchId }) => ({ id: batchId }) },
     current: ({ batchId }) => ({ id: batchId }),
+    sharedAcrossUsers: true,
   }),
 } satisfies Record<string, LiveTopic<never>>;
 export type LiveField = keyof typeof liveTopics;
