@@ -2,24 +2,19 @@
 // `npm run bench:fanout`: `uname -a` on N SSH targets (default 200), each served by its own real sshd
 // process on 127.0.0.1, run once through our gateway (runJob, then polling run until it is final) and
 // once with Debian's `ansible all -i <inventory> -m command -a 'uname -a' -f 50` on the same targets
-// with the same key; prints both wall times and the ratio (target: ours ≤ 0.2× Ansible's).
-// The jobs service's snapshot route is stood in for by a fake from jobSnapshotContract (so the
-// benchmark runs before jobs' GraphQL API exists); everything else is the real stack on bench ports.
-// Options: --targets <n> (default 200), --forks <n> (Ansible -f, default 50), --port-offset <n>
-// (default: the registry's bench offset). Bounded: everything it starts is stopped at the end, and
-// the whole benchmark gives up after 15 minutes.
+// with the same key; prints both wall times and the ratio (target: ours ≤ 0.2× Ansible's). The job
+// is created through the gateway (createJob) like a user would; the whole stack is real, on bench ports.
+// Options: --targets <n> (default 200), --forks <n> (Ansible -f, default 50), --port-offset <n> (added
+// to the bench ports). Bounded: everything it starts is stopped at the end, and the whole benchmark
+// gives up after 15 minutes.
 import { execFile } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClients, POSTGRES_URL, prepareDatabases } from "./setup.mjs";
+import { startBenchStack } from "./lib/bench-stack.mjs";
 
-ensureDependencies();
 const require = createRequire(import.meta.url);
-const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
-const { portsFor } = require("./lib/registry.cjs");
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
@@ -37,58 +32,25 @@ const deadline = setTimeout(() => {
   void cleanup().then(() => process.exit(1));
 }, 15 * 60_000);
 
-await checkInfra();
-await generateClients();
-const databases = await prepareDatabases((service) => `opsc_fanout_${service.name}`, { fresh: true });
-build();
-const kit = require("../packages/kit/dist/index.js");
-const testing = require("../packages/kit/dist/testing/index.js");
-const { route, internalFailure } = require("../packages/kit/dist/subgraph.js");
-
-const ports = portsFor("bench", undefined, arg("port-offset", undefined));
-const secrets = ephemeralSecrets();
-const jobs = new Map();
-const jobsFake = await testing.fakeInternalService({
-  serviceToken: secrets.SERVICE_TOKEN,
-  routes: [
-    route(kit.jobSnapshotContract, async ({ params }) => {
-      const job = jobs.get(params.id);
-      if (!job) throw internalFailure(404, "job not found", "id");
-      return job;
-    }),
-  ],
-});
-const envs = stackEnv({
-  mode: "test",
-  secrets,
-  ports,
-  databases,
-  postgresUrl: POSTGRES_URL,
-  extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.fanout.events", REDIS_KEY_PREFIX: "opsc-fanout:", HEALTH_CHECK_INTERVAL_SECONDS: "0" },
-});
-envs.executions.JOBS_URL = jobsFake.url;
-const password = `bench-${randomBytes(9).toString("base64url")}`;
-await require("../packages/kit/dist/testing/index.js").clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
-seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
-
 let stack;
 let sshd;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "opsc-fanout-"));
 async function cleanup() {
   await stack?.stop().catch(() => undefined);
   await sshd?.stop().catch(() => undefined);
-  await jobsFake.close().catch(() => undefined);
   fs.rmSync(workDir, { recursive: true, force: true });
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void cleanup().then(() => process.exit(130)));
 
 try {
+  stack = await startBenchStack({ name: "fanout", portOffset: arg("port-offset", 0) });
+  // Loaded after the stack's build.
+  const testing = require("../packages/kit/dist/testing/index.js");
   process.stdout.write(`starting ${N} sshd processes on 127.0.0.1 … `);
   sshd = await testing.startSshd({ count: N });
   console.log("done");
-  stack = await startStack(envs, { log: null });
-  const gateway = `http://127.0.0.1:${ports.gateway}/graphql`;
-  const { accessToken: token } = (await testing.login(gateway, "admin", password));
+  const gateway = stack.url();
+  const { accessToken: token } = await testing.login(gateway, "admin", stack.password);
   const call = async (query, variables = {}) => {
     const result = await testing.graphql(gateway, query, variables, { token });
     if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
@@ -115,16 +77,15 @@ try {
     });
     targetIds.push(...(await Promise.all(batch)));
   }
-  const jobId = randomUUID();
-  jobs.set(jobId, {
-    jobId,
-    name: "fanout-uname",
-    version: 1,
-    steps: [{ id: randomUUID(), name: "uname", type: "COMMAND", content: "uname -a", interpreter: null, timeoutSeconds: 120, continueOnError: false }],
-    parameters: [],
-    targets: { targetIds, tags: [], groupId: null },
-    options: { maxParallel: N, targetTimeoutSeconds: 300, retries: 0, retryBackoffSeconds: 0, stopOnFirstFailure: false },
+  const { createJob } = await call("mutation($input: CreateJobInput!) { createJob(input: $input) { id } }", {
+    input: {
+      name: "fanout-uname",
+      steps: [{ name: "uname", type: "COMMAND", content: "uname -a", timeoutSeconds: 120 }],
+      targets: { targetIds },
+      options: { maxParallel: N, targetTimeoutSeconds: 300 },
+    },
   });
+  const jobId = createJob.id;
 
   const FINAL = ["SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED", "TIMED_OUT"];
   const runOnce = async () => {
