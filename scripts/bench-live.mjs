@@ -24,7 +24,8 @@ const USERS = arg("users", 10);
 const WRITES = arg("writes", 600);
 const RATE = arg("rate", 30);
 // --same-user: every client of a batch is the same user (one execution per write, shared by its subscribers);
-// default: a batch's clients are spread over the users (one execution per write and user).
+// default: a batch's clients are spread over the users (operators and viewers in turn): the topic is shared
+// across users, so one execution per write and permission set.
 const SAME_USER = process.argv.includes("--same-user");
 const { ADMIN_USER_ID } = require("./lib/registry.cjs");
 
@@ -52,12 +53,13 @@ try {
   };
   const login = async (username, password) => (await call(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }`, { u: username, p: password })).login.accessToken;
 
-  // Users (operators) and their tokens; the batches are bench data written straight to the database.
+  // Users (operators and viewers in turn: two permission sets) and their tokens; the batches are bench
+  // data written straight to the database.
   const admin = await login("admin", bench.password);
   const tokens = [];
   for (let i = 0; i < USERS; i++) {
     const username = `bench-live-${i}`;
-    await call(`mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`, { input: { username, email: `${username}@example.test`, displayName: username, roles: ["OPERATOR"], password: bench.password } }, admin);
+    await call(`mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`, { input: { username, email: `${username}@example.test`, displayName: username, roles: [i % 2 ? "VIEWER" : "OPERATOR"], password: bench.password } }, admin);
     tokens.push(await login(username, bench.password));
   }
   const { rows } = await db.query(
