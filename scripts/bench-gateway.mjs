@@ -8,23 +8,20 @@
 // each with distinct requests (a random page per request) and identical ones (the same page), then the
 // ratios the hardening issue names, and the gateway's overhead at one connection.
 // Options: --duration <s> (default 10), --connections <n> (default 10), --profile <service> (writes a V8 CPU
-// profile of that process to .data/profiles/ when the stack stops; open it in Chrome DevTools).
+// profile of that process to .data/profiles/ when the stack stops; open it in Chrome DevTools), --port-offset
+// <n> (added to the bench ports). Set-up is scripts/lib/bench-stack.mjs's, shared by every benchmark.
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
-import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClients, POSTGRES_URL, prepareDatabases } from "./setup.mjs";
+import { prepareBenchStack } from "./lib/bench-stack.mjs";
 
-ensureDependencies();
 const require = createRequire(import.meta.url);
-const { seedServices, stackEnv, startStack, ROOT } = require("./lib/stack.cjs");
-const { portsFor, ADMIN_USER_ID } = require("./lib/registry.cjs");
-const { databaseUrl } = require("./lib/db.cjs");
-// Straight at a subgraph means as the gateway calls it: with a fresh gateway proof on every request.
-const { gatewayProofHeaders } = require("../packages/kit/dist/index.js");
+const { ROOT } = require("./lib/stack.cjs");
+const { ADMIN_USER_ID } = require("./lib/registry.cjs");
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
@@ -35,30 +32,15 @@ const TARGETS = 1000;
 const profileIndex = process.argv.indexOf("--profile");
 const profiled = profileIndex > 0 ? process.argv[profileIndex + 1] : undefined;
 
-await checkInfra();
-await generateClients();
-const databases = await prepareDatabases((service) => `opsc_bench_${service.name}`, { fresh: true });
-build();
-
-const ports = portsFor("bench");
+const bench = await prepareBenchStack({ name: "bench", portOffset: arg("port-offset", 0) });
+const { ports, envs, secrets, password } = bench;
+// Straight at a subgraph means as the gateway calls it: with a fresh gateway proof on every request (kit, built above).
+const { gatewayProofHeaders } = require("../packages/kit/dist/index.js");
 const floorPort = ports.gateway + 1;
 const hivePort = ports.gateway + 2;
-const secrets = ephemeralSecrets();
-const envs = stackEnv({
-  mode: "test",
-  secrets,
-  ports,
-  databases,
-  postgresUrl: POSTGRES_URL,
-  // No background health checks: probing the 1,000 bench targets would compete with the load measured.
-  extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:", HEALTH_CHECK_INTERVAL_SECONDS: "0" },
-});
-const password = `bench-${randomBytes(9).toString("base64url")}`;
-await require("../packages/kit/dist/testing/index.js").clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
-seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
 
 // 1,000 targets straight into the bench database (set-up, not the thing measured), created by admin.
-const targetsDb = new pg.Client({ connectionString: databaseUrl(databases.targets, POSTGRES_URL) });
+const targetsDb = new pg.Client({ connectionString: bench.databaseUrl("targets") });
 await targetsDb.connect();
 await targetsDb.query(
   `INSERT INTO targets (id, name, name_key, address, port, created_by_id, updated_at)
@@ -73,14 +55,9 @@ if (profiled) {
   if (!envs[profiled]) throw new Error(`--profile: no stack member ${profiled}`);
   envs[profiled].OPSC_CPU_PROFILE_DIR = path.join(ROOT, ".data", "profiles");
 }
-const stack = await startStack(envs, { log: null });
-// Interrupted (Ctrl-C): stop what was started, so no stack keeps the bench ports.
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    for (const proc of children) proc.kill("SIGTERM");
-    void stack.stop().then(() => process.exit(130));
-  });
-}
+const stack = await bench.start();
+// Interrupted (Ctrl-C): stop the helper servers too, so none keeps the bench ports.
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => children.forEach((proc) => proc.kill("SIGTERM")));
 const url = (port) => `http://127.0.0.1:${port}/graphql`;
 const children = [];
 /** Spawns a helper server and resolves once it answers a GraphQL POST on its port (any HTTP answer). */
@@ -144,7 +121,7 @@ function load(endpoint, query, token, { distinct, conns = connections }) {
 
 try {
   // The floor answers from the same database; Hive Gateway serves the same supergraph, routed to the bench ports.
-  await child(process.execPath, [path.join(ROOT, "scripts/bench/floor-server.mjs"), String(floorPort), databaseUrl(databases.targets, POSTGRES_URL)], floorPort);
+  await child(process.execPath, [path.join(ROOT, "scripts/bench/floor-server.mjs"), String(floorPort), bench.databaseUrl("targets")], floorPort);
   const hiveDir = path.join(ROOT, ".data", "bench-hive");
   fs.mkdirSync(hiveDir, { recursive: true });
   let supergraph = fs.readFileSync(path.join(ROOT, "gateway/supergraph.graphql"), "utf8");

@@ -3,35 +3,14 @@
 // and all in one Node process (npm start's default), each after the same warm-up traffic through the
 // gateway. Prints RSS per process and the totals side by side. Ports: the bench offset; own databases,
 // exchange and Redis prefix, so a running dev stack is untouched.
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClients, POSTGRES_URL, prepareDatabases } from "./setup.mjs";
+import { prepareBenchStack } from "./lib/bench-stack.mjs";
 
-ensureDependencies();
 const require = createRequire(import.meta.url);
-const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
-const { portsFor } = require("./lib/registry.cjs");
+const bench = await prepareBenchStack({ name: "bench" });
+const { ports, password } = bench;
 const { graphql, login } = require("../packages/kit/dist/testing/index.js");
-
-await checkInfra();
-await generateClients();
-const databases = await prepareDatabases((service) => `opsc_bench_${service.name}`, { fresh: true });
-build();
-
-const ports = portsFor("bench");
-const password = `bench-${randomBytes(9).toString("base64url")}`;
-const envs = stackEnv({
-  mode: "test",
-  secrets: ephemeralSecrets(),
-  ports,
-  databases,
-  postgresUrl: POSTGRES_URL,
-  // No background health checks: probing the 1,000 bench targets would compete with the load measured.
-  extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.bench.events", REDIS_KEY_PREFIX: "opsc-bench:", HEALTH_CHECK_INTERVAL_SECONDS: "0" },
-});
-await require("../packages/kit/dist/testing/index.js").clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
-seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
 
 const rssMiB = (pid) => {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
@@ -39,7 +18,7 @@ const rssMiB = (pid) => {
 };
 
 async function measure(combined) {
-  const stack = await startStack(envs, { log: null, combined });
+  const stack = await bench.start({ combined });
   try {
     const url = `http://127.0.0.1:${ports.gateway}/graphql`;
     const { accessToken } = await login(url, "admin", password);

@@ -11,10 +11,12 @@ const { portsFor } = require("./registry.cjs");
 const { databaseUrl } = require("./db.cjs");
 
 /**
- * @param {{ name: string, extra?: Record<string, string>, portOffset?: number, beforeStart?: (ctx: { databases: Record<string, string>, databaseUrl: (service: string) => string }) => Promise<void> }} options
- *   name: the bench's name (databases `opsc_<name>_<service>`, exchange and Redis prefix); portOffset: added to the bench ports.
+ * Everything before the stack starts: checks, clients, fresh databases `opsc_<name>_<service>`, build, the
+ * envs on bench ports (+ portOffset) with ephemeral secrets, its own exchange and Redis prefix (cleared), and
+ * the seed (an admin with the returned password). A bench may change `envs` before calling `start()`.
+ * @param {{ name: string, extra?: Record<string, string>, portOffset?: number }} options
  */
-export async function startBenchStack({ name, extra = {}, portOffset = 0, beforeStart }) {
+export async function prepareBenchStack({ name, extra = {}, portOffset = 0 }) {
   ensureDependencies();
   await checkInfra();
   await generateClients();
@@ -28,6 +30,7 @@ export async function startBenchStack({ name, extra = {}, portOffset = 0, before
     ports,
     databases,
     postgresUrl: POSTGRES_URL,
+    // No background health checks: probing bench targets would compete with the load measured.
     extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: `opsconductor.${name}.events`, REDIS_KEY_PREFIX: `opsc-${name}:`, HEALTH_CHECK_INTERVAL_SECONDS: "0", ...extra },
   });
   const password = `bench-${randomBytes(9).toString("base64url")}`;
@@ -36,17 +39,37 @@ export async function startBenchStack({ name, extra = {}, portOffset = 0, before
   await clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
   seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
   const dbUrl = (service) => databaseUrl(databases[service], POSTGRES_URL);
-  await beforeStart?.({ databases, databaseUrl: dbUrl });
-  const stack = await startStack(envs, { log: null });
-  const onSignal = () => void stack.stop().then(() => process.exit(130));
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, onSignal);
   return {
     ports,
     envs,
     secrets,
     password,
+    databases,
     databaseUrl: dbUrl,
     url: (service = "gateway") => `http://127.0.0.1:${ports[service]}/graphql`,
-    stop: () => stack.stop(),
+    /** Starts the stack (startStack options, e.g. `combined`); Ctrl-C stops it. */
+    async start(options = {}) {
+      const stack = await startStack(envs, { log: null, ...options });
+      const onSignal = () => void stack.stop().then(() => process.exit(130));
+      for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, onSignal);
+      return {
+        ...stack,
+        stop: async () => {
+          for (const signal of ["SIGINT", "SIGTERM"]) process.off(signal, onSignal);
+          await stack.stop();
+        },
+      };
+    },
   };
+}
+
+/**
+ * prepareBenchStack, then `beforeStart` (e.g. bench data written straight to the databases), then the stack.
+ * @param {{ name: string, extra?: Record<string, string>, portOffset?: number, beforeStart?: (ctx: { databases: Record<string, string>, databaseUrl: (service: string) => string }) => Promise<void> }} options
+ */
+export async function startBenchStack({ beforeStart, ...options }) {
+  const bench = await prepareBenchStack(options);
+  await beforeStart?.({ databases: bench.databases, databaseUrl: bench.databaseUrl });
+  const stack = await bench.start();
+  return { ...bench, stop: () => stack.stop() };
 }
