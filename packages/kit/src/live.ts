@@ -74,6 +74,13 @@ export const liveTopics = {
     query: { field: "connectionTestBatch", args: ({ batchId }) => ({ id: batchId }) },
     current: ({ batchId }) => ({ id: batchId }),
   }),
+  notificationAdded: topic<{ userId: string }>({
+    owner: "notifications",
+    channel: ({ userId }) => `notifications.user.${userId.toLowerCase()}`,
+    query: { field: "notification", args: (_args, event) => ({ id: event.id }) },
+    // The inbox answers only its owner (FORBIDDEN otherwise), so nobody follows another user's inbox.
+    authorize: { field: "notificationInbox", args: ({ userId }) => ({ userId }) },
+  }),
 } satisfies Record<string, LiveTopic<never>>;
 export type LiveField = keyof typeof liveTopics;
 
