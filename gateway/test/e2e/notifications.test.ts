@@ -111,15 +111,18 @@ async function channel(input: Record<string, unknown>): Promise<{ id: string } &
     .createNotificationChannel;
 }
 
-/** A job whose only step exits 3, on one sshd target: its runs end FAILED. */
-async function failingJob(): Promise<string> {
+/** A job whose only step exits 3, on one sshd target tagged ntf-prod: its runs end FAILED. */
+async function failingJob(): Promise<{ jobId: string; targetName: string }> {
   const credentialId = (
     await call<{ createCredential: { id: string } }>("mutation($input: CreateCredentialInput!) { createCredential(input: $input) { id } }", {
       input: { name: unique("ntf-cred"), type: "PASSWORD", username: sshd.user, password: sshd.password },
     })
   ).createCredential.id;
+  const targetName = unique("ntf-target");
   const target = await withFreshPort((port) =>
-    call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", { input: { name: unique("ntf-target"), address: "127.0.0.1", port } }),
+    call<{ createTarget: { id: string } }>("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
+      input: { name: targetName, address: "127.0.0.1", port, tags: ["ntf-prod", "linux"] },
+    }),
   );
   await call("mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMethod(targetId: $t, input: $input) { id } }", {
     t: target.createTarget.id,
@@ -128,7 +131,7 @@ async function failingJob(): Promise<string> {
   const job = await call<{ createJob: { id: string } }>("mutation($input: CreateJobInput!) { createJob(input: $input) { id } }", {
     input: { name: unique("ntf-failing"), steps: [{ name: "fail", type: "COMMAND", content: "echo about to fail; exit 3", timeoutSeconds: 30 }], targets: { targetIds: [target.createTarget.id] } },
   });
-  return job.createJob.id;
+  return { jobId: job.createJob.id, targetName };
 }
 
 interface DeliveryView {
@@ -145,7 +148,7 @@ interface DeliveryView {
 
 describe("notifications through the gateway", () => {
   it("a failed run triggers a rule: email over SMTP, a signed webhook, an in-app notification live; retries until sent, dead-letters what always fails; no secret leaks", async () => {
-    const jobId = await failingJob();
+    const { jobId, targetName } = await failingJob();
     const email = await channel({
       name: unique("ntf-email"),
       type: "EMAIL",
@@ -157,6 +160,20 @@ describe("notifications through the gateway", () => {
     const flaky = await channel({ name: unique("ntf-flaky"), type: "WEBHOOK", webhook: { url: `${receiverUrl}/flaky`, secret: WEBHOOK_SECRET } });
     const dead = await channel({ name: unique("ntf-dead"), type: "WEBHOOK", webhook: { url: `${receiverUrl}/dead`, secret: WEBHOOK_SECRET } });
     const inApp = await channel({ name: unique("ntf-inapp"), type: "IN_APP", inApp: { recipientUserIds: [adminId] } });
+    const slack = await channel({ name: unique("ntf-slack"), type: "SLACK", slack: { webhookUrl: `${receiverUrl}/slack` } });
+    expect(slack.slack).toEqual({ hasWebhookUrl: true });
+    // No recipients listed: the creator of the rule that fires (the admin here).
+    const creatorInbox = await channel({ name: unique("ntf-creator"), type: "IN_APP" });
+    const ruleInput = (name: string, tags: string[]) => ({
+      name: unique(name),
+      eventPattern: "executions.target.finished",
+      conditions: { statuses: ["FAILED"], targetTags: tags },
+      subjectTemplate: "{{data.targetName}} failed with exit {{data.exitCode}}",
+      bodyTemplate: "attempt {{data.attempt}} of run {{data.runId}}",
+      channelIds: [creatorInbox.id],
+    });
+    const tagged = await call<{ createNotificationRule: { id: string } }>("mutation($input: CreateNotificationRuleInput!) { createNotificationRule(input: $input) { id } }", { input: ruleInput("ntf-tagged", ["ntf-prod", "linux"]) });
+    const untagged = await call<{ createNotificationRule: { id: string } }>("mutation($input: CreateNotificationRuleInput!) { createNotificationRule(input: $input) { id } }", { input: ruleInput("ntf-other-tag", ["ntf-prod", "windows"]) });
 
     const rule = (
       await call<{ createNotificationRule: { id: string; channels: Array<{ id: string }> } }>(
@@ -168,12 +185,12 @@ describe("notifications through the gateway", () => {
             conditions: { statuses: ["FAILED", "PARTIAL"], jobIds: [jobId], severities: ["ERROR", "WARNING"] },
             subjectTemplate: "[{{severity}}] {{data.jobName}} run #{{data.number}} {{data.status}}",
             bodyTemplate: "Run {{subject.id}} of {{data.jobName}} ended {{data.status}}: {{data.counts.failed}} target(s) failed.",
-            channelIds: [email.id, hook.id, flaky.id, dead.id, inApp.id],
+            channelIds: [email.id, hook.id, flaky.id, dead.id, inApp.id, slack.id],
           },
         },
       )
     ).createNotificationRule;
-    expect(rule.channels).toHaveLength(5);
+    expect(rule.channels).toHaveLength(6);
 
     live = liveClient(gatewayUrl, token);
     const added = collect(live.client, { query: "subscription($u: ID!) { notificationAdded(userId: $u) { id title body eventType read } }", variables: { u: adminId } });
@@ -204,14 +221,29 @@ describe("notifications through the gateway", () => {
     const payload = JSON.parse(received.body) as { subject: string; event: { type: string; subject: { id: string }; data: { status: string } } };
     expect(payload).toMatchObject({ subject, event: { type: "executions.run.finished", subject: { id: run.id }, data: { status: "FAILED" } } });
 
+    // Slack: the incoming-webhook format.
+    const slackHook = await eventually(async () => hooks.find((h) => h.path === "/slack"), 30_000, 100);
+    expect(JSON.parse(slackHook.body)).toMatchObject({ text: expect.stringContaining(subject), blocks: [{ type: "header", text: { type: "plain_text", text: subject } }, { type: "section" }] });
+
     // In-app: arrives on the subscription, and is in the inbox, unread.
-    const [notification] = (await added.until((result) => Boolean(result.data?.notificationAdded))).map((result) => result.data!.notificationAdded as { id: string; title: string; read: boolean });
+    const titleOf = (result: { data?: Record<string, unknown> | null }) => (result.data?.notificationAdded as { title?: string } | undefined)?.title;
+    const arrived = await added.until((result) => titleOf(result) === subject);
+    const notification = arrived.map((result) => result.data!.notificationAdded as { id: string; title: string; read: boolean }).find((item) => item.title === subject)!;
     expect(notification).toMatchObject({ title: subject, read: false });
-    const inbox = await call<{ notifications: { total: number; items: Array<{ id: string }> }; unreadNotificationCount: number }>(
-      "{ notifications(unreadOnly: true) { total items { id } } unreadNotificationCount }",
-    );
+    // The target-tag rule: the failed target carries both its tags; the other rule's "windows" it does not carry.
+    const tagTitle = `${targetName} failed with exit 3`;
+    const inbox = await eventually(async () => {
+      const current = await call<{ notifications: { total: number; items: Array<{ id: string; title: string }> }; unreadNotificationCount: number }>(
+        "{ notifications(unreadOnly: true, pagination: { limit: 100 }) { total items { id title } } unreadNotificationCount }",
+      );
+      return current.notifications.items.some((item) => item.title === tagTitle) ? current : undefined;
+    }, 30_000, 250);
     expect(inbox.notifications.items.map((item) => item.id)).toContain(notification.id);
-    expect(inbox.unreadNotificationCount).toBeGreaterThanOrEqual(1);
+    expect(inbox.unreadNotificationCount).toBeGreaterThanOrEqual(2);
+    const tagDeliveries = async (ruleId: string) =>
+      (await call<{ deliveries: { total: number } }>("query($r: ID!) { deliveries(filter: { ruleId: $r }) { total } }", { r: ruleId })).deliveries.total;
+    expect(await tagDeliveries(tagged.createNotificationRule.id)).toBe(1);
+    expect(await tagDeliveries(untagged.createNotificationRule.id)).toBe(0);
     const read = await call<{ markNotificationRead: { id: string; read: boolean } }>("mutation($id: ID!) { markNotificationRead(id: $id) { id read } }", { id: notification.id });
     expect(read.markNotificationRead.read).toBe(true);
     await call("mutation { markAllNotificationsRead }");
@@ -227,11 +259,12 @@ describe("notifications through the gateway", () => {
     };
     const settled = await eventually(async () => {
       const map = await byChannel();
-      return map.size === 5 && [...map.values()].every((item) => item.status !== "PENDING") ? map : undefined;
+      return map.size === 6 && [...map.values()].every((item) => item.status !== "PENDING") ? map : undefined;
     }, 60_000, 250);
     expect(settled.get(email.id)).toMatchObject({ status: "SENT", attempts: 1, lastError: null, subject });
     expect(settled.get(hook.id)).toMatchObject({ status: "SENT", attempts: 1 });
     expect(settled.get(inApp.id)).toMatchObject({ status: "SENT", attempts: 1 });
+    expect(settled.get(slack.id)).toMatchObject({ status: "SENT", attempts: 1 });
     expect(settled.get(flaky.id)).toMatchObject({ status: "SENT", attempts: 4, lastError: null });
     expect(flakyCalls).toBe(4);
     expect(settled.get(dead.id)).toMatchObject({ status: "FAILED", attempts: 5, lastError: "receiver answered HTTP 500", sentAt: null });
@@ -252,6 +285,7 @@ describe("notifications through the gateway", () => {
       await db.end();
     }
     expect(outbox).toContain("notifications.channel.created");
+    expect(outbox).toContain("notifications.inbox.read");
     expect(stored).toMatch(/^v1\./);
     const haystacks = {
       "channel responses": JSON.stringify(channels),

@@ -171,9 +171,13 @@ export const eventSchemas = {
   "notifications.channel.created": channelSnapshot,
   "notifications.channel.updated": channelSnapshot.extend({ changed: z.array(z.string()) }),
   "notifications.channel.deleted": channelSnapshot.pick({ id: true, name: true, type: true }),
+  /** A test message sent through a channel (its outcome; never the message's secret). */
+  "notifications.channel.tested": channelSnapshot.pick({ id: true, name: true, type: true }).extend({ ok: z.boolean() }),
   "notifications.rule.created": ruleSnapshot,
   "notifications.rule.updated": ruleSnapshot.extend({ changed: z.array(z.string()) }),
   "notifications.rule.deleted": ruleSnapshot.pick({ id: true, name: true }),
+  /** In-app notifications marked read by their owner (one, or all at once). */
+  "notifications.inbox.read": z.object({ userId: z.string().uuid(), count: z.number().int(), all: z.boolean() }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

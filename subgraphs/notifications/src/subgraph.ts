@@ -38,16 +38,25 @@ export default defineSubgraph({
       const wanted = new Set(ids.map((id) => id.toLowerCase()));
       return targets.map((target) => target.id).filter((id) => wanted.has(id.toLowerCase()));
     };
-    const queue = new DeliveryQueue(env.REDIS_URL, env.REDIS_KEY_PREFIX, logger, { attempts: env.NOTIFICATIONS_MAX_ATTEMPTS + 3, backoffMs: env.NOTIFICATIONS_BACKOFF_MS });
-    onShutdown("delivery queue", () => queue.close());
+    // Made on first use: only the worker's dispatcher queues, so the API process opens no BullMQ connection.
+    let queue: DeliveryQueue | undefined;
+    const deliveryQueue = () => {
+      if (!queue) {
+        const made = new DeliveryQueue(env.REDIS_URL, env.REDIS_KEY_PREFIX, logger, { attempts: env.NOTIFICATIONS_MAX_ATTEMPTS + 3, backoffMs: env.NOTIFICATIONS_BACKOFF_MS });
+        onShutdown("delivery queue", () => made.close());
+        queue = made;
+      }
+      return queue;
+    };
     const channels = new ChannelService(prisma, transaction, parseKey(env.NOTIFICATIONS_SECRETS_KEY), missingUsers);
     const rules = new RuleService(prisma, transaction);
-    const inbox = new InboxService(prisma, redis, env.REDIS_KEY_PREFIX, logger);
+    const inbox = new InboxService(prisma, transaction, redis, env.REDIS_KEY_PREFIX, logger);
     const deliveries = new DeliveryService(
       prisma,
+      transaction,
       channels,
       inbox,
-      queue,
+      deliveryQueue,
       { maxAttempts: env.NOTIFICATIONS_MAX_ATTEMPTS, sendTimeoutMs: env.NOTIFICATIONS_SEND_TIMEOUT_MS },
       taggedTargets,
       logger,

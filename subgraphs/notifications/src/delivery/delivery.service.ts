@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { UnrecoverableError } from "bullmq";
 import type { EventEnvelope, Logger } from "@opsconductor/kit";
-import { isUuid, notFound, pageArgs, requirePermission, type PaginationInput, type RequestContext } from "@opsconductor/kit/subgraph";
+import { emitEvent, isUuid, notFound, pageArgs, requirePermission, type PaginationInput, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
 import type { Channel as ChannelRow, Prisma, PrismaClient } from "../generated/prisma/client";
 import type { ChannelService } from "../channel/channel.service";
 import { ChannelType, type ChannelTestResult } from "../channel/channel.type";
@@ -22,7 +22,7 @@ export interface DeliveryConfig {
   sendTimeoutMs: number;
 }
 
-/** Which of these targets carry one of these tags (asked of the targets service). */
+/** Which of these targets carry all of these tags (asked of the targets service). */
 export type TaggedTargets = (ids: string[], tags: string[]) => Promise<string[]>;
 
 const view = (row: NotificationDelivery) => row;
@@ -35,9 +35,10 @@ const view = (row: NotificationDelivery) => row;
 export class DeliveryService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly transaction: Transact<Tx>,
     private readonly channels: ChannelService,
     private readonly inbox: InboxService,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: () => DeliveryQueue,
     private readonly config: DeliveryConfig,
     private readonly taggedTargets: TaggedTargets,
     private readonly logger: Logger,
@@ -76,7 +77,7 @@ export class DeliveryService {
     const rows = await this.prisma.delivery.findMany({ where: { status: "PENDING", queuedAt: null }, select: { id: true }, orderBy: { createdAt: "asc" }, take: limit });
     if (!rows.length) return 0;
     const ids = rows.map((row) => row.id);
-    await this.queue.add(ids);
+    await this.queue().add(ids);
     await this.prisma.delivery.updateMany({ where: { id: { in: ids } }, data: { queuedAt: new Date() } });
     return ids.length;
   }
@@ -146,12 +147,17 @@ export class DeliveryService {
       body: `A test message sent by ${user.username} through the channel "${channel.name}".`,
       event: { type: "notifications.test", occurredAt: new Date().toISOString(), actor: { userId: user.id, username: user.username } },
     };
+    let result: ChannelTestResult;
     try {
       await this.send(channel, message, [user.id]);
-      return { ok: true, error: null };
+      result = { ok: true, error: null };
     } catch (error) {
-      return { ok: false, error: error instanceof SendError ? error.message : "internal error while sending" };
+      result = { ok: false, error: error instanceof SendError ? error.message : "internal error while sending" };
     }
+    await this.transaction((tx) =>
+      emitEvent(tx, "notifications.channel.tested", { actor: ctx.actor, subject: { type: "NotificationChannel", id: channel.id }, data: { id: channel.id, name: channel.name, type: channel.type, ok: result.ok } }),
+    );
+    return result;
   }
 
   async list(ctx: RequestContext, filter?: DeliveryFilter | null, pagination?: PaginationInput | null): Promise<NotificationDeliveryPage> {

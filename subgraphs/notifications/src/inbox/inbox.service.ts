@@ -1,7 +1,7 @@
 import { liveTopics, publishLive, type Logger } from "@opsconductor/kit";
-import { forbidden, isUuid, notFound, pageArgs, requireUser, type PaginationInput, type RequestContext } from "@opsconductor/kit/subgraph";
+import { emitEvent, forbidden, isUuid, notFound, pageArgs, requireUser, type PaginationInput, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
 import type { Redis } from "ioredis";
-import type { Notification as NotificationRow, PrismaClient } from "../generated/prisma/client";
+import type { Notification as NotificationRow, Prisma, PrismaClient } from "../generated/prisma/client";
 import type { Notification, NotificationInbox, NotificationPage } from "./notification.type";
 
 export const notificationView = (row: NotificationRow): Notification => ({ ...row, read: row.readAt !== null });
@@ -13,6 +13,7 @@ export const notificationView = (row: NotificationRow): Notification => ({ ...ro
 export class InboxService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly transaction: Transact<Prisma.TransactionClient>,
     private readonly redis: () => Redis,
     private readonly keyPrefix: string,
     private readonly logger: Logger,
@@ -54,14 +55,23 @@ export class InboxService {
     const row = isUuid(id) ? await this.prisma.notification.findFirst({ where: { id, userId: user.id } }) : null;
     if (!row) throw notFound("Notification", id);
     if (row.readAt) return notificationView(row);
-    return notificationView(await this.prisma.notification.update({ where: { id }, data: { readAt: new Date() } }));
+    return notificationView(
+      await this.transaction(async (tx) => {
+        const updated = await tx.notification.update({ where: { id }, data: { readAt: new Date() } });
+        await emitEvent(tx, "notifications.inbox.read", { actor: ctx.actor, subject: { type: "Notification", id }, data: { userId: user.id, count: 1, all: false } });
+        return updated;
+      }),
+    );
   }
 
   /** Marks every unread notification of the caller read; returns how many. */
   async markAllRead(ctx: RequestContext): Promise<number> {
     const user = requireUser(ctx);
-    const { count } = await this.prisma.notification.updateMany({ where: { userId: user.id, readAt: null }, data: { readAt: new Date() } });
-    return count;
+    return this.transaction(async (tx) => {
+      const { count } = await tx.notification.updateMany({ where: { userId: user.id, readAt: null }, data: { readAt: new Date() } });
+      if (count) await emitEvent(tx, "notifications.inbox.read", { actor: ctx.actor, subject: { type: "User", id: user.id }, data: { userId: user.id, count, all: true } });
+      return count;
+    });
   }
 
   /** Puts a notification in each recipient's inbox (once per delivery and user) and announces the new ones live. */

@@ -129,7 +129,7 @@ export function targetIdsOf(event: EventEnvelope): string[] {
 
 /**
  * Whether an event meets the conditions; `taggedTargets` answers which of the event's targets carry
- * one of the tags (asked only when a rule has target tags and the event names targets without tags).
+ * all of the tags (asked only when a rule has target tags and the event names targets without tags).
  */
 export async function meetsConditions(event: EventEnvelope, conditions: RuleConditions, taggedTargets: (ids: string[], tags: string[]) => Promise<string[]>): Promise<boolean> {
   const data = event.data as Record<string, unknown>;
@@ -137,7 +137,8 @@ export async function meetsConditions(event: EventEnvelope, conditions: RuleCond
   if (conditions.jobIds.length && !(typeof data.jobId === "string" && conditions.jobIds.includes(data.jobId.toLowerCase()))) return false;
   if (conditions.severities.length && !conditions.severities.includes(severityOf(event))) return false;
   if (conditions.targetTags.length) {
-    if (Array.isArray(data.tags)) return data.tags.some((tag) => conditions.targetTags.includes(String(tag)));
+    // As the targets filter reads tags: the target carries every one of them.
+    if (Array.isArray(data.tags)) return conditions.targetTags.every((tag) => (data.tags as unknown[]).includes(tag));
     const ids = targetIdsOf(event);
     if (!ids.length || !(await taggedTargets(ids, conditions.targetTags)).length) return false;
   }

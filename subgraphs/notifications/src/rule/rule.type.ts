@@ -9,7 +9,7 @@ registerEnumType(Severity, { name: "NotificationSeverity", description: "Derived
 export class RuleConditions {
   @Field(() => [String], { description: "The event's data.status is one of these (e.g. FAILED, PARTIAL)." }) statuses!: string[];
   @Field(() => [ID], { description: "The event's data.jobId is one of these." }) jobIds!: string[];
-  @Field(() => [String], { description: "A target the event names (tags, targetId, targetIds) carries one of these tags." }) targetTags!: string[];
+  @Field(() => [String], { description: "A target the event names (tags, targetId, targetIds) carries all of these tags." }) targetTags!: string[];
   @Field(() => [Severity]) severities!: Severity[];
 }
 
