@@ -10,6 +10,8 @@ export class EmailChannelInput {
   @Field(() => String, { nullable: true, description: "Write-only; stored encrypted." }) password?: string | null;
   @Field() from!: string;
   @Field(() => [String]) to!: string[];
+  @Field(() => String, { nullable: true, description: "PEM certificate(s) trusted for TLS/STARTTLS instead of the system CAs (a private relay's CA)." })
+  caCertificate?: string | null;
 }
 
 @InputType({ description: "Webhook settings. On update, an omitted secret keeps the stored one." })

@@ -33,7 +33,7 @@ export function channelView(row: ChannelRow): NotificationChannel {
     name: row.name,
     type,
     enabled: row.enabled,
-    email: type === ChannelType.EMAIL ? { ...(config as EmailConfig), hasPassword: hasSecret } : null,
+    email: type === ChannelType.EMAIL ? { ...(config as EmailConfig), caCertificate: (config as EmailConfig).caCertificate ?? null, hasPassword: hasSecret } : null,
     webhook: type === ChannelType.WEBHOOK ? { url: (config as WebhookConfig).url, hasSecret } : null,
     slack: type === ChannelType.SLACK ? { hasWebhookUrl: hasSecret } : null,
     inApp: inApp ? { recipientUserIds: inApp.recipientUserIds, recipients: inApp.recipientUserIds.map((id) => userReference(id)!) } : null,

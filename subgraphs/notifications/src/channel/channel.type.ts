@@ -24,6 +24,7 @@ export class EmailSettings {
   @Field(() => String, { nullable: true }) username!: string | null;
   @Field() from!: string;
   @Field(() => [String]) to!: string[];
+  @Field(() => String, { nullable: true, description: "Extra CA certificate(s) trusted for TLS (PEM; public)." }) caCertificate!: string | null;
   @Field({ description: "Whether a password is stored (it is never returned)." }) hasPassword!: boolean;
 }
 

@@ -11,6 +11,7 @@ export interface EmailConfig {
   username: string | null;
   from: string;
   to: string[];
+  caCertificate?: string | null;
 }
 export interface WebhookConfig {
   url: string;
@@ -62,7 +63,10 @@ export function normalizeEmail(input: EmailChannelInput, field: string): EmailCo
     if (!ADDRESS.test(value)) throw badInput(`${field}.to.${index}`, "must be an email address");
     return value;
   });
-  return { host, port: input.port, security: input.security, username, from, to: [...new Set(to)] };
+  const caCertificate = text(input.caCertificate, `${field}.caCertificate`, 50_000, false) || null;
+  if (caCertificate && !/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/.test(caCertificate)) throw badInput(`${field}.caCertificate`, "must be PEM certificate(s)");
+  if (caCertificate && input.security === SmtpSecurity.NONE) throw badInput(`${field}.caCertificate`, "applies to TLS and STARTTLS only");
+  return { host, port: input.port, security: input.security, username, from, to: [...new Set(to)], caCertificate };
 }
 
 /** A secret as given (not trimmed: spaces may be part of it), checked for length and text. */

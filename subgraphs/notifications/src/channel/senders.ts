@@ -65,6 +65,7 @@ export async function sendEmail(config: EmailConfig, password: string | null, me
     requireTLS: config.security === SmtpSecurity.STARTTLS,
     ignoreTLS: config.security === SmtpSecurity.NONE,
     auth: config.username ? { user: config.username, pass: password ?? "" } : undefined,
+    tls: { minVersion: "TLSv1.2", ...(config.caCertificate ? { ca: config.caCertificate } : {}) },
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
