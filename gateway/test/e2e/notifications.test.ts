@@ -39,6 +39,8 @@ let receiver: http.Server;
 let receiverUrl: string;
 const hooks: Hook[] = [];
 let flakyCalls = 0;
+/** Set once the test has seen the "dead" receiver's delivery fail for good: it then accepts (for retryDelivery). */
+let deadHealed = false;
 let token: string;
 let adminId: string;
 let live: LiveTestClient | undefined;
@@ -87,7 +89,7 @@ beforeAll(async () => {
         flakyCalls++;
         res.writeHead(flakyCalls <= 3 ? 503 : 200).end();
       } else if (hook.path === "/dead") {
-        res.writeHead(500).end("nope");
+        res.writeHead(deadHealed ? 200 : 500).end(deadHealed ? "" : "nope");
       } else {
         res.writeHead(204).end();
       }
@@ -271,6 +273,21 @@ describe("notifications through the gateway", () => {
     expect(hooks.filter((h) => h.path === "/dead")).toHaveLength(5);
     const failed = await call<{ deliveries: { items: Array<{ id: string }> } }>("query($rule: ID!) { deliveries(filter: { ruleId: $rule, status: FAILED }) { items { id } } }", { rule: rule.id });
     expect(failed.deliveries.items.map((item) => item.id)).toEqual([settled.get(dead.id)!.id]);
+
+    // A dead-lettered delivery can be sent again once its receiver is back: a new round, counted from 1.
+    const sentAlready = await gql("mutation($id: ID!) { retryDelivery(id: $id) { id } }", { id: settled.get(hook.id)!.id }, token);
+    expect(sentAlready.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "id" });
+    deadHealed = true;
+    const retried = await call<{ retryDelivery: { status: string; retries: number; attempts: number } }>("mutation($id: ID!) { retryDelivery(id: $id) { status retries attempts } }", {
+      id: settled.get(dead.id)!.id,
+    });
+    expect(retried.retryDelivery).toEqual({ status: "PENDING", retries: 1, attempts: 0 });
+    const healed = await eventually(async () => {
+      const item = (await byChannel()).get(dead.id)!;
+      return item.status === "SENT" ? item : undefined;
+    }, 30_000, 250);
+    expect(healed).toMatchObject({ attempts: 1, lastError: null });
+    expect(hooks.filter((h) => h.path === "/dead")).toHaveLength(6);
 
     // Secrets: in no response, delivery, event payload or log line.
     const channels = await call("{ notificationChannels(pagination: { limit: 100 }) { items { " + CHANNEL + " } } }");

@@ -176,6 +176,8 @@ export const eventSchemas = {
   "notifications.rule.created": ruleSnapshot,
   "notifications.rule.updated": ruleSnapshot.extend({ changed: z.array(z.string()) }),
   "notifications.rule.deleted": ruleSnapshot.pick({ id: true, name: true }),
+  /** A FAILED delivery sent again by an operator (a new round of attempts). */
+  "notifications.delivery.retried": z.object({ id: z.string().uuid(), ruleId: z.string().uuid().nullable(), channelId: z.string().uuid().nullable(), retries: z.number().int() }),
   /** In-app notifications marked read by their owner (one, or all at once). */
   "notifications.inbox.read": z.object({ userId: z.string().uuid(), count: z.number().int(), all: z.boolean() }),
 } as const;

@@ -1,5 +1,5 @@
 import { PaginationInput } from "@opsconductor/kit/subgraph";
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { NotificationChannel } from "../channel/channel.type";
 import type { NotificationsContext } from "../context";
 import { NotificationRule } from "../rule/rule.type";
@@ -14,6 +14,11 @@ export class DeliveryResolver {
     @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput,
   ): Promise<NotificationDeliveryPage> {
     return ctx.deliveries.list(ctx, filter, pagination);
+  }
+
+  @Mutation(() => NotificationDelivery, { description: "Sends a FAILED (dead-lettered) delivery again; needs notifications:write." })
+  retryDelivery(@Ctx() ctx: NotificationsContext, @Arg("id", () => ID) id: string): Promise<NotificationDelivery> {
+    return ctx.deliveries.retry(ctx, id);
   }
 
   @FieldResolver(() => NotificationRule, { nullable: true, description: "Null once the rule was deleted." })

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { UnrecoverableError } from "bullmq";
 import type { EventEnvelope, Logger } from "@opsconductor/kit";
-import { emitEvent, isUuid, notFound, pageArgs, requirePermission, type PaginationInput, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
+import { badInput, emitEvent, isUuid, notFound, pageArgs, requirePermission, type PaginationInput, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
 import type { Channel as ChannelRow, Prisma, PrismaClient } from "../generated/prisma/client";
 import type { ChannelService } from "../channel/channel.service";
 import { ChannelType, type ChannelTestResult } from "../channel/channel.type";
@@ -74,10 +74,10 @@ export class DeliveryService {
 
   /** Hands committed, not yet queued deliveries to the queue (the job id is the delivery id: a repeat adds nothing). */
   async dispatchPending(limit = 200): Promise<number> {
-    const rows = await this.prisma.delivery.findMany({ where: { status: "PENDING", queuedAt: null }, select: { id: true }, orderBy: { createdAt: "asc" }, take: limit });
+    const rows = await this.prisma.delivery.findMany({ where: { status: "PENDING", queuedAt: null }, select: { id: true, retries: true }, orderBy: { createdAt: "asc" }, take: limit });
     if (!rows.length) return 0;
     const ids = rows.map((row) => row.id);
-    await this.queue().add(ids);
+    await this.queue().add(rows);
     await this.prisma.delivery.updateMany({ where: { id: { in: ids } }, data: { queuedAt: new Date() } });
     return ids.length;
   }
@@ -136,6 +136,24 @@ export class DeliveryService {
     }
   }
 
+  /** Sends a FAILED delivery again: a new round of attempts (counted from 0), queued by the dispatcher. */
+  async retry(ctx: RequestContext, id: string): Promise<NotificationDelivery> {
+    requirePermission(ctx, "notifications:write");
+    const row = isUuid(id) ? await this.prisma.delivery.findUnique({ where: { id } }) : null;
+    if (!row) throw notFound("NotificationDelivery", id);
+    if (row.status !== "FAILED") throw badInput("id", `only a FAILED delivery can be sent again (this one is ${row.status})`);
+    const updated = await this.transaction(async (tx) => {
+      const changed = await tx.delivery.update({ where: { id: row.id, status: "FAILED" }, data: { status: "PENDING", attempts: 0, queuedAt: null, sentAt: null, retries: { increment: 1 } } });
+      await emitEvent(tx, "notifications.delivery.retried", {
+        actor: ctx.actor,
+        subject: { type: "NotificationDelivery", id: row.id },
+        data: { id: row.id, ruleId: row.ruleId, channelId: row.channelId, retries: changed.retries },
+      });
+      return changed;
+    });
+    return view({ ...updated, channelType: updated.channelType as ChannelType, status: updated.status as DeliveryStatus });
+  }
+
   /** Sends a test message through a channel now (in-app: to its recipients, else to the caller). */
   async test(ctx: RequestContext, channelId: string): Promise<ChannelTestResult> {
     const user = requirePermission(ctx, "notifications:write");
@@ -167,7 +185,9 @@ export class DeliveryService {
     if (filter?.status) where.status = filter.status;
     for (const key of ["ruleId", "channelId", "eventId"] as const) {
       const value = filter?.[key];
-      if (value != null) where[key] = isUuid(value) ? value.toLowerCase() : "00000000-0000-0000-0000-000000000000";
+      if (value == null) continue;
+      if (!isUuid(value)) throw badInput(`filter.${key}`, "must be an id");
+      where[key] = value.toLowerCase();
     }
     if (filter?.eventType) where.eventType = filter.eventType;
     const [items, total] = await Promise.all([

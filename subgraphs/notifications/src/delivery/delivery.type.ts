@@ -18,7 +18,8 @@ export class NotificationDelivery {
   @Field(() => ID, { nullable: true }) channelId!: string | null;
   @Field(() => ChannelType) channelType!: ChannelType;
   @Field(() => DeliveryStatus) status!: DeliveryStatus;
-  @Field(() => Int) attempts!: number;
+  @Field(() => Int, { description: "Attempts of the current round." }) attempts!: number;
+  @Field(() => Int, { description: "Times it was sent again after FAILED (retryDelivery)." }) retries!: number;
   @Field(() => String, { nullable: true }) lastError!: string | null;
   @Field() subject!: string;
   @Field() body!: string;

@@ -25,15 +25,15 @@ export class DeliveryQueue {
     this.queue = new Queue<DeliveryJob>(DELIVERY_QUEUE, { connection: this.connection, prefix: bullPrefix(keyPrefix) });
   }
 
-  /** Idempotent per delivery (job id = delivery id); BullMQ retries with exponential back-off. */
-  async add(deliveryIds: string[]): Promise<void> {
-    if (!deliveryIds.length) return;
+  /** Idempotent per delivery and round (job id = `<delivery id>.<retries>`); BullMQ retries with exponential back-off. */
+  async add(deliveries: Array<{ id: string; retries: number }>): Promise<void> {
+    if (!deliveries.length) return;
     await this.queue.addBulk(
-      deliveryIds.map((deliveryId) => ({
+      deliveries.map(({ id, retries }) => ({
         name: "send",
-        data: { deliveryId },
+        data: { deliveryId: id },
         opts: {
-          jobId: deliveryId,
+          jobId: `${id}.${retries}`,
           attempts: this.retry.attempts,
           backoff: { type: "exponential", delay: this.retry.backoffMs },
           // Kept a day so a re-dispatch of the same delivery stays a no-op; the row is the history.
