@@ -33,6 +33,7 @@ export function localSecrets() {
     AUTH_SECRETS_KEY: () => process.env.AUTH_SECRETS_KEY ?? randomBytes(32).toString("hex"),
     TARGETS_MASTER_KEY: () => process.env.TARGETS_MASTER_KEY ?? randomBytes(32).toString("hex"),
     EXECUTIONS_SECRETS_KEY: () => process.env.EXECUTIONS_SECRETS_KEY ?? randomBytes(32).toString("hex"),
+    NOTIFICATIONS_SECRETS_KEY: () => process.env.NOTIFICATIONS_SECRETS_KEY ?? randomBytes(32).toString("hex"),
   };
   const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
   // A checkout set up before a secret existed gets only the missing one; existing values never change.
@@ -50,6 +51,7 @@ export function ephemeralSecrets() {
     AUTH_SECRETS_KEY: randomBytes(32).toString("hex"),
     TARGETS_MASTER_KEY: randomBytes(32).toString("hex"),
     EXECUTIONS_SECRETS_KEY: randomBytes(32).toString("hex"),
+    NOTIFICATIONS_SECRETS_KEY: randomBytes(32).toString("hex"),
   };
 }
 

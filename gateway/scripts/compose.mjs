@@ -56,7 +56,7 @@ writeOrCheck(path.join(root, "README.md"), readmeWithTable(fs.readFileSync(path.
 
 function composeFile() {
   const secret = (name, hint) => `\${${name}:?set ${name} (${hint}) in .env}`;
-  const hints = { AUTH_SECRETS_KEY: "64 hex characters", TARGETS_MASTER_KEY: "64 hex characters", EXECUTIONS_SECRETS_KEY: "64 hex characters" };
+  const hints = { AUTH_SECRETS_KEY: "64 hex characters", TARGETS_MASTER_KEY: "64 hex characters", EXECUTIONS_SECRETS_KEY: "64 hex characters", NOTIFICATIONS_SECRETS_KEY: "64 hex characters" };
   const urls = SERVICES.map((s) => `  ${s.urlVariable}: http://${s.name}:${s.port}`).join("\n");
   const blocks = SERVICES.map((s) =>
     [

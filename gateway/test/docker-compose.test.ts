@@ -20,7 +20,7 @@ describeCompose("docker-compose.yml", () => {
     spawnSync(compose![0], [...compose!.slice(1), "config"], { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
 
   it("is valid under `docker compose config` and defines the infrastructure, every service built so far and the gateway", () => {
-    const result = run({ SERVICE_TOKEN: "s".repeat(40), AUTH_SECRETS_KEY: "a".repeat(64), TARGETS_MASTER_KEY: "b".repeat(64), EXECUTIONS_SECRETS_KEY: "c".repeat(64) });
+    const result = run({ SERVICE_TOKEN: "s".repeat(40), AUTH_SECRETS_KEY: "a".repeat(64), TARGETS_MASTER_KEY: "b".repeat(64), EXECUTIONS_SECRETS_KEY: "c".repeat(64), NOTIFICATIONS_SECRETS_KEY: "d".repeat(64) });
     expect(result.stderr).not.toMatch(/error|invalid/i);
     expect(result.status).toBe(0);
     for (const service of ["postgres:", "redis:", "rabbitmq:", "auth:", "users:", "targets:", "gateway:"]) {

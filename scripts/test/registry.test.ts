@@ -56,14 +56,14 @@ describe("service registry", () => {
   it("gives each process only the secrets its service.json names, and every sibling's URL", () => {
     const ports = registry.portsFor("e2e");
     const databases = Object.fromEntries(registry.SERVICES.map((service) => [service.name, service.database]));
-    const secrets = { SERVICE_TOKEN: "t".repeat(40), AUTH_SECRETS_KEY: "a".repeat(64), TARGETS_MASTER_KEY: "b".repeat(64), EXECUTIONS_SECRETS_KEY: "c".repeat(64) };
+    const secrets = { SERVICE_TOKEN: "t".repeat(40), AUTH_SECRETS_KEY: "a".repeat(64), TARGETS_MASTER_KEY: "b".repeat(64), EXECUTIONS_SECRETS_KEY: "c".repeat(64), NOTIFICATIONS_SECRETS_KEY: "d".repeat(64) };
     const envs = stackEnv({ mode: "test", secrets, ports, databases, postgresUrl: "postgresql://postgres@127.0.0.1:5432/postgres" });
     for (const service of registry.SERVICES) {
       const env = envs[service.name];
       expect(env.PORT).toBe(String(ports[service.name]));
       expect(env.DATABASE_URL).toMatch(new RegExp(`/${service.database}$`));
       for (const sibling of registry.SERVICES) expect(env[sibling.urlVariable]).toBe(`http://127.0.0.1:${ports[sibling.name]}`);
-      for (const name of ["AUTH_SECRETS_KEY", "TARGETS_MASTER_KEY", "EXECUTIONS_SECRETS_KEY"]) {
+      for (const name of ["AUTH_SECRETS_KEY", "TARGETS_MASTER_KEY", "EXECUTIONS_SECRETS_KEY", "NOTIFICATIONS_SECRETS_KEY"]) {
         expect(name in env).toBe(service.secrets.includes(name));
       }
     }

@@ -14,6 +14,7 @@ module.exports = async function globalSetup() {
     AUTH_SECRETS_KEY: randomBytes(32).toString("hex"),
     TARGETS_MASTER_KEY: randomBytes(32).toString("hex"),
     EXECUTIONS_SECRETS_KEY: randomBytes(32).toString("hex"),
+    NOTIFICATIONS_SECRETS_KEY: randomBytes(32).toString("hex"),
   };
   const namespace = process.env.OPSC_TEST_NAMESPACE ?? "opsc";
   const ports = portsFor("e2e", undefined, process.env.OPSC_E2E_PORT_OFFSET ? Number(process.env.OPSC_E2E_PORT_OFFSET) : undefined);
@@ -30,6 +31,7 @@ module.exports = async function globalSetup() {
     // Connection tests give up after 5 s: quick for the "listener that never speaks" test, and enough for
     // 100 handshakes at once on a busy 2-core machine (3 s timed out good targets under load).
     // The built-in localhost target is on, to prove it through the front door (executions.test.ts).
+    // Notification retries in milliseconds, not the default 30 s, so retry and dead-letter tests finish quickly.
     extra: {
       EVENTS_EXCHANGE: exchange,
       REDIS_KEY_PREFIX: `${namespace}-e2e:`,
@@ -37,6 +39,8 @@ module.exports = async function globalSetup() {
       CONNECTION_TEST_TIMEOUT_MS: "5000",
       LOCAL_TARGET_EXECUTION: "enabled",
       SEED_LOCALHOST_TARGET: "true",
+      NOTIFICATIONS_BACKOFF_MS: "100",
+      NOTIFICATIONS_DISPATCH_INTERVAL_MS: "100",
     },
   });
   // Fresh Redis state as well as fresh databases: login-throttle counts of earlier runs live for an hour

@@ -22,7 +22,7 @@ export interface StackState {
   gatewayUrl: string;
   adminPassword: string;
   exchange: string;
-  secrets: { SERVICE_TOKEN: string; AUTH_SECRETS_KEY: string; TARGETS_MASTER_KEY: string; EXECUTIONS_SECRETS_KEY: string };
+  secrets: { SERVICE_TOKEN: string; AUTH_SECRETS_KEY: string; TARGETS_MASTER_KEY: string; EXECUTIONS_SECRETS_KEY: string; NOTIFICATIONS_SECRETS_KEY: string };
   envs: Record<string, Record<string, string>>;
   databases: Record<string, string>;
   pids: Record<string, number>;

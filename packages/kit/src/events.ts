@@ -84,6 +84,9 @@ const scheduleSnapshot = z.object({
   parameterNames: z.array(z.string()),
   blackoutWindows: z.number().int(),
 });
+/** A notification channel as events describe it: which secret is set, never its value. */
+const channelSnapshot = z.object({ id: z.string().uuid(), name: z.string(), type: z.string(), enabled: z.boolean(), hasSecret: z.boolean() });
+const ruleSnapshot = z.object({ id: z.string().uuid(), name: z.string(), eventPattern: z.string(), enabled: z.boolean(), channelIds: z.array(z.string().uuid()) });
 const occurrenceEvent = z.object({ scheduleId: z.string().uuid(), jobId: z.string().uuid(), scheduledFor: z.string() });
 
 export const eventSchemas = {
@@ -165,6 +168,18 @@ export const eventSchemas = {
     attempt: z.number().int(),
     exitCode: z.number().int().nullable(),
   }),
+  "notifications.channel.created": channelSnapshot,
+  "notifications.channel.updated": channelSnapshot.extend({ changed: z.array(z.string()) }),
+  "notifications.channel.deleted": channelSnapshot.pick({ id: true, name: true, type: true }),
+  /** A test message sent through a channel (its outcome; never the message's secret). */
+  "notifications.channel.tested": channelSnapshot.pick({ id: true, name: true, type: true }).extend({ ok: z.boolean() }),
+  "notifications.rule.created": ruleSnapshot,
+  "notifications.rule.updated": ruleSnapshot.extend({ changed: z.array(z.string()) }),
+  "notifications.rule.deleted": ruleSnapshot.pick({ id: true, name: true }),
+  /** A FAILED delivery sent again by an operator (a new round of attempts). */
+  "notifications.delivery.retried": z.object({ id: z.string().uuid(), ruleId: z.string().uuid().nullable(), channelId: z.string().uuid().nullable(), retries: z.number().int() }),
+  /** In-app notifications marked read by their owner (one, or all at once). */
+  "notifications.inbox.read": z.object({ userId: z.string().uuid(), count: z.number().int(), all: z.boolean() }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

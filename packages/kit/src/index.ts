@@ -14,5 +14,6 @@ export * from "./live";
 export * from "./lifecycle";
 export * from "./logger";
 export * from "./permissions";
+export * from "./placeholders";
 export * from "./text";
 export * from "./proof";

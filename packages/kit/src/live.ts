@@ -83,6 +83,13 @@ export const liveTopics = {
     current: ({ batchId }) => ({ id: batchId }),
     sharedAcrossUsers: true,
   }),
+  notificationAdded: topic<{ userId: string }>({
+    owner: "notifications",
+    channel: ({ userId }) => `notifications.user.${userId.toLowerCase()}`,
+    query: { field: "notification", args: (_args, event) => ({ id: event.id }) },
+    // The inbox answers only its owner (FORBIDDEN otherwise), so nobody follows another user's inbox.
+    authorize: { field: "notificationInbox", args: ({ userId }) => ({ userId }) },
+  }),
 } satisfies Record<string, LiveTopic<never>>;
 export type LiveField = keyof typeof liveTopics;
 

@@ -1,4 +1,4 @@
-import { isUuid, textProblem, type JobParameter as ContractParameter, type JobSnapshot } from "@opsconductor/kit";
+import { isUuid, placeholderNames, textProblem, type JobParameter as ContractParameter, type JobSnapshot } from "@opsconductor/kit";
 import { badInput } from "@opsconductor/kit/subgraph";
 import { ParameterType, ScriptInterpreter, StepType, type JobParameter, type JobRunOptions, type JobStep, type JobTargetSelection } from "./job.type";
 import type { CreateJobInput, JobParameterInput, JobRunOptionsInput, JobStepInput, JobTargetSelectionInput } from "./job.input";
@@ -17,7 +17,6 @@ export const TAGS_MAX = 100;
 export const BUILT_INS = ["target.name", "target.address", "run.id", "run.number"] as const;
 
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const RESERVED = new Set(["target", "run"]);
 const TAG = /^[a-z0-9][a-z0-9:._-]{0,39}$/;
 
@@ -171,8 +170,7 @@ export function checkPlaceholders(steps: JobStep[], parameters: JobParameter[], 
   const declared = new Set(parameters.map((parameter) => parameter.name));
   steps.forEach((step, index) => {
     for (const [part, value] of [["content", step.content], ["name", step.name]] as const) {
-      for (const match of value.matchAll(PLACEHOLDER)) {
-        const reference = match[1] ?? "";
+      for (const reference of placeholderNames(value)) {
         const at = `${field}.${index}.${part}`;
         if (reference.includes(".")) {
           if (!(BUILT_INS as readonly string[]).includes(reference)) throw badInput(at, `{{${reference}}} is not a built-in variable (known: ${BUILT_INS.join(", ")})`);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "deliveries" ADD COLUMN     "retries" INTEGER NOT NULL DEFAULT 0;

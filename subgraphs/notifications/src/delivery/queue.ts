@@ -1,0 +1,51 @@
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import type { Logger } from "@opsconductor/kit";
+
+/** The BullMQ queue of deliveries to send: payload = the delivery id only (never a secret or the message). */
+export const DELIVERY_QUEUE = "notifications-deliveries";
+export interface DeliveryJob {
+  deliveryId: string;
+}
+export const bullPrefix = (keyPrefix: string) => `${keyPrefix}bull`;
+
+export class DeliveryQueue {
+  readonly queue: Queue<DeliveryJob>;
+  private readonly connection: Redis;
+
+  constructor(
+    redisUrl: string,
+    keyPrefix: string,
+    logger: Logger,
+    private readonly retry: { attempts: number; backoffMs: number },
+  ) {
+    // BullMQ blocks on Redis and requires maxRetriesPerRequest: null on its connections.
+    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.connection.on("error", (error: Error) => logger.warn("delivery queue redis error", { error: error.message }));
+    this.queue = new Queue<DeliveryJob>(DELIVERY_QUEUE, { connection: this.connection, prefix: bullPrefix(keyPrefix) });
+  }
+
+  /** Idempotent per delivery and round (job id = `<delivery id>.<retries>`); BullMQ retries with exponential back-off. */
+  async add(deliveries: Array<{ id: string; retries: number }>): Promise<void> {
+    if (!deliveries.length) return;
+    await this.queue.addBulk(
+      deliveries.map(({ id, retries }) => ({
+        name: "send",
+        data: { deliveryId: id },
+        opts: {
+          jobId: `${id}.${retries}`,
+          attempts: this.retry.attempts,
+          backoff: { type: "exponential", delay: this.retry.backoffMs },
+          // Kept a day so a re-dispatch of the same delivery stays a no-op; the row is the history.
+          removeOnComplete: { age: 24 * 3_600 },
+          removeOnFail: { age: 7 * 24 * 3_600 },
+        },
+      })),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    this.connection.disconnect();
+  }
+}

@@ -1,0 +1,22 @@
+import { baseEnv, serviceUrl, z } from "@opsconductor/kit/subgraph";
+
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+export const envSchema = z.object({
+  ...baseEnv,
+  USERS_URL: serviceUrl(),
+  TARGETS_URL: serviceUrl(),
+  /** 64 hex chars: AES-256-GCM key sealing channel secrets (SMTP passwords, webhook secrets, Slack URLs). */
+  NOTIFICATIONS_SECRETS_KEY: z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters"),
+  /** Send attempts of one delivery before it is dead-lettered (FAILED). */
+  NOTIFICATIONS_MAX_ATTEMPTS: int(1, 50, 5),
+  /** First retry delay; each later one doubles (BullMQ exponential back-off). */
+  NOTIFICATIONS_BACKOFF_MS: int(10, 3_600_000, 30_000),
+  /** Limit of one SMTP/HTTP send. */
+  NOTIFICATIONS_SEND_TIMEOUT_MS: int(100, 120_000, 10_000),
+  /** How often the worker hands newly committed deliveries to the queue. */
+  NOTIFICATIONS_DISPATCH_INTERVAL_MS: int(50, 60_000, 500),
+  /** Deliveries one worker process sends at once. */
+  NOTIFICATIONS_WORKER_CONCURRENCY: int(1, 500, 10),
+});
+export type Env = z.infer<typeof envSchema>;
