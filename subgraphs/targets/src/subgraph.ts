@@ -32,6 +32,7 @@ export default defineSubgraph({
       timeoutMs: env.CONNECTION_TEST_TIMEOUT_MS,
       warningLatencyMs: env.HEALTH_WARNING_LATENCY_MS,
       concurrency: env.CONNECTION_TEST_CONCURRENCY,
+      staleBatchSeconds: env.CONNECTION_TEST_BATCH_STALE_SECONDS,
       live: { redis: redis(), prefix: env.REDIS_KEY_PREFIX },
     });
     if (env.HEALTH_CHECK_INTERVAL_SECONDS > 0) {
@@ -43,6 +44,8 @@ export default defineSubgraph({
       onShutdown("health checks", () => healthChecks.stop());
     }
     onShutdown("connection tests", () => connectivity.stop());
+    // Batches interrupted by a crash (of this process or another replica) are finished by the reaper.
+    connectivity.start();
     const deviceTypes = new DeviceTypeService(prisma, transaction);
     await deviceTypes.ensureBuiltIns();
     const targets = new TargetService(prisma, transaction, sql());
