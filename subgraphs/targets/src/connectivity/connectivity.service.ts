@@ -21,6 +21,7 @@ import { DecryptionError } from "../credential/keyring";
 import type { MethodRow } from "../method/method.service";
 import type { MethodSettings } from "../method/method.validation";
 import { probe, type ProbeRequest, type ProbeResult } from "./probe";
+import type { SnmpV3Login } from "./snmp";
 
 type Tx = Prisma.TransactionClient;
 
@@ -452,6 +453,16 @@ export class ConnectivityService {
     }
     if (method.type === "SNMP") {
       request.snmp = { version: settings.snmpVersion ?? "V2C", community: credential?.type === "SNMP_COMMUNITY" ? credential.secrets.community : undefined };
+      if (credential?.type === "SNMP_V3") {
+        request.snmp.v3 = {
+          username: credential.username ?? "",
+          securityLevel: (credential.settings.securityLevel as SnmpV3Login["securityLevel"] | undefined) ?? "authPriv",
+          authProtocol: credential.settings.authProtocol,
+          authPassword: credential.secrets.authPassword,
+          privProtocol: credential.settings.privProtocol,
+          privPassword: credential.secrets.privPassword,
+        };
+      }
     }
     if (method.type === "HTTP" || method.type === "WINRM") {
       request.http = { https: settings.https ?? true, basePath: settings.basePath ?? "/", tlsVerify: settings.tlsVerify ?? true };
