@@ -467,6 +467,9 @@ export class ConnectivityService {
     if (method.type === "HTTP" || method.type === "WINRM") {
       request.http = { https: settings.https ?? true, basePath: settings.basePath ?? "/", tlsVerify: settings.tlsVerify ?? true };
     }
+    if (method.type === "WINRM" && credential?.type === "PASSWORD") {
+      request.winrm = { authType: settings.authType ?? "NTLM", username: credential.username ?? "", password: credential.secrets.password ?? "" };
+    }
     return request;
   }
 }

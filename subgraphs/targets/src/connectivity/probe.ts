@@ -5,10 +5,12 @@ import { Client } from "ssh2";
 import type { ConnectionMethodType, ErrorCategory } from "../generated/prisma/enums";
 import { blobFingerprint } from "../credential/credential.validation";
 import { SnmpV3Error, snmpRequest, snmpV3Get, type SnmpV3Login } from "./snmp";
+import { winrmIdentify } from "./winrm";
 
 /**
  * One real connection attempt. SSH: handshake, host-key check, authentication and `true`;
- * HTTP/WinRM: TCP (+TLS) and a HEAD request; Telnet: TCP and the server's first bytes; SNMP: a GET of
+ * WinRM: an authenticated WS-Management Identify (Basic or NTLM) with the credential; HTTP: TCP (+TLS)
+ * and a HEAD request; Telnet: TCP and the server's first bytes; SNMP: a GET of
  * sysDescr.0 with the community (v1/v2c), or for v3 the engine discovery and then an authenticated
  * (USM auth/priv) GET of sysDescr.0 with the credential's user, over UDP.
  * Never throws: every outcome is a result with an error category.
@@ -30,6 +32,8 @@ export interface ProbeRequest {
   /** SSH: the trusted host key fingerprint; null trusts the first key seen. */
   knownHostKey?: string | null;
   http?: { https: boolean; basePath: string; tlsVerify: boolean };
+  /** WinRM: the method's auth type and the PASSWORD credential ("DOMAIN\\user" or "user"). */
+  winrm?: { authType: string; username: string; password: string };
   snmp?: { version: "V1" | "V2C" | "V3"; community?: string; v3?: SnmpV3Login };
   /** Name resolution (the system resolver by default); tests pass their own so no query leaves the machine. */
   lookup?: (hostname: string) => Promise<{ address: string }>;
@@ -248,6 +252,29 @@ async function probeSnmpV3(request: ProbeRequest, host: string, started: number,
   }
 }
 
+async function probeWinrm(request: ProbeRequest, host: string, started: number, deadline: number): Promise<ProbeResult> {
+  const login = request.winrm!;
+  try {
+    const outcome = await winrmIdentify({
+      host,
+      servername: IP(request.address) ? undefined : request.address,
+      port: request.port,
+      https: request.http?.https ?? true,
+      tlsVerify: request.http?.tlsVerify ?? true,
+      authType: login.authType,
+      username: login.username,
+      password: login.password,
+      deadline,
+    });
+    return { ok: outcome.ok, latencyMs: Date.now() - started, errorCategory: outcome.category, message: outcome.message, serverVersion: outcome.serverVersion?.slice(0, 200) ?? null };
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException;
+    // TLS failures (certificate, handshake) carry OpenSSL codes, not errno ones.
+    const tlsFailure = (request.http?.https ?? true) && !/^E[A-Z]+$/.test(failure.code ?? "");
+    return { ok: false, latencyMs: Date.now() - started, errorCategory: tlsFailure ? "PROTOCOL" : categorize(failure), message: failure.message, serverVersion: null };
+  }
+}
+
 export async function probe(request: ProbeRequest): Promise<ProbeResult> {
   const started = Date.now();
   const deadline = started + request.timeoutMs;
@@ -259,5 +286,6 @@ export async function probe(request: ProbeRequest): Promise<ProbeResult> {
   }
   if (request.type === "SSH") return probeSsh(request, host, started, deadline);
   if (request.type === "SNMP") return probeSnmp(request, host, started, deadline);
+  if (request.type === "WINRM" && request.winrm) return probeWinrm(request, host, started, deadline);
   return probeStream(request, host, started, deadline);
 }
