@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { parseKey } from "@opsconductor/kit";
 import { defineSubgraph, internalRoutes, pgAdapter } from "@opsconductor/kit/subgraph";
 import { ConnectivityService } from "./connectivity/connectivity.service";
@@ -14,7 +15,7 @@ import { TransferService } from "./transfer/transfer.service";
 import { MethodService } from "./method/method.service";
 import { startHealthChecks } from "./workers/health-check.worker";
 import { targetsSchema } from "./schema";
-import { seedDemoTargets } from "./seed";
+import { seedDemoSsh, seedDemoTargets } from "./seed";
 import { TargetService } from "./target/target.service";
 
 /** The targets subgraph: the inventory of managed hosts and devices. */
@@ -68,8 +69,16 @@ export default defineSubgraph({
       // A selection may name up to 10,000 ids.
       bodyLimit: "1mb",
     }),
-  async seed({ prisma }) {
+  async seed({ prisma, transaction, env, sql }) {
     const inserted = await seedDemoTargets(prisma);
-    return inserted ? `targets seed: inserted ${inserted} demo targets` : "targets seed: targets exist, nothing changed";
+    const lines = [inserted ? `targets seed: inserted ${inserted} demo targets` : "targets seed: targets exist, nothing changed"];
+    if (env.DEMO_SSH_KEY_FILE && env.DEMO_SSH_PORT && env.DEMO_SSH_USER) {
+      const keyring = new Keyring(prisma, parseKey(env.TARGETS_MASTER_KEY));
+      await keyring.verify();
+      const host = { port: env.DEMO_SSH_PORT, user: env.DEMO_SSH_USER, privateKey: readFileSync(env.DEMO_SSH_KEY_FILE, "utf8") };
+      const services = { prisma, credentials: new CredentialService(prisma, transaction, keyring), targets: new TargetService(prisma, transaction, sql()), methods: new MethodService(prisma, transaction) };
+      lines.push(await seedDemoSsh(services, host));
+    }
+    return lines.join("\n");
   },
 });
