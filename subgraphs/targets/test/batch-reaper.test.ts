@@ -166,21 +166,31 @@ describe("interrupted bulk connection tests", () => {
     expect((await outboxFor(h.db, batchId)).filter((event) => event.type === "targets.batch.interrupted")).toHaveLength(1);
   });
 
-  it("never reaps a batch its live process is still running (the heartbeat outlasts the stale limit)", async () => {
-    // 3 hanging targets one at a time: 3 × 1.5 s, longer than the 2 s stale limit.
-    const targets = [await hangingTarget(h), await hangingTarget(h), await hangingTarget(h)];
-    const started = await call<{ testTargetConnections: { id: string } }>(h, "mutation($ids: [ID!]) { testTargetConnections(ids: $ids) { id } }", { ids: targets });
-    const batchId = started.testTargetConnections.id;
-    const batch = await until(
-      "the batch",
-      async () => {
-        const view = await batchOf(h, batchId);
-        return view.finishedAt ? view : null;
-      },
-      60_000,
-    );
-    expect(batch).toMatchObject({ total: 3, done: 3, ok: 0, failed: 3, error: null });
-    expect(batch.results.map((result) => result.errorCategory)).toEqual(["TIMEOUT", "TIMEOUT", "TIMEOUT"]);
+  it("never reaps a batch its live process is still running: the heartbeat keeps another replica's reaper off", async () => {
+    // The batch runs in a second targets process; this one's reaper (every 1 s, stale after 2 s) watches
+    // it. Each hanging target takes 3 s, longer than the stale limit, so between two results only the
+    // running process's heartbeat timer keeps the batch from being reaped.
+    const runner = await startTargets({ CONNECTION_TEST_BATCH_STALE_SECONDS: String(STALE_SECONDS), CONNECTION_TEST_TIMEOUT_MS: "3000", CONNECTION_TEST_CONCURRENCY: "1" });
+    try {
+      const targets = [await hangingTarget(runner), await hangingTarget(runner)];
+      const started = await call<{ testTargetConnections: { id: string } }>(runner, "mutation($ids: [ID!]) { testTargetConnections(ids: $ids) { id } }", { ids: targets });
+      const batchId = started.testTargetConnections.id;
+      const batch = await until(
+        "the batch",
+        async () => {
+          const view = await batchOf(h, batchId);
+          return view.finishedAt ? view : null;
+        },
+        60_000,
+      );
+      expect(batch).toMatchObject({ total: 2, done: 2, ok: 0, failed: 2, error: null });
+      expect(batch.results.map((result) => result.errorCategory)).toEqual(["TIMEOUT", "TIMEOUT"]);
+      const row = await h.db.connectionTestBatch.findUniqueOrThrow({ where: { id: batchId } });
+      // Heartbeats were written after the start, while it ran.
+      expect(row.heartbeatAt!.getTime()).toBeGreaterThan(row.createdAt.getTime() + 1000);
+    } finally {
+      await runner.stop();
+    }
   });
 
   it("finishes its own running batch at shutdown, the untested targets INTERRUPTED", async () => {
