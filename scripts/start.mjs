@@ -2,7 +2,10 @@
 // `npm start`: everything a fresh machine needs, then the whole platform in the foreground. The
 // subgraphs share one Node process by default (each with its own schema, port, database and Prisma
 // client) to keep the dev stack small; `npm start -- --separate` runs one process per subgraph.
+// `npm start -- --demo-ssh` (or OPSC_DEMO_SSH=1) also runs an sshd on 127.0.0.1 as a demo host.
 import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   build,
   checkInfra,
@@ -18,6 +21,7 @@ ensureDependencies();
 const require = createRequire(import.meta.url);
 const { GATEWAY, portsFor } = require("./lib/registry.cjs");
 const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
+const { demoSshRequested, startDemoSsh, DEFAULT_PORT: DEMO_SSH_PORT } = require("./lib/demo-ssh.cjs");
 const separate = process.argv.includes("--separate");
 // `npm start -- --local-target`: the built-in `localhost` target, whose steps run on this machine as the
 // user running OpsConductor (off by default: anyone allowed to run jobs could then run commands here).
@@ -50,6 +54,27 @@ const envs = stackEnv({
   postgresUrl: POSTGRES_URL,
   extra: localTarget ? { LOCAL_TARGET_EXECUTION: "enabled", SEED_LOCALHOST_TARGET: "true" } : {},
 });
+let demoSsh = null;
+if (demoSshRequested()) {
+  // Before seeding, so the targets seed adds its credential and target (see subgraphs/targets README).
+  try {
+    const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", ".data", "demo-ssh");
+    demoSsh = await startDemoSsh({ dir, port: Number(process.env.OPSC_DEMO_SSH_PORT || DEMO_SSH_PORT) });
+    Object.assign(envs.targets, { DEMO_SSH_PORT: String(demoSsh.port), DEMO_SSH_USER: demoSsh.user, DEMO_SSH_KEY_FILE: demoSsh.privateKeyFile });
+    // sshd is our child: it must not outlive this process, whatever ends it.
+    process.on("exit", () => {
+      try {
+        process.kill(demoSsh.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    });
+    if (demoSsh.root) console.warn(`Demo SSH host: npm start runs as root, so its key logs in as root on 127.0.0.1:${demoSsh.port}; run npm start as a normal user to avoid that.`);
+  } catch (error) {
+    console.error(`Demo SSH host not started: ${error.message}`);
+  }
+}
+
 // Admin (users + auth) and demo targets, in the registry's seed order. The auth seed reads
 // OPSCONDUCTOR_ADMIN_PASSWORD from this environment, or generates one and prints it once.
 seedServices(envs);
@@ -59,7 +84,7 @@ console.log(`
 OpsConductor is running.
   GraphQL API:       http://127.0.0.1:${ports.gateway}/graphql
   GraphQL explorer:  http://127.0.0.1:${ports.gateway}/graphiql   (log in as admin)
-Press Ctrl-C to stop.
+${demoSsh ? `  Demo SSH host:      demo-ssh-01 → ${demoSsh.user}@127.0.0.1:${demoSsh.port} (key in .data/demo-ssh; try testTargetConnection)\n` : ""}Press Ctrl-C to stop.
 `);
 
 let stopping = false;
@@ -68,6 +93,7 @@ const stop = async (signal, exitCode = 0) => {
   stopping = true;
   console.log(`\n${signal}: stopping OpsConductor…`);
   await stack.stop();
+  await demoSsh?.stop();
   console.log("stopped.");
   process.exit(exitCode);
 };

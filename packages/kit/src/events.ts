@@ -131,6 +131,8 @@ export const eventSchemas = {
   "targets.hostkey.mismatched": hostKeyEvent,
   "targets.hostkey.accepted": hostKeyEvent,
   "targets.batch.started": z.object({ id: z.string().uuid(), total: z.number().int() }),
+  /** A batch whose process died or stopped mid-way, finished by the reaper: `interrupted` targets were never tested. */
+  "targets.batch.interrupted": z.object({ id: z.string().uuid(), total: z.number().int(), interrupted: z.number().int(), reason: z.string() }),
   "targets.device-type.created": deviceTypeSnapshot,
   "targets.device-type.updated": deviceTypeSnapshot.extend({ changed: z.array(z.string()) }),
   "targets.group.created": groupSnapshot,

@@ -17,6 +17,18 @@ export const envSchema = z
     HEALTH_WARNING_LATENCY_MS: z.coerce.number().int().min(1).default(1_000),
     /** Targets tested at once by a bulk test. */
     CONNECTION_TEST_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
+    /**
+     * A bulk test whose process stopped heartbeating for this long (a crash) is finished by the reaper
+     * of any targets process, its untested targets INTERRUPTED.
+     */
+    CONNECTION_TEST_BATCH_STALE_SECONDS: z.coerce.number().int().min(2).max(3_600).default(60),
+    /**
+     * Set by `npm start -- --demo-ssh` for the seed: the demo sshd's port on 127.0.0.1, the user it
+     * accepts and the file holding the generated private key (see scripts/lib/demo-ssh.cjs).
+     */
+    DEMO_SSH_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+    DEMO_SSH_USER: z.string().min(1).max(64).optional(),
+    DEMO_SSH_KEY_FILE: z.string().min(1).optional(),
     /** Periodic health checks of every target (BullMQ job scheduler); 0 turns them off. */
     HEALTH_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
     /** Periodic checks reach only 127.0.0.0/8 unless this is true (network safety on shared machines). */

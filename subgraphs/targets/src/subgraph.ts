@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { parseKey } from "@opsconductor/kit";
 import { defineSubgraph, internalRoutes, pgAdapter } from "@opsconductor/kit/subgraph";
 import { ConnectivityService } from "./connectivity/connectivity.service";
@@ -14,7 +15,7 @@ import { TransferService } from "./transfer/transfer.service";
 import { MethodService } from "./method/method.service";
 import { startHealthChecks } from "./workers/health-check.worker";
 import { targetsSchema } from "./schema";
-import { seedDemoTargets, seedLocalhostTarget } from "./seed";
+import { seedDemoSsh, seedDemoTargets, seedLocalhostTarget } from "./seed";
 import { TargetService } from "./target/target.service";
 
 /** The targets subgraph: the inventory of managed hosts and devices. */
@@ -32,6 +33,7 @@ export default defineSubgraph({
       timeoutMs: env.CONNECTION_TEST_TIMEOUT_MS,
       warningLatencyMs: env.HEALTH_WARNING_LATENCY_MS,
       concurrency: env.CONNECTION_TEST_CONCURRENCY,
+      staleBatchSeconds: env.CONNECTION_TEST_BATCH_STALE_SECONDS,
       live: { redis: redis(), prefix: env.REDIS_KEY_PREFIX },
     });
     if (env.HEALTH_CHECK_INTERVAL_SECONDS > 0) {
@@ -43,6 +45,8 @@ export default defineSubgraph({
       onShutdown("health checks", () => healthChecks.stop());
     }
     onShutdown("connection tests", () => connectivity.stop());
+    // Batches interrupted by a crash (of this process or another replica) are finished by the reaper.
+    connectivity.start();
     const deviceTypes = new DeviceTypeService(prisma, transaction);
     await deviceTypes.ensureBuiltIns();
     const targets = new TargetService(prisma, transaction, sql());
@@ -65,12 +69,17 @@ export default defineSubgraph({
       // A selection may name up to 10,000 ids.
       bodyLimit: "1mb",
     }),
-  async seed({ prisma, env }) {
+  async seed({ prisma, transaction, env, sql }) {
     const inserted = await seedDemoTargets(prisma);
-    const local = env.SEED_LOCALHOST_TARGET && (await seedLocalhostTarget(prisma));
-    return [
-      inserted ? `targets seed: inserted ${inserted} demo targets` : "targets seed: targets exist, nothing changed",
-      ...(local ? ["targets seed: added the built-in localhost target"] : []),
-    ].join("; ");
+    const lines = [inserted ? `targets seed: inserted ${inserted} demo targets` : "targets seed: targets exist, nothing changed"];
+    if (env.DEMO_SSH_KEY_FILE && env.DEMO_SSH_PORT && env.DEMO_SSH_USER) {
+      const keyring = new Keyring(prisma, parseKey(env.TARGETS_MASTER_KEY));
+      await keyring.verify();
+      const host = { port: env.DEMO_SSH_PORT, user: env.DEMO_SSH_USER, privateKey: readFileSync(env.DEMO_SSH_KEY_FILE, "utf8") };
+      const services = { prisma, credentials: new CredentialService(prisma, transaction, keyring), targets: new TargetService(prisma, transaction, sql()), methods: new MethodService(prisma, transaction) };
+      lines.push(await seedDemoSsh(services, host));
+    }
+    if (env.SEED_LOCALHOST_TARGET && (await seedLocalhostTarget(prisma))) lines.push("targets seed: added the built-in localhost target");
+    return lines.join("\n");
   },
 });

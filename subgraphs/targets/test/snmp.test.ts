@@ -1,30 +1,17 @@
 import { withFreshPort } from "@opsconductor/kit/testing";
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import dgram from "node:dgram";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { freeUdpPort, startSnmpd, type SnmpdFixture } from "./fixtures/snmpd";
 import { startTargets, suffix, type Harness } from "./harness";
 
-/** SNMP connection tests against a real net-snmp agent (snmpd) on 127.0.0.1. */
+/** SNMP connection tests against a real Net-SNMP agent (snmpd) on 127.0.0.1: v1/v2c communities and SNMPv3 USM users. */
 
 let h: Harness;
-let agent: ChildProcess;
+let agent: SnmpdFixture;
 let agentPort: number;
-let dir: string;
 const community = `c${randomUUID().slice(0, 8)}`;
 let token: string;
-
-/** A UDP port that was free a moment ago. */
-const freeUdpPort = () =>
-  new Promise<number>((resolve) => {
-    const socket = dgram.createSocket("udp4");
-    socket.bind(0, "127.0.0.1", () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
-    });
-  });
+const AUTH = "auth-pass-a1b2";
+const PRIV = "priv-pass-c3d4";
 
 async function call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
   const result = await h.graphql<T>(query, variables, { token });
@@ -53,30 +40,27 @@ async function snmpTarget(port: number, snmpVersion: string, credential: Record<
 }
 
 beforeAll(async () => {
-  h = await startTargets({ CONNECTION_TEST_TIMEOUT_MS: "1000" });
+  h = await startTargets({ CONNECTION_TEST_TIMEOUT_MS: "1500" });
   token = h.signer.sign({ id: randomUUID(), permissions: ["targets:read", "targets:write"] });
-  dir = mkdtempSync(path.join(os.tmpdir(), "opsc-snmpd-"));
-  agentPort = await freeUdpPort();
-  const config = path.join(dir, "snmpd.conf");
-  writeFileSync(config, [`agentAddress udp:127.0.0.1:${agentPort}`, `rocommunity ${community} 127.0.0.1`, "sysDescr OpsConductor test agent", ""].join("\n"));
-  agent = spawn("/usr/sbin/snmpd", ["-f", "-Le", "-C", "-c", config], {
-    env: { ...process.env, SNMP_PERSISTENT_DIR: dir, MIBS: "" },
-    stdio: "ignore",
+  agent = await startSnmpd({
+    community,
+    users: [
+      { name: "authonly", auth: { protocol: "SHA-256", password: AUTH } },
+      { name: "md5aes", auth: { protocol: "MD5", password: AUTH }, priv: { protocol: "AES", password: PRIV } },
+      { name: "sha512aes256", auth: { protocol: "SHA-512", password: AUTH }, priv: { protocol: "AES-256", password: PRIV } },
+      { name: "shaaes", auth: { protocol: "SHA", password: AUTH }, priv: { protocol: "AES", password: PRIV } },
+      { name: "shades", auth: { protocol: "SHA", password: AUTH }, priv: { protocol: "DES", password: PRIV } },
+    ],
   });
-  // Wait until the agent answers (its own start takes a moment).
-  for (let i = 0; i < 50; i++) {
-    const check = await snmpTarget(agentPort, "V2C", { type: "SNMP_COMMUNITY", community }).catch(() => null);
-    if (check?.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("snmpd did not answer");
+  agentPort = agent.port;
 }, 60_000);
 
 afterAll(async () => {
-  agent?.kill("SIGTERM");
+  await agent?.stop();
   await h?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+const v3 = (username: string, input: Record<string, unknown>) => snmpTarget(agentPort, "V3", { type: "SNMP_V3", username, ...input });
 
 describe("SNMP connection tests against snmpd", () => {
   it("reads sysDescr with the community over v2c and v1", async () => {
@@ -93,8 +77,47 @@ describe("SNMP connection tests against snmpd", () => {
     expect(await snmpTarget(await freeUdpPort(), "V2C", { type: "SNMP_COMMUNITY", community })).toMatchObject({ ok: false, errorCategory: "REFUSED" });
   });
 
-  it("reaches a v3 agent through engine discovery", async () => {
-    const check = await snmpTarget(agentPort, "V3", { type: "SNMP_V3", username: "monitor", authPassword: "auth-pass-1", privPassword: "priv-pass-1" });
-    expect(check).toMatchObject({ ok: true, errorCategory: null });
+  it("authenticates SNMPv3 users: authNoPriv SHA-256, authPriv MD5+AES and SHA-512+AES-256, reading sysDescr", async () => {
+    const ok = { ok: true, errorCategory: null, serverVersion: "OpsConductor test agent" };
+    expect(await v3("authonly", { securityLevel: "authNoPriv", authProtocol: "SHA256", authPassword: AUTH })).toEqual(ok);
+    expect(await v3("md5aes", { securityLevel: "authPriv", authProtocol: "MD5", authPassword: AUTH, privProtocol: "AES", privPassword: PRIV })).toEqual(ok);
+    expect(await v3("sha512aes256", { securityLevel: "authPriv", authProtocol: "SHA512", authPassword: AUTH, privProtocol: "AES256", privPassword: PRIV })).toEqual(ok);
+  });
+
+  it("fails authentication with a wrong auth password, a wrong priv password, an unknown user or a wrong auth protocol", async () => {
+    const wrongAuth = await v3("shaaes", { securityLevel: "authPriv", authProtocol: "SHA", authPassword: "not-the-auth-pass", privProtocol: "AES", privPassword: PRIV });
+    expect(wrongAuth).toMatchObject({ ok: false, errorCategory: "AUTH_FAILED", serverVersion: null });
+    const wrongPriv = await v3("shaaes", { securityLevel: "authPriv", authProtocol: "SHA", authPassword: AUTH, privProtocol: "AES", privPassword: "not-the-priv-pass" });
+    expect(wrongPriv).toMatchObject({ ok: false, errorCategory: "AUTH_FAILED" });
+    const unknown = await v3(`nobody${suffix()}`, { securityLevel: "authNoPriv", authProtocol: "SHA", authPassword: AUTH });
+    expect(unknown).toMatchObject({ ok: false, errorCategory: "AUTH_FAILED" });
+    const protocol = await v3("authonly", { securityLevel: "authNoPriv", authProtocol: "MD5", authPassword: AUTH });
+    expect(protocol).toMatchObject({ ok: false, errorCategory: "AUTH_FAILED" });
+    // Read back the messages through the history (the mutation's message field is not in snmpTarget's selection).
+    const messages = await h.db.connectionCheck.findMany({ where: { errorCategory: "AUTH_FAILED", methodType: "SNMP" }, orderBy: { checkedAt: "desc" }, take: 4 });
+    const text = messages.map((row) => row.message).join("\n");
+    expect(text).toMatch(/wrong authentication password or protocol/);
+    expect(text).toMatch(/wrong privacy password or protocol/);
+    expect(text).toMatch(/does not know this user/);
+    // Never a secret in a message.
+    expect(text).not.toMatch(new RegExp(`${AUTH}|${PRIV}|not-the-`));
+  });
+
+  it("a user allowed only with privacy is refused at authNoPriv (authenticated, not authorized)", async () => {
+    expect(await v3("md5aes", { securityLevel: "authNoPriv", authProtocol: "MD5", authPassword: AUTH })).toMatchObject({ ok: false, errorCategory: "AUTH_FAILED" });
+  });
+
+  it("names what cannot be tried here: DES (no DES in this runtime's OpenSSL) and AES-192 (not in the client) are CONFIG", async () => {
+    const des = await v3("shades", { securityLevel: "authPriv", authProtocol: "SHA", authPassword: AUTH, privProtocol: "DES", privPassword: PRIV });
+    expect(des).toMatchObject({ ok: false, errorCategory: "CONFIG" });
+    const aes192 = await v3("shaaes", { securityLevel: "authPriv", authProtocol: "SHA", authPassword: AUTH, privProtocol: "AES192", privPassword: PRIV });
+    expect(aes192).toMatchObject({ ok: false, errorCategory: "CONFIG" });
+  });
+
+  it("reports REFUSED for SNMPv3 to a UDP port without an agent (engine discovery first)", async () => {
+    expect(await snmpTarget(await freeUdpPort(), "V3", { type: "SNMP_V3", username: "authonly", securityLevel: "authNoPriv", authPassword: AUTH })).toMatchObject({
+      ok: false,
+      errorCategory: "REFUSED",
+    });
   });
 });

@@ -21,6 +21,7 @@ import { DecryptionError } from "../credential/keyring";
 import type { MethodRow } from "../method/method.service";
 import type { MethodSettings } from "../method/method.validation";
 import { probe, type ProbeRequest, type ProbeResult } from "./probe";
+import type { SnmpV3Login } from "./snmp";
 
 type Tx = Prisma.TransactionClient;
 
@@ -31,6 +32,11 @@ export interface ConnectivityOptions {
   timeoutMs: number;
   warningLatencyMs: number;
   concurrency: number;
+  /**
+   * A running batch whose heartbeat is older than this (seconds) is taken as interrupted: its process
+   * died. Running batches are heartbeated every quarter of it; the reaper looks every half of it.
+   */
+  staleBatchSeconds: number;
   /** Where batch progress is announced for the gateway's connectionTestBatchUpdated subscriptions (kit live.ts). */
   live?: { redis: LivePublisher; prefix: string };
 }
@@ -53,6 +59,9 @@ export function healthOf(result: Pick<ProbeResult, "ok" | "latencyMs">, warningL
  */
 export class ConnectivityService {
   private readonly running = new Set<Promise<unknown>>();
+  /** The batches this process is running; `lost` once the batch was finished by someone else (a reaper). */
+  private readonly active = new Map<string, { lost: boolean }>();
+  private timers: NodeJS.Timeout[] = [];
   private stopping = false;
 
   constructor(
@@ -81,7 +90,7 @@ export class ConnectivityService {
     if (!targets.length) throw badInput("targetIds", "matches no active target");
     const batch = await this.transaction(async (tx) => {
       const row = await tx.connectionTestBatch.create({
-        data: { total: targets.length, targetIds: targets.map((target) => target.id), createdById: isUuid(user.id) ? user.id : null },
+        data: { total: targets.length, targetIds: targets.map((target) => target.id), createdById: isUuid(user.id) ? user.id : null, heartbeatAt: new Date() },
       });
       await emitEvent(tx, "targets.batch.started", { actor: ctx.actor, subject: { type: "ConnectionTestBatch", id: row.id }, data: { id: row.id, total: row.total } });
       return row;
@@ -149,7 +158,7 @@ export class ConnectivityService {
     const skipped = targets.length - eligible.length;
     if (!eligible.length || this.stopping) return { batchId: null, checked: 0, skipped };
     const batch = await this.transaction(async (tx) => {
-      const row = await tx.connectionTestBatch.create({ data: { total: eligible.length, targetIds: eligible.map((target) => target.id) } });
+      const row = await tx.connectionTestBatch.create({ data: { total: eligible.length, targetIds: eligible.map((target) => target.id), heartbeatAt: new Date() } });
       await emitEvent(tx, "targets.batch.started", { actor: SYSTEM_ACTOR, subject: { type: "ConnectionTestBatch", id: row.id }, data: { id: row.id, total: row.total } });
       return row;
     });
@@ -157,10 +166,121 @@ export class ConnectivityService {
     return { batchId: batch.id, checked: eligible.length, skipped };
   }
 
-  /** Waits for background batches (at shutdown); new targets are not started once stopping. */
+  /**
+   * Starts the heartbeat of this process's running batches and the reaper of everyone's interrupted
+   * ones: a first sweep a moment after start (batches left by a process that crashed before this one
+   * started; late enough that the server listens when subscribers re-query), then periodically.
+   * Safe in every replica at once: each batch is finished once, under a row lock.
+   */
+  start() {
+    const stale = this.options.staleBatchSeconds;
+    const sweep = () => {
+      if (this.stopping) return;
+      void this.reap().catch((error: Error) => this.logger.error("connection test batch reaper failed", { error: error.message }));
+    };
+    const beat = setInterval(() => {
+      void this.heartbeat().catch((error: Error) => this.logger.warn("connection test batch heartbeat failed", { error: error.message }));
+    }, Math.max(250, (stale * 1000) / 4));
+    const first = setTimeout(sweep, 1_000);
+    const reap = setInterval(sweep, Math.max(500, (stale * 1000) / 2));
+    for (const timer of [beat, first, reap]) timer.unref();
+    this.timers = [beat, first, reap];
+  }
+
+  /**
+   * Waits for background batches (at shutdown): their workers finish the target in hand, start no
+   * other, and the batch is finished at once with the untested targets INTERRUPTED.
+   */
   async stop() {
     this.stopping = true;
     await Promise.allSettled([...this.running]);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
+  }
+
+  /**
+   * Finishes every unfinished batch whose heartbeat is older than staleBatchSeconds (its process
+   * died): each untested target gets an INTERRUPTED result, the counts are recomputed from the
+   * results, and subscribers are told. Returns the batches it finished.
+   */
+  async reap(): Promise<string[]> {
+    const stale = await this.prisma.$queryRawUnsafe<Array<{ id: string }>>(
+      `SELECT id FROM connection_test_batches
+        WHERE finished_at IS NULL AND COALESCE(heartbeat_at, created_at) < (now() AT TIME ZONE 'UTC') - make_interval(secs => $1::int)
+        ORDER BY created_at LIMIT 100`,
+      this.options.staleBatchSeconds,
+    );
+    const reaped: string[] = [];
+    for (const { id } of stale) {
+      // This process's own batch is alive whatever its heartbeat says (a slow database, not a crash).
+      if (this.active.has(id)) continue;
+      const seconds = this.options.staleBatchSeconds;
+      const reason = `interrupted: the process running this batch stopped (no heartbeat for over ${seconds} s) before these targets were tested; run the test again`;
+      if (await this.finishBatch(id, reason, { staleSeconds: seconds })) reaped.push(id);
+    }
+    if (reaped.length) this.logger.warn("finished interrupted connection test batches", { batchIds: reaped });
+    return reaped;
+  }
+
+  /** Proves this process's running batches alive; a batch finished meanwhile by a reaper is marked lost so its workers stop. */
+  private async heartbeat() {
+    const ids = [...this.active.keys()];
+    if (!ids.length) return;
+    const alive = await this.prisma.$queryRawUnsafe<Array<{ id: string }>>(
+      `UPDATE connection_test_batches SET heartbeat_at = now() AT TIME ZONE 'UTC' WHERE id = ANY($1::uuid[]) AND finished_at IS NULL RETURNING id`,
+      ids,
+    );
+    const current = new Set(alive.map((row) => row.id));
+    for (const id of ids) {
+      const state = this.active.get(id);
+      if (state && !current.has(id)) state.lost = true;
+    }
+  }
+
+  /**
+   * Finishes a batch that is not finished yet (row-locked, so two reapers never both do it): targets
+   * without a result get an INTERRUPTED one with the reason, and done/ok/failed are recomputed from
+   * the results. With staleSeconds, only while its heartbeat is still that old. Announces the change.
+   */
+  private async finishBatch(batchId: string, reason: string, options: { staleSeconds?: number } = {}): Promise<boolean> {
+    const finished = await this.transaction(async (tx) => {
+      const locked = await tx.$queryRawUnsafe<Array<{ total: number }>>(
+        `SELECT total FROM connection_test_batches
+          WHERE id = $1::uuid AND finished_at IS NULL
+            AND ($2::int IS NULL OR COALESCE(heartbeat_at, created_at) < (now() AT TIME ZONE 'UTC') - make_interval(secs => $2::int))
+          FOR UPDATE SKIP LOCKED`,
+        batchId,
+        options.staleSeconds ?? null,
+      );
+      if (!locked.length) return false;
+      const interrupted = await tx.$executeRawUnsafe(
+        `INSERT INTO connection_checks (id, target_id, batch_id, ok, error_category, message, checked_at)
+         SELECT gen_random_uuid(), t.id, b.id, false, 'INTERRUPTED', $2, now() AT TIME ZONE 'UTC'
+           FROM connection_test_batches b JOIN targets t ON t.id = ANY(b.target_ids)
+          WHERE b.id = $1::uuid AND NOT EXISTS (SELECT 1 FROM connection_checks c WHERE c.batch_id = b.id AND c.target_id = t.id)`,
+        batchId,
+        reason.slice(0, 500),
+      );
+      await tx.$executeRawUnsafe(
+        `UPDATE connection_test_batches b
+            SET done = b.total, ok = LEAST(s.ok, b.total), failed = b.total - LEAST(s.ok, b.total),
+                finished_at = now() AT TIME ZONE 'UTC', error = $2
+           FROM (SELECT count(DISTINCT target_id) FILTER (WHERE ok)::int AS ok FROM connection_checks WHERE batch_id = $1::uuid) s
+          WHERE b.id = $1::uuid`,
+        batchId,
+        interrupted > 0 ? `${interrupted} of ${locked[0].total} targets not tested: ${reason}`.slice(0, 1000) : null,
+      );
+      if (interrupted > 0) {
+        await emitEvent(tx, "targets.batch.interrupted", {
+          actor: SYSTEM_ACTOR,
+          subject: { type: "ConnectionTestBatch", id: batchId },
+          data: { id: batchId, total: locked[0].total, interrupted, reason },
+        });
+      }
+      return true;
+    });
+    if (finished) await this.announce(batchId);
+    return finished;
   }
 
   private track(work: Promise<unknown>) {
@@ -170,9 +290,27 @@ export class ConnectivityService {
   }
 
   private async runBatch(batchId: string, targets: Target[], actor: Actor, requestId: string | null) {
+    const state = { lost: false };
+    this.active.set(batchId, state);
+    try {
+      await this.runTargets(batchId, targets, actor, requestId, state);
+      // Normally finished by the last counter update; if this process is stopping (or a counter update
+      // was lost), it is finished here: untested targets INTERRUPTED, counts from the results.
+      if (!state.lost) {
+        await this.finishBatch(
+          batchId,
+          "interrupted: the targets service shut down before these targets were tested; run the test again",
+        );
+      }
+    } finally {
+      this.active.delete(batchId);
+    }
+  }
+
+  private async runTargets(batchId: string, targets: Target[], actor: Actor, requestId: string | null, state: { lost: boolean }) {
     let next = 0;
     const worker = async () => {
-      while (!this.stopping && next < targets.length) {
+      while (!this.stopping && !state.lost && next < targets.length) {
         const target = targets[next++];
         let ok = false;
         try {
@@ -180,13 +318,17 @@ export class ConnectivityService {
         } catch (error) {
           this.logger.error("connection test failed", { targetId: target.id, error: (error as Error).message });
         }
-        await this.prisma.$executeRawUnsafe(
+        const counted = await this.prisma.$executeRawUnsafe(
           `UPDATE connection_test_batches SET done = done + 1, ok = ok + $2::int, failed = failed + $3::int,
-             finished_at = CASE WHEN done + 1 >= total THEN now() ELSE finished_at END WHERE id = $1::uuid`,
+             heartbeat_at = now() AT TIME ZONE 'UTC',
+             finished_at = CASE WHEN done + 1 >= total THEN now() AT TIME ZONE 'UTC' ELSE finished_at END
+           WHERE id = $1::uuid AND finished_at IS NULL`,
           batchId,
           ok ? 1 : 0,
           ok ? 0 : 1,
         );
+        // Finished by a reaper meanwhile (this process looked dead): stop, the batch has its results.
+        if (!counted) state.lost = true;
         await this.announce(batchId);
       }
     };
@@ -311,9 +453,22 @@ export class ConnectivityService {
     }
     if (method.type === "SNMP") {
       request.snmp = { version: settings.snmpVersion ?? "V2C", community: credential?.type === "SNMP_COMMUNITY" ? credential.secrets.community : undefined };
+      if (credential?.type === "SNMP_V3") {
+        request.snmp.v3 = {
+          username: credential.username ?? "",
+          securityLevel: (credential.settings.securityLevel as SnmpV3Login["securityLevel"] | undefined) ?? "authPriv",
+          authProtocol: credential.settings.authProtocol,
+          authPassword: credential.secrets.authPassword,
+          privProtocol: credential.settings.privProtocol,
+          privPassword: credential.secrets.privPassword,
+        };
+      }
     }
     if (method.type === "HTTP" || method.type === "WINRM") {
       request.http = { https: settings.https ?? true, basePath: settings.basePath ?? "/", tlsVerify: settings.tlsVerify ?? true };
+    }
+    if (method.type === "WINRM" && credential?.type === "PASSWORD") {
+      request.winrm = { authType: settings.authType ?? "NTLM", username: credential.username ?? "", password: credential.secrets.password ?? "" };
     }
     return request;
   }

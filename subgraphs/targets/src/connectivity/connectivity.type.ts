@@ -61,6 +61,12 @@ export class ConnectionTestBatch {
   @Field(() => Date, { nullable: true })
   finishedAt!: Date | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: "Why the batch ended early (its process stopped before testing every target; those have INTERRUPTED results), else null.",
+  })
+  error!: string | null;
+
   /** Resolved into the `createdBy` User reference (null for periodic checks). */
   createdById!: string | null;
 }

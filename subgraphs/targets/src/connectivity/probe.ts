@@ -4,12 +4,15 @@ import tls from "node:tls";
 import { Client } from "ssh2";
 import type { ConnectionMethodType, ErrorCategory } from "../generated/prisma/enums";
 import { blobFingerprint } from "../credential/credential.validation";
-import { snmpRequest } from "./snmp";
+import { SnmpV3Error, snmpRequest, snmpV3Get, type SnmpV3Login } from "./snmp";
+import { winrmIdentify } from "./winrm";
 
 /**
  * One real connection attempt. SSH: handshake, host-key check, authentication and `true`;
- * HTTP/WinRM: TCP (+TLS) and a HEAD request; Telnet: TCP and the server's first bytes; SNMP: a GET of
- * sysDescr.0 with the community (v1/v2c) or the v3 engine discovery, over UDP.
+ * WinRM: an authenticated WS-Management Identify (Basic or NTLM) with the credential; HTTP: TCP (+TLS)
+ * and a HEAD request; Telnet: TCP and the server's first bytes; SNMP: a GET of
+ * sysDescr.0 with the community (v1/v2c), or for v3 the engine discovery and then an authenticated
+ * (USM auth/priv) GET of sysDescr.0 with the credential's user, over UDP.
  * Never throws: every outcome is a result with an error category.
  */
 
@@ -29,7 +32,9 @@ export interface ProbeRequest {
   /** SSH: the trusted host key fingerprint; null trusts the first key seen. */
   knownHostKey?: string | null;
   http?: { https: boolean; basePath: string; tlsVerify: boolean };
-  snmp?: { version: "V1" | "V2C" | "V3"; community?: string };
+  /** WinRM: the method's auth type and the PASSWORD credential ("DOMAIN\\user" or "user"). */
+  winrm?: { authType: string; username: string; password: string };
+  snmp?: { version: "V1" | "V2C" | "V3"; community?: string; v3?: SnmpV3Login };
   /** Name resolution (the system resolver by default); tests pass their own so no query leaves the machine. */
   lookup?: (hostname: string) => Promise<{ address: string }>;
 }
@@ -222,13 +227,51 @@ async function probeSnmp(request: ProbeRequest, host: string, started: number, d
   const version = request.snmp?.version ?? "V2C";
   try {
     const reply = await snmpRequest({ host, port: request.port, timeoutMs: Math.max(1, deadline - Date.now()), version, community: request.snmp?.community });
+    if (version === "V3") return await probeSnmpV3(request, host, started, deadline);
     const latencyMs = Date.now() - started;
-    if (version === "V3") return { ok: true, latencyMs, errorCategory: null, message: "agent answered SNMPv3 engine discovery (credentials not verified)", serverVersion: null };
     if (reply.errorStatus) return { ok: false, latencyMs, errorCategory: "PROTOCOL", message: `SNMP error-status ${reply.errorStatus}`, serverVersion: null };
     return { ok: true, latencyMs, errorCategory: null, message: null, serverVersion: reply.sysDescr?.slice(0, 200) ?? null };
   } catch (error) {
     const latencyMs = Date.now() - started;
     return { ok: false, latencyMs, errorCategory: categorize(error as NodeJS.ErrnoException), message: (error as Error).message, serverVersion: null };
+  }
+}
+
+/** After the engine discovery answered: the authenticated GET with the credential's user. */
+async function probeSnmpV3(request: ProbeRequest, host: string, started: number, deadline: number): Promise<ProbeResult> {
+  const login = request.snmp?.v3;
+  if (!login?.username) return { ok: false, latencyMs: Date.now() - started, errorCategory: "CONFIG", message: "SNMPv3 needs an SNMP_V3 credential with a username", serverVersion: null };
+  try {
+    const sysDescr = await snmpV3Get({ host, port: request.port, timeoutMs: Math.max(1, deadline - Date.now()), login });
+    return { ok: true, latencyMs: Date.now() - started, errorCategory: null, message: `SNMPv3 ${login.securityLevel}`, serverVersion: sysDescr.slice(0, 200) };
+  } catch (error) {
+    const latencyMs = Date.now() - started;
+    if (!(error instanceof SnmpV3Error)) return { ok: false, latencyMs, errorCategory: "PROTOCOL", message: (error as Error).message, serverVersion: null };
+    const category = ({ AUTH: "AUTH_FAILED", TIMEOUT: "TIMEOUT", CONFIG: "CONFIG", PROTOCOL: "PROTOCOL" } as const)[error.kind];
+    return { ok: false, latencyMs, errorCategory: category, message: error.message, serverVersion: null };
+  }
+}
+
+async function probeWinrm(request: ProbeRequest, host: string, started: number, deadline: number): Promise<ProbeResult> {
+  const login = request.winrm!;
+  try {
+    const outcome = await winrmIdentify({
+      host,
+      servername: IP(request.address) ? undefined : request.address,
+      port: request.port,
+      https: request.http?.https ?? true,
+      tlsVerify: request.http?.tlsVerify ?? true,
+      authType: login.authType,
+      username: login.username,
+      password: login.password,
+      deadline,
+    });
+    return { ok: outcome.ok, latencyMs: Date.now() - started, errorCategory: outcome.category, message: outcome.message, serverVersion: outcome.serverVersion?.slice(0, 200) ?? null };
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException;
+    // TLS failures (certificate, handshake) carry OpenSSL codes, not errno ones.
+    const tlsFailure = (request.http?.https ?? true) && !/^E[A-Z]+$/.test(failure.code ?? "");
+    return { ok: false, latencyMs: Date.now() - started, errorCategory: tlsFailure ? "PROTOCOL" : categorize(failure), message: failure.message, serverVersion: null };
   }
 }
 
@@ -243,5 +286,6 @@ export async function probe(request: ProbeRequest): Promise<ProbeResult> {
   }
   if (request.type === "SSH") return probeSsh(request, host, started, deadline);
   if (request.type === "SNMP") return probeSnmp(request, host, started, deadline);
+  if (request.type === "WINRM" && request.winrm) return probeWinrm(request, host, started, deadline);
   return probeStream(request, host, started, deadline);
 }

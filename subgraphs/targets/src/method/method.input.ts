@@ -31,7 +31,7 @@ export class UpdateConnectionMethodInput {
   tlsVerify?: boolean | null;
 }
 
-@InputType({ description: "Settings apply per type: SSH username; WINRM https, authType; SNMP snmpVersion; HTTP https, basePath, tlsVerify." })
+@InputType({ description: "Settings apply per type: SSH username; WINRM https, authType, tlsVerify; SNMP snmpVersion; HTTP https, basePath, tlsVerify." })
 export class ConnectionMethodInput extends UpdateConnectionMethodInput {
   @Field(() => ConnectionMethodType)
   type!: ConnectionMethodType;

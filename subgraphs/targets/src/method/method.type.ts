@@ -39,7 +39,7 @@ export class ConnectionMethod {
   @Field(() => String, { nullable: true, description: "HTTP: base path of the API." })
   basePath!: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: "HTTP: verify the TLS certificate." })
+  @Field(() => Boolean, { nullable: true, description: "HTTP and WINRM over https: verify the TLS certificate." })
   tlsVerify!: boolean | null;
 
   @Field(() => String, { nullable: true, description: "SSH: trusted host key fingerprint (trust on first use)." })

@@ -13,14 +13,15 @@ function field(fn: () => unknown): unknown {
 
 describe("connection method settings", () => {
   it("fills in per-type defaults", () => {
-    expect(methodSettings("WINRM", {})).toEqual({ https: true, authType: "NTLM" });
+    expect(methodSettings("WINRM", {})).toEqual({ https: true, authType: "NTLM", tlsVerify: true });
     expect(methodSettings("SNMP", {})).toEqual({ snmpVersion: "V2C" });
     expect(methodSettings("HTTP", {})).toEqual({ https: true, basePath: "/", tlsVerify: true });
     expect(methodSettings("SSH", { username: " deploy " })).toEqual({ username: "deploy" });
   });
 
   it("keeps current settings on update and normalizes case", () => {
-    expect(methodSettings("WINRM", { authType: "kerberos" }, { https: false, authType: "NTLM" })).toEqual({ https: false, authType: "KERBEROS" });
+    expect(methodSettings("WINRM", { authType: "kerberos" }, { https: false, authType: "NTLM" })).toEqual({ https: false, authType: "KERBEROS", tlsVerify: true });
+    expect(methodSettings("WINRM", { tlsVerify: false }, { https: true, authType: "BASIC", tlsVerify: true })).toEqual({ https: true, authType: "BASIC", tlsVerify: false });
   });
 
   it("refuses settings of another type and bad values, naming the field", () => {

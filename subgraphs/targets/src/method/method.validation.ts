@@ -84,10 +84,11 @@ export function methodSettings(type: ConnectionMethodType, input: MethodInputSha
       return username ? { username } : {};
     }
     case "WINRM":
-      only(["https", "authType"]);
+      only(["https", "authType", "tlsVerify"]);
       return {
         https: input.https ?? current.https ?? true,
         authType: oneOf(input.authType, WINRM_AUTH_TYPES, "input.authType") ?? current.authType ?? "NTLM",
+        tlsVerify: input.tlsVerify ?? current.tlsVerify ?? true,
       };
     case "SNMP":
       only(["snmpVersion"]);
