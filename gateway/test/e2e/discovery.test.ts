@@ -182,7 +182,7 @@ describe("discovery through the gateway", () => {
     expect(ssh.classification.osConfidence).toBeGreaterThan(0.5);
 
     expect(byAddress.get(HTTP_HOST)!.ports[0]).toMatchObject({ service: "http", httpServer: "e2e-web/1.0", httpTitle: "Discovery E2E Dashboard" });
-    expect(byAddress.get(HTTP_HOST)!.classification.suggestedMethods).toEqual([{ type: "HTTP", port: ports.http }]);
+    expect(byAddress.get(HTTP_HOST)!.classification.suggestedMethods).toEqual([{ type: "HTTP", port: ports.http, detail: "HTTP" }]);
 
     expect(byAddress.get(SMTP_HOST)!.ports[0]).toMatchObject({ service: "smtp", banner: "220 mail.discovery.test ESMTP Postfix (Debian/GNU)" });
 

