@@ -69,73 +69,118 @@ const tcp: TcpBinding | null = (() => {
 })();
 const UV_ECONNREFUSED = -111;
 
-/** One TCP connect: open (handshake done), closed (RST: the host is up), filtered (no answer in time, or unreachable). */
+export type ProbeCallback = (state: PortState, rttMs: number | null) => void;
+
+interface InFlight {
+  deadline: number;
+  settle(state: PortState, answered: boolean): void;
+  close(): void;
+}
+
+/**
+ * TCP connects without a promise or a timer per connect (a scan makes tens of thousands): each
+ * completes through a callback, and one sweep every few milliseconds ends those past their deadline
+ * as filtered. `size` is how many are in flight.
+ */
+export class Connector {
+  private readonly inFlight = new Set<InFlight>();
+  private sweeper: NodeJS.Timeout | null = null;
+
+  get size(): number {
+    return this.inFlight.size;
+  }
+
+  probe(host: string, port: number, timeoutMs: number, done: ProbeCallback): void {
+    const started = performance.now();
+    const entry: InFlight = {
+      deadline: started + timeoutMs,
+      settle: (state, answered) => {
+        if (!this.inFlight.delete(entry)) return;
+        entry.close();
+        done(state, answered ? performance.now() - started : null);
+      },
+      close: () => {},
+    };
+    this.inFlight.add(entry);
+    this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS);
+    entry.close = tcp ? connectHandle(tcp, host, port, entry) : connectSocket(host, port, entry);
+  }
+
+  /** Ends every connect in flight (a cancel); their callbacks are not called. */
+  stop(): void {
+    for (const entry of [...this.inFlight]) {
+      this.inFlight.delete(entry);
+      entry.close();
+    }
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    for (const entry of this.inFlight) if (entry.deadline <= now) entry.settle("filtered", false);
+    if (!this.inFlight.size && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
+  }
+}
+const SWEEP_MS = 10;
+
+function connectHandle(binding: TcpBinding, host: string, port: number, entry: InFlight): () => void {
+  const handle = new binding.TCP(binding.constants.SOCKET);
+  const request = new binding.TCPConnectWrap();
+  request.oncomplete = (status) => {
+    if (status === 0) entry.settle("open", true);
+    else entry.settle(status === UV_ECONNREFUSED ? "closed" : "filtered", status === UV_ECONNREFUSED);
+  };
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    handle.close();
+  };
+  const error = isIP(host) === 6 ? handle.connect6(request, host, port) : handle.connect(request, host, port);
+  if (error) queueMicrotask(() => entry.settle("filtered", false));
+  return close;
+}
+
+function connectSocket(host: string, port: number, entry: InFlight): () => void {
+  const socket = net.connect({ host, port, noDelay: true });
+  socket.once("connect", () => entry.settle("open", true));
+  socket.once("error", (error: NodeJS.ErrnoException) => entry.settle(error.code === "ECONNREFUSED" ? "closed" : "filtered", error.code === "ECONNREFUSED"));
+  return () => {
+    socket.removeAllListeners();
+    socket.on("error", () => {});
+    socket.destroy();
+  };
+}
+
+/** One connect as a promise (host discovery tests and single checks). */
 export function probePort(host: string, port: number, timeoutMs: number): Promise<{ state: PortState; rttMs: number | null }> {
-  if (!tcp) return probeWithSocket(host, port, timeoutMs);
-  const binding = tcp;
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const handle = new binding.TCP(binding.constants.SOCKET);
-    const request = new binding.TCPConnectWrap();
-    let settled = false;
-    const finish = (state: PortState, answered: boolean) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      handle.close();
-      resolve({ state, rttMs: answered ? performance.now() - started : null });
-    };
-    const timer = setTimeout(() => finish("filtered", false), timeoutMs);
-    request.oncomplete = (status) => {
-      if (status === 0) finish("open", true);
-      else finish(status === UV_ECONNREFUSED ? "closed" : "filtered", status === UV_ECONNREFUSED);
-    };
-    const error = isIP(host) === 6 ? handle.connect6(request, host, port) : handle.connect(request, host, port);
-    if (error) finish("filtered", false);
-  });
+  const connector = new Connector();
+  return new Promise((resolve) => connector.probe(host, port, timeoutMs, (state, rttMs) => resolve({ state, rttMs })));
 }
 
-function probeWithSocket(host: string, port: number, timeoutMs: number): Promise<{ state: PortState; rttMs: number | null }> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const socket = net.connect({ host, port, noDelay: true });
-    let settled = false;
-    const finish = (state: PortState, answered: boolean) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.removeAllListeners();
-      socket.on("error", () => {});
-      socket.destroy();
-      resolve({ state, rttMs: answered ? performance.now() - started : null });
-    };
-    const timer = setTimeout(() => finish("filtered", false), timeoutMs);
-    socket.once("connect", () => finish("open", true));
-    socket.once("error", (error: NodeJS.ErrnoException) => finish(error.code === "ECONNREFUSED" ? "closed" : "filtered", error.code === "ECONNREFUSED"));
-  });
-}
-
-/** A token bucket: at most `perSecond` connects start per second (none when unset). */
+/** A token bucket: at most `perSecond` connects start per second (no limit when unset). */
 export class RateLimiter {
   private tokens: number;
   private last = performance.now();
 
   constructor(private readonly perSecond: number | null) {
-    this.tokens = perSecond ?? 0;
+    this.tokens = perSecond ? Math.min(perSecond, 1) : 0;
   }
 
-  async take(): Promise<void> {
-    if (!this.perSecond) return;
-    for (;;) {
-      const now = performance.now();
-      this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-      this.last = now;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      const perSecond = this.perSecond;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(1, ((1 - this.tokens) / perSecond) * 1000)));
+  /** Takes a token now, or returns how many ms until one is there. */
+  tryTake(): number {
+    if (!this.perSecond) return 0;
+    const now = performance.now();
+    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
     }
+    return Math.max(1, ((1 - this.tokens) / this.perSecond) * 1000);
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Resolver } from "node:dns/promises";
 import { walkAddresses, type ScanTargets } from "../scan/ranges";
 import { classify, type Classification } from "./classify";
-import { probePort, RateLimiter, RttEstimator } from "./connect";
+import { Connector, RateLimiter, RttEstimator, type PortState } from "./connect";
 import { probeService, type ServiceInfo } from "./probes";
 
 export interface ScanPlan {
@@ -109,40 +109,31 @@ interface HostState {
 /**
  * One scan: asynchronous TCP connects (no raw sockets), at most `concurrency` in flight, each
  * waiting the RTT-adaptive timeout (retried once at the full limit when it ran out early); optional
- * TCP-ping host discovery first; then, per host with open ports, service probes, reverse DNS and a
- * classification, reported to the sink as each host finishes. Resolves when done or aborted (on abort
- * at once: connects still in flight end by their own timeouts and are ignored).
+ * TCP-ping host discovery; then, per host with open ports, service probes, reverse DNS and a
+ * classification, reported to the sink as each host finishes. The connect loop is callback-driven
+ * (a completion starts the next connect), so its cost per port stays near the system call's.
+ * Resolves when done, or at once when aborted (connects in flight are closed).
  */
 export async function runScan(plan: ScanPlan, sink: ScanSink, signal: AbortSignal): Promise<void> {
   const rtt = new RttEstimator(Math.min(INITIAL_RTT_TIMEOUT_MS, plan.timeoutMs), Math.min(MIN_RTT_TIMEOUT_MS, plan.timeoutMs), plan.timeoutMs);
   const limiter = new RateLimiter(plan.rateLimit);
+  const connector = new Connector();
   const addresses = walkAddresses(plan.targets);
   const lookup = reverseDns();
   const serviceSlots = new Slots(SERVICE_PROBE_CONCURRENCY);
   const finishing = new Set<Promise<void>>();
-  /** Hosts whose port connects are being handed out (at most a few at once: the front of the walk). */
+  /** Hosts whose ports are being handed out (the front of the walk). */
   const ready: HostState[] = [];
-  let pinging = 0;
   let exhausted = false;
-  let waiters: Array<() => void> = [];
-  const notify = () => {
-    const woken = waiters;
-    waiters = [];
-    for (const resolve of woken) resolve();
-  };
+  let waitingForToken = false;
+  let probedSinceReport = 0;
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
 
-  const connect = async (address: string, port: number) => {
-    await limiter.take();
-    const timeout = rtt.timeoutMs();
-    let result = await probePort(address, port, timeout);
-    let probes = 1;
-    if (result.state === "filtered" && timeout < plan.timeoutMs && !signal.aborted) {
-      result = await probePort(address, port, plan.timeoutMs);
-      probes++;
-    }
-    if (result.rttMs !== null) rtt.sample(result.rttMs);
-    sink.probed(probes);
-    return result;
+  /** Service probes wait a few timeouts of this network, within the scan's limit and the banner wait. */
+  const serviceWaits = () => {
+    const base = rtt.timeoutMs() * 4;
+    return { bannerWaitMs: Math.min(plan.bannerWaitMs, Math.max(300, base)), timeoutMs: Math.min(Math.max(plan.timeoutMs, 300), Math.max(300, base)) };
   };
 
   const finishHost = (host: HostState) => {
@@ -150,6 +141,7 @@ export async function runScan(plan: ScanPlan, sink: ScanSink, signal: AbortSigna
       sink.hostDone(host.up, null);
       return;
     }
+    const waits = serviceWaits();
     const work = (async () => {
       const ports = await Promise.all(
         host.open
@@ -157,8 +149,7 @@ export async function runScan(plan: ScanPlan, sink: ScanSink, signal: AbortSigna
           .map(async ({ port, rttMs }): Promise<OpenPort> => {
             await serviceSlots.take();
             try {
-              const info = await probeService(host.address, port, { bannerWaitMs: plan.bannerWaitMs, timeoutMs: Math.max(plan.timeoutMs, 1_000) });
-              return { port, rttMs, ...info };
+              return { port, rttMs, ...(await probeService(host.address, port, waits)) };
             } finally {
               serviceSlots.give();
             }
@@ -172,74 +163,101 @@ export async function runScan(plan: ScanPlan, sink: ScanSink, signal: AbortSigna
     void work.finally(() => finishing.delete(work));
   };
 
-  const ping = async (address: string) => {
-    pinging++;
-    try {
-      const answers = await Promise.all(PING_PORTS.map((port) => connect(address, port)));
-      if (signal.aborted) return;
-      if (answers.some((answer) => answer.state !== "filtered")) ready.push({ address, next: 0, pending: 0, up: true, open: [] });
-      else sink.hostDone(false, null);
-    } finally {
-      pinging--;
-      notify();
+  /** A connect with one retry at the full limit when the adaptive timeout ran out; `then` gets the final state. */
+  const connect = (address: string, port: number, then: (state: PortState, rttMs: number | null) => void) => {
+    const timeout = rtt.timeoutMs();
+    connector.probe(address, port, timeout, (state, rttMs) => {
+      probedSinceReport++;
+      if (rttMs !== null) rtt.sample(rttMs);
+      if (state === "filtered" && timeout < plan.timeoutMs && !signal.aborted) {
+        connector.probe(address, port, plan.timeoutMs, (again, againRtt) => {
+          probedSinceReport++;
+          if (againRtt !== null) rtt.sample(againRtt);
+          then(again, againRtt);
+          pump();
+        });
+        return;
+      }
+      then(state, rttMs);
+      pump();
+    });
+  };
+
+  const portDone = (host: HostState, port: number) => (state: PortState, rttMs: number | null) => {
+    host.pending--;
+    if (state !== "filtered") host.up = true;
+    if (state === "open") host.open.push({ port, rttMs });
+    if (host.next >= plan.ports.length && host.pending === 0) {
+      ready.splice(ready.indexOf(host), 1);
+      finishHost(host);
     }
   };
 
-  /** The next unit of work for a free slot: a port of a ready host, else a new host (pinged or made ready). */
-  const nextTask = async (): Promise<(() => Promise<void>) | null> => {
-    for (;;) {
-      if (signal.aborted) return null;
+  let pinging = 0;
+  const ping = (address: string) => {
+    pinging++;
+    let answered = 0;
+    let up = false;
+    for (const port of PING_PORTS) {
+      connect(address, port, (state) => {
+        if (state !== "filtered") up = true;
+        if (++answered < PING_PORTS.length) return;
+        pinging--;
+        if (up) ready.push({ address, next: 0, pending: 0, up: true, open: [] });
+        else sink.hostDone(false, null);
+      });
+    }
+  };
+
+  /** Starts connects until `concurrency` are in flight or nothing is left to start now. */
+  function pump(): void {
+    if (signal.aborted) return;
+    if (probedSinceReport) {
+      sink.probed(probedSinceReport);
+      probedSinceReport = 0;
+    }
+    while (connector.size < plan.concurrency) {
+      if (waitingForToken) return;
+      const wait = limiter.tryTake();
+      if (wait) {
+        waitingForToken = true;
+        setTimeout(() => {
+          waitingForToken = false;
+          pump();
+        }, wait);
+        return;
+      }
       const host = ready.find((candidate) => candidate.next < plan.ports.length);
       if (host) {
         const port = plan.ports[host.next++];
         host.pending++;
-        return async () => {
-          const result = await connect(host.address, port);
-          host.pending--;
-          if (result.state !== "filtered") host.up = true;
-          if (result.state === "open") host.open.push({ port, rttMs: result.rttMs });
-          if (host.next >= plan.ports.length && host.pending === 0) {
-            ready.splice(ready.indexOf(host), 1);
-            finishHost(host);
-          }
-        };
-      }
-      if (!exhausted) {
-        const step = addresses.next();
-        if (step.done) {
-          exhausted = true;
-          continue;
-        }
-        const address = step.value;
-        if (plan.hostDiscovery === "TCP_PING") return () => ping(address);
-        ready.push({ address, next: 0, pending: 0, up: false, open: [] });
+        connect(host.address, port, portDone(host, port));
         continue;
       }
-      // Nothing to hand out now: wait for a ping to bring a host, or stop when none is left.
-      if (!pinging) return null;
-      await new Promise<void>((resolve) => waiters.push(resolve));
+      if (exhausted) break;
+      const step = addresses.next();
+      if (step.done) {
+        exhausted = true;
+        break;
+      }
+      if (plan.hostDiscovery === "TCP_PING") ping(step.value);
+      else ready.push({ address: step.value, next: 0, pending: 0, up: false, open: [] });
     }
-  };
+    if (exhausted && !connector.size && !pinging && !ready.length) resolveDone();
+  }
 
-  const loop = async () => {
-    for (;;) {
-      const task = await nextTask();
-      if (!task) return;
-      await task();
-    }
+  const onAbort = () => {
+    connector.stop();
+    resolveDone();
   };
-  const aborted = new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    signal.addEventListener("abort", () => {
-      notify();
-      resolve();
-    });
-  });
-  await Promise.race([
-    (async () => {
-      await Promise.all(Array.from({ length: plan.concurrency }, loop));
-      while (finishing.size) await Promise.all([...finishing]);
-    })(),
-    aborted,
-  ]);
+  if (signal.aborted) return;
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    pump();
+    await done;
+    while (finishing.size && !signal.aborted) await Promise.race([Promise.all([...finishing]), new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }))]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    if (probedSinceReport) sink.probed(probedSinceReport);
+  }
 }
