@@ -6,7 +6,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { errorCodes, eventually, startSshd, type SshdFixture } from "@opsconductor/kit/testing";
-import { createUserAndLogin, gql, loginAsAdmin, unique } from "./stack";
+import { collect, liveClient } from "../live-client";
+import { createUserAndLogin, gatewayUrl, gql, loginAsAdmin, unique } from "./stack";
 
 /**
  * Discovery through the front door: real listeners on loopback addresses (an OpenSSH sshd, an HTTP
@@ -241,6 +242,25 @@ describe("discovery through the gateway", () => {
       openedPorts: [{ address: LATER_HOST, port: ports.later }],
       closedPorts: [{ address: SMTP_HOST, port: ports.smtp }],
     });
+  });
+
+  it("follows a scan live over scanUpdated (graphql-ws through the gateway) until it completes", async () => {
+    const live = liveClient(gatewayUrl, adminToken);
+    try {
+      const started = await gql<{ startScan: ScanView }>(START, { input: { name: unique("live"), ranges: ["127.0.0.0/28"], ports: scanPorts().join(",") } }, adminToken);
+      expect(started.errors).toBeUndefined();
+      const updates = collect(live.client, {
+        query: "subscription($id: ID!) { scanUpdated(scanId: $id) { id status progress { hostsDone openPorts } } }",
+        variables: { id: started.data!.startScan.id },
+      });
+      const results = await updates.until((result) => (result.data?.scanUpdated as ScanView | undefined)?.status === "COMPLETED");
+      updates.unsubscribe();
+      const last = results.at(-1)!.data!.scanUpdated as ScanView;
+      expect(last.progress).toEqual({ hostsDone: 14, openPorts: 4 });
+      expect(results.every((result) => !result.errors)).toBe(true);
+    } finally {
+      await live.client.dispose();
+    }
   });
 
   it("cancels a running scan within 2 s", async () => {

@@ -74,6 +74,12 @@ export const liveTopics = {
     query: { field: "connectionTestBatch", args: ({ batchId }) => ({ id: batchId }) },
     current: ({ batchId }) => ({ id: batchId }),
   }),
+  scanUpdated: topic<{ scanId: string }>({
+    owner: "discovery",
+    channel: ({ scanId }) => `discovery.scan.${scanId}`,
+    query: { field: "scan", args: ({ scanId }) => ({ id: scanId }) },
+    current: ({ scanId }) => ({ id: scanId }),
+  }),
 } satisfies Record<string, LiveTopic<never>>;
 export type LiveField = keyof typeof liveTopics;
 

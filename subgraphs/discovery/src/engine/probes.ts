@@ -219,13 +219,14 @@ export async function probeService(host: string, port: number, options: ProbeOpt
   }
 
   const clientFirst = (async (): Promise<ServiceInfo | null> => {
-    const certificate = await tlsHandshake(host, port, options.timeoutMs);
+    // The handshake and a plain HEAD at once: a service that is neither answers both quickly or not at all.
+    const [certificate, plainHead] = await Promise.all([tlsHandshake(host, port, options.timeoutMs), exchange(plain, { write: httpRequest("HEAD", host), waitMs: options.timeoutMs })]);
     const secure = certificate !== null;
     const opener: Opener = secure
       ? () => tls.connect({ host, port, rejectUnauthorized: false, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ["http/1.1"] })
       : plain;
     const connectEvent = secure ? "secureConnect" : "connect";
-    const head = await exchange(opener, { write: httpRequest("HEAD", host), waitMs: options.timeoutMs, connectEvent });
+    const head = secure ? await exchange(opener, { write: httpRequest("HEAD", host), waitMs: options.timeoutMs, connectEvent }) : plainHead;
     const headReply = parseHttp(head.data);
     if (headReply) {
       const get = await exchange(opener, { write: httpRequest("GET", host), waitMs: options.timeoutMs, connectEvent });

@@ -21,7 +21,7 @@ export class ResultWriter implements ScanSink {
   constructor(
     private readonly transaction: Transact<Tx>,
     private readonly scanId: string,
-    private readonly options: { batchHosts: number; flushMs: number; logger: Logger },
+    private readonly options: { batchHosts: number; flushMs: number; logger: Logger; published: () => Promise<void> },
   ) {
     this.timer = setInterval(() => void this.flush(), options.flushMs);
   }
@@ -99,5 +99,6 @@ export class ResultWriter implements ScanSink {
       },
       { timeout: 30_000 },
     );
+    await this.options.published();
   }
 }

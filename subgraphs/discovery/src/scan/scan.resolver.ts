@@ -1,5 +1,5 @@
-import { PaginationInput, type RequestContext } from "@opsconductor/kit/subgraph";
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { PaginationInput, servedByGateway, type RequestContext } from "@opsconductor/kit/subgraph";
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { ScanService } from "./scan.service";
 import { DiscoveredHostFilter, DiscoveredHostPage, ImportDefaultsInput, DiscoveryImportReport, Scan, ScanDiff, ScanPage, StartScanInput } from "./scan.type";
 
@@ -54,5 +54,10 @@ export class ScanResolver {
   @Mutation(() => Int, { description: "Marks NEW discovered hosts IGNORED; returns how many changed. Needs discovery:write." })
   ignoreDiscoveredHosts(@Ctx() ctx: Context, @Arg("ids", () => [ID]) ids: string[]): Promise<number> {
     return ctx.scans.ignore(ctx, ids);
+  }
+
+  @Subscription(() => Scan, { subscribe: servedByGateway, description: "The scan each time its status or progress changes (results are written in batches). Needs discovery:read." })
+  scanUpdated(@Root() scan: Scan, @Arg("scanId", () => ID) _scanId: string): Scan {
+    return scan;
   }
 }

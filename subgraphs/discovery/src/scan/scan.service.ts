@@ -5,8 +5,10 @@ import {
   emitEvent,
   importDiscoveredTargetsContract,
   isUuid,
+  liveTopics,
   notFound,
   pageArgs,
+  publishLive,
   requirePermission,
   SYSTEM_ACTOR,
   targetsByAddressContract,
@@ -75,6 +77,15 @@ export class ScanService {
     private readonly config: { limits: ScanLimits; keyPrefix: string; targetsUrl: string; serviceToken: string; logger: Logger },
   ) {}
 
+  /** Live event for `scanUpdated(scanId)`; best effort (a missed one is caught up by the next). */
+  async publish(scanId: string): Promise<void> {
+    try {
+      await publishLive(this.redis(), this.config.keyPrefix, liveTopics.scanUpdated.channel({ scanId }), { __typename: "Scan", id: scanId });
+    } catch (error) {
+      this.config.logger.warn("could not publish a scan update", { scanId, error: (error as Error).message });
+    }
+  }
+
   async start(ctx: RequestContext, input: StartScanInput): Promise<Scan> {
     const user = requirePermission(ctx, "discovery:write");
     const name = input.name.trim();
@@ -128,13 +139,14 @@ export class ScanService {
     } else if (current.status === "RUNNING") {
       await this.prisma.scan.updateMany({ where: { id, status: "RUNNING", cancelRequestedAt: null }, data: { cancelRequestedAt: new Date() } });
       await this.redis().publish(cancelChannel(this.config.keyPrefix), id);
+      await this.publish(id);
     }
     return scanView(await this.find(id));
   }
 
   /** Ends a scan that has not ended: status, finish time, the finished event. Returns null when it had ended already. */
   async finish(id: string, status: "COMPLETED" | "FAILED" | "CANCELLED", error: string | null, ctx?: RequestContext): Promise<ScanRow | null> {
-    return this.transaction(async (tx) => {
+    const row = await this.transaction(async (tx) => {
       const now = new Date();
       const changed = await tx.scan.updateMany({
         where: { id, status: { in: ["QUEUED", "RUNNING"] } },
@@ -156,6 +168,8 @@ export class ScanService {
       });
       return row;
     });
+    if (row) await this.publish(id);
+    return row;
   }
 
   async get(ctx: RequestContext, id: string): Promise<Scan | null> {

@@ -37,6 +37,7 @@ export async function startScanWorker(deps: { env: Env; prisma: PrismaClient; sc
     const { scanId } = job.data;
     const claimed = await prisma.scan.updateMany({ where: { id: scanId, status: "QUEUED" }, data: { status: "RUNNING", startedAt: new Date() } });
     if (!claimed.count) return "skipped";
+    await scans.publish(scanId);
     const scan = await prisma.scan.findUniqueOrThrow({ where: { id: scanId } });
     const controller = new AbortController();
     running.set(scanId, controller);
@@ -48,7 +49,7 @@ export async function startScanWorker(deps: { env: Env; prisma: PrismaClient; sc
         })
         .catch((error: Error) => logger.warn("cancel poll failed", { scanId, error: error.message }));
     }, CANCEL_POLL_MS);
-    const writer = new ResultWriter(deps.transaction, scanId, { batchHosts: env.RESULT_BATCH_HOSTS, flushMs: env.RESULT_FLUSH_MS, logger });
+    const writer = new ResultWriter(deps.transaction, scanId, { batchHosts: env.RESULT_BATCH_HOSTS, flushMs: env.RESULT_FLUSH_MS, logger, published: () => scans.publish(scanId) });
     let status: "COMPLETED" | "CANCELLED" | "FAILED" = "COMPLETED";
     let error: string | null = null;
     try {
