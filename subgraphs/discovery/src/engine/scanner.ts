@@ -133,7 +133,8 @@ export async function runScan(plan: ScanPlan, sink: ScanSink, signal: AbortSigna
   /** Service probes wait a few timeouts of this network, within the scan's limit and the banner wait. */
   const serviceWaits = () => {
     const base = rtt.timeoutMs() * 4;
-    return { bannerWaitMs: Math.min(plan.bannerWaitMs, Math.max(300, base)), timeoutMs: Math.min(Math.max(plan.timeoutMs, 300), Math.max(300, base)) };
+    // A greeting gets a longer floor than a handshake: sshd re-executes itself per connection, slow on a busy host.
+    return { bannerWaitMs: Math.min(plan.bannerWaitMs, Math.max(500, base)), timeoutMs: Math.min(Math.max(plan.timeoutMs, 300), Math.max(300, base)) };
   };
 
   const finishHost = (host: HostState) => {
