@@ -5,4 +5,5 @@ CREATE DATABASE users_db;
 CREATE DATABASE targets_db;
 CREATE DATABASE jobs_db;
 CREATE DATABASE executions_db;
+CREATE DATABASE discovery_db;
 CREATE DATABASE notifications_db;

@@ -227,3 +227,64 @@ export const startRunContract = defineContract({
   }),
   response: z.object({ runId: z.string(), number: z.number().int() }),
 });
+
+// ── discovery ↔ targets ─────────────────────────────────────────────────────────────────────────
+
+/** discovery → targets: the device-type registry (built-in and operators' own), for classification. */
+export const deviceTypesContract = defineContract({
+  service: "targets",
+  method: "GET",
+  path: "/internal/device-types",
+  response: z.object({ deviceTypes: z.array(z.object({ id: z.string(), key: z.string(), name: z.string(), category: z.string() })) }),
+});
+
+/** discovery → targets: the live targets at any of these addresses (to flag discovered hosts that exist already). */
+export const targetsByAddressContract = defineContract({
+  service: "targets",
+  method: "POST",
+  path: "/internal/targets/by-address",
+  body: z.object({ addresses: z.array(text().max(256)).max(1_000) }),
+  response: z.object({ targets: z.array(z.object({ id: z.string(), name: z.string(), address: z.string(), port: z.number().int() })) }),
+});
+
+const actorSchema = z.object({ userId: z.string().nullable(), username: z.string().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable() });
+const discoveredTargetSchema = z.object({
+  /** The caller's key for this entry (a discovered host id); results carry it back. */
+  key: text().max(100),
+  name: text(),
+  address: text(),
+  port: z.number().int(),
+  osType: z.enum(["LINUX", "WINDOWS", "NETWORK", "OTHER"]),
+  environment: text().nullable(),
+  tags: z.array(text()).max(100),
+  description: text().nullable(),
+  deviceTypeKey: text().nullable(),
+  /** The first is primary; the credential (if any) goes to methods whose type it fits. */
+  methods: z.array(z.object({ type: z.enum(["SSH", "WINRM", "SNMP", "HTTP", "TELNET"]), port: z.number().int(), https: z.boolean().nullable() })).max(20),
+  credentialId: uuid().nullable(),
+});
+export type DiscoveredTargetInput = z.infer<typeof discoveredTargetSchema>;
+
+/**
+ * discovery → targets: create targets (with their connection methods) for discovered hosts, each
+ * all-or-nothing in its own transaction; an address+port already used by a live target is reported
+ * as EXISTS, not changed. The acting user is recorded as creator and in the events.
+ */
+export const importDiscoveredTargetsContract = defineContract({
+  service: "targets",
+  method: "POST",
+  path: "/internal/targets/import-discovered",
+  body: z.object({ actor: actorSchema, targets: z.array(discoveredTargetSchema).min(1).max(500) }),
+  response: z.object({
+    results: z.array(
+      z.object({
+        key: z.string(),
+        status: z.enum(["CREATED", "EXISTS", "FAILED"]),
+        targetId: z.string().nullable(),
+        field: z.string().nullable(),
+        message: z.string().nullable(),
+      }),
+    ),
+  }),
+});
+export type ImportDiscoveredResult = ContractResponse<typeof importDiscoveredTargetsContract>["results"][number];

@@ -89,6 +89,17 @@ const channelSnapshot = z.object({ id: z.string().uuid(), name: z.string(), type
 const ruleSnapshot = z.object({ id: z.string().uuid(), name: z.string(), eventPattern: z.string(), enabled: z.boolean(), channelIds: z.array(z.string().uuid()) });
 const occurrenceEvent = z.object({ scheduleId: z.string().uuid(), jobId: z.string().uuid(), scheduledFor: z.string() });
 
+/** A scan as events describe it: what it covers (audited), never results. */
+const scanSnapshot = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  ranges: z.array(z.string()),
+  exclude: z.array(z.string()),
+  ports: z.string(),
+  portCount: z.number().int(),
+  hostsTotal: z.number().int(),
+});
+
 export const eventSchemas = {
   "auth.login.succeeded": z.object({ userId: z.string().uuid(), username: z.string() }),
   "auth.login.failed": z.object({ username: z.string(), reason: z.enum(["invalid_credentials", "locked", "inactive"]) }),
@@ -182,6 +193,29 @@ export const eventSchemas = {
   "notifications.delivery.retried": z.object({ id: z.string().uuid(), ruleId: z.string().uuid().nullable(), channelId: z.string().uuid().nullable(), retries: z.number().int() }),
   /** In-app notifications marked read by their owner (one, or all at once). */
   "notifications.inbox.read": z.object({ userId: z.string().uuid(), count: z.number().int(), all: z.boolean() }),
+  // Discovery: ranges and counts, never banners' contents beyond the service names.
+  "discovery.scan.started": scanSnapshot,
+  "discovery.scan.finished": scanSnapshot.extend({
+    status: z.enum(["COMPLETED", "FAILED", "CANCELLED"]),
+    hostsDone: z.number().int(),
+    hostsUp: z.number().int(),
+    openPorts: z.number().int(),
+    durationMs: z.number().int().nullable(),
+  }),
+  "discovery.host.found": z.object({
+    scanId: z.string().uuid(),
+    hostId: z.string().uuid(),
+    address: z.string(),
+    hostname: z.string().nullable(),
+    openPorts: z.array(z.number().int()),
+    osFamily: z.string(),
+  }),
+  "discovery.host.imported": z.object({
+    scanId: z.string().uuid(),
+    hostId: z.string().uuid(),
+    address: z.string(),
+    targetId: z.string().uuid(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

@@ -90,6 +90,12 @@ export const liveTopics = {
     // The inbox answers only its owner (FORBIDDEN otherwise), so nobody follows another user's inbox.
     authorize: { field: "notificationInbox", args: ({ userId }) => ({ userId }) },
   }),
+  scanUpdated: topic<{ scanId: string }>({
+    owner: "discovery",
+    channel: ({ scanId }) => `discovery.scan.${scanId}`,
+    query: { field: "scan", args: ({ scanId }) => ({ id: scanId }) },
+    current: ({ scanId }) => ({ id: scanId }),
+  }),
 } satisfies Record<string, LiveTopic<never>>;
 export type LiveField = keyof typeof liveTopics;
 

@@ -8,6 +8,7 @@ import { Keyring } from "./credential/keyring";
 import { DeviceTypeService } from "./device-type/device-type.service";
 import { envSchema } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
+import { deviceTypesRoute, importDiscoveredRoute, targetsByAddressRoute } from "./internal/discovery.routes";
 import { connectionBundleRoute } from "./internal/connection-bundle.route";
 import { resolveSelectionRoute } from "./internal/resolve-selection.route";
 import { GroupService } from "./group/group.service";
@@ -61,11 +62,17 @@ export default defineSubgraph({
     };
   },
   context: (base, services) => createContext(base, services),
-  routes: (app, { credentials }, { env, logger, prisma, transaction, sql }) =>
+  routes: (app, { credentials, methods }, { env, logger, prisma, transaction, sql }) =>
     internalRoutes(app, {
       serviceToken: env.SERVICE_TOKEN,
       logger,
-      routes: [connectionBundleRoute(prisma, transaction, credentials), resolveSelectionRoute(prisma, sql())],
+      routes: [
+        connectionBundleRoute(prisma, transaction, credentials),
+        resolveSelectionRoute(prisma, sql()),
+        deviceTypesRoute(prisma),
+        targetsByAddressRoute(prisma),
+        importDiscoveredRoute(prisma, transaction, methods),
+      ],
       // A selection may name up to 10,000 ids.
       bodyLimit: "1mb",
     }),

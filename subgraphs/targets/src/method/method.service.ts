@@ -118,6 +118,25 @@ export class MethodService {
     return true;
   }
 
+  /**
+   * Methods of a target created in `tx` by an import (discovery): validated like `add`, the first one
+   * primary, each recorded as `targets.method.added` by `actor`. Bad input throws, undoing the target.
+   */
+  async addToNewTarget(tx: Tx, actor: RequestContext["actor"], targetId: string, inputs: Array<MethodInputShape & { type: MethodRow["type"] }>): Promise<MethodRow[]> {
+    const rows: MethodRow[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const settings = methodSettings(input.type, input);
+      const port = input.port == null ? defaultPort(input.type, settings) : normalizePort(input.port);
+      const credentialId = await this.checkCredential(tx, input.type, settings, input.credentialId ?? null);
+      const row = await tx.connectionMethod.create({
+        data: { targetId, type: input.type, port, isPrimary: index === 0, credentialId, settings: settings as Prisma.InputJsonValue },
+      });
+      await emitEvent(tx, "targets.method.added", { actor, subject: subject(row), data: snapshot(row) });
+      rows.push(row);
+    }
+    return rows;
+  }
+
   private async checkCredential(tx: Tx, type: MethodRow["type"], settings: MethodSettings, credentialId: string | null): Promise<string | null> {
     const rule = credentialRule(type, settings);
     if (!credentialId) {
