@@ -92,6 +92,8 @@ export interface SubgraphDefinition<E extends SubgraphEnv = SubgraphEnv, P exten
   context?(base: RequestContext, services: S, req: Request): RequestContext | Promise<RequestContext>;
   /** Consumed events, by type; the queue is `<exchange>.<name>`. */
   handlers?(services: S, deps: SubgraphDeps<E, P>): EventHandlers;
+  /** Routing keys the queue is bound to; defaults to the handled types (the audit trail binds `#`). */
+  eventBindings?: string[];
   /** Extra HTTP routes (internal contracts, JWKS), mounted before /graphql. */
   routes?(app: Express, services: S, deps: SubgraphDeps<E, P>): void;
   /** Token keys; defaults to the auth service's JWKS. */
@@ -246,7 +248,7 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
     relayRef.current = relay;
     const handlers = options.consumeEvents === false ? undefined : definition.handlers?.(services, deps);
     const consumer = handlers
-      ? new EventConsumer({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, queue: eventQueueName(env.EVENTS_EXCHANGE, definition.name), handlers, logger })
+      ? new EventConsumer({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, queue: eventQueueName(env.EVENTS_EXCHANGE, definition.name), handlers, logger, bindings: definition.eventBindings })
       : undefined;
     if (consumer) lifecycle.onShutdown("event consumer", () => consumer.stop());
 
