@@ -5,3 +5,4 @@ CREATE DATABASE users_db;
 CREATE DATABASE targets_db;
 CREATE DATABASE jobs_db;
 CREATE DATABASE executions_db;
+CREATE DATABASE audit_db;

@@ -10,13 +10,14 @@ import { parseEnv } from "./env";
 import { Lifecycle } from "./lifecycle";
 import { createLogger, type Logger, type LogLevel } from "./logger";
 import { ensureKitTables } from "./outbox-tables";
-import { OutboxRelay, type SqlClient } from "./outbox";
+import { emitEvent, OutboxRelay, type SqlClient } from "./outbox";
+import { permissionDeniedEvent } from "./events";
 import { isUniqueViolation, prismaReady, sqlPool, type SqlPool } from "./prisma";
 import { limitsFromEnv, type LimitsEnv } from "./limits";
 import { createRedis, TokenRevocations } from "./revocation";
 import { buildFederatedSchema, subgraphSdl, type FederatedSchemaOptions } from "./schema";
 import type { ReadinessChecks } from "./server";
-import { startSubgraphServer, type RunningServer } from "./subgraph-server";
+import { startSubgraphServer, type PermissionDenial, type RunningServer } from "./subgraph-server";
 
 /** The environment fields every subgraph has (see `baseEnv`). */
 export interface SubgraphEnv extends LimitsEnv {
@@ -279,6 +280,7 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
       introspection: env.NODE_ENV !== "production",
       metricsToken: env.METRICS_TOKEN,
       knownOperations: env.METRICS_OPERATIONS,
+      onForbidden: denialRecorder(definition.name, prisma, relayRef),
     });
     lifecycle.onShutdown("http server", () => server.stop());
     relay?.start();
@@ -307,6 +309,23 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
     await lifecycle.shutdown();
     throw error;
   }
+}
+
+/**
+ * Records a refused operation as `<service>.permission.denied` in the service's outbox, in a
+ * transaction of its own after the request (the refused work wrote nothing), then kicks the relay.
+ */
+function denialRecorder(service: string, db: SqlClient, relay: { current?: OutboxRelay }) {
+  const type = permissionDeniedEvent(service);
+  if (!type) return undefined;
+  return async (denial: PermissionDenial, context: RequestContext) => {
+    await emitEvent(db, type, {
+      actor: context.actor,
+      subject: { type: "Operation", id: denial.field ?? denial.operationName ?? "unknown" },
+      data: denial,
+    });
+    relay.current?.kick();
+  };
 }
 
 export interface RunningWorkers<E = SubgraphEnv, P = PrismaLike, S = object> {
