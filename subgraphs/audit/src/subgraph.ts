@@ -1,14 +1,17 @@
 import { defineSubgraph, pgAdapter } from "@opsconductor/kit/subgraph";
 import { envSchema } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
-import { AuditItemResolver } from "./audit/audit.resolver";
-import { AuditItemService } from "./audit/audit.service";
+import { AuditResolver } from "./audit/audit.resolver";
+import { AuditService } from "./audit/audit.service";
+import { auditHandlers } from "./events/record";
 
-/** The audit subgraph. */
+/** The audit subgraph: every domain event, append-only and hash-chained; query, verify, export, purge. */
 export default defineSubgraph({
   name: "audit",
   env: envSchema,
   prisma: (url, poolSize) => new PrismaClient({ adapter: pgAdapter(url, poolSize) }),
-  schema: { resolvers: [AuditItemResolver] },
-  services: ({ prisma, transaction }) => ({ audit: new AuditItemService(prisma, transaction) }),
+  schema: { resolvers: [AuditResolver] },
+  services: ({ env, sql }) => ({ audit: new AuditService(sql, env.AUDIT_RETENTION_DAYS, env.AUDIT_EXPORT_MAX_ROWS) }),
+  handlers: ({ audit }) => auditHandlers(audit),
+  eventBindings: ["#"],
 });
