@@ -112,13 +112,20 @@ try {
   let next = 0;
   let failed = 0;
   const restarts = [];
+  let restartChain = Promise.resolve();
   const restartAt = Array.from({ length: RESTARTS }, (_, i) => Math.floor(((i + 1) * MUTATIONS) / (RESTARTS + 1)));
   const worker = async () => {
     while (next < MUTATIONS) {
       const n = next++;
       if (restartAt.includes(n)) {
-        console.log(`» restarting RabbitMQ at mutation ${n}`);
-        restarts.push(broker.restart().then(() => console.log(`» RabbitMQ back (restart at mutation ${n})`)));
+        // One restart at a time: a restart that is due while the previous one runs waits for it.
+        restartChain = restartChain.then(async () => {
+          const began = Date.now();
+          console.log(`» restarting RabbitMQ (due at mutation ${n}, now at ${next})`);
+          await broker.restart();
+          restarts.push(Date.now() - began);
+          console.log(`» RabbitMQ back after ${((Date.now() - began) / 1000).toFixed(1)} s (now at mutation ${next})`);
+        });
       }
       try {
         await one(n);
@@ -131,7 +138,7 @@ try {
   const driveStart = Date.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const driveMs = Date.now() - driveStart;
-  await Promise.all(restarts);
+  await restartChain;
 
   const drained = await drain(baseline.size + expected.length);
   const rows = drained.rows.filter((row) => !baseline.has(row.id));
@@ -155,7 +162,7 @@ try {
   for (const client of Object.values(clients)) await client.end();
 
   console.log(`
-bench:events — ${MUTATIONS} mutations through the gateway, ${CONCURRENCY} concurrent, RabbitMQ restarted ${RESTARTS}×
+bench:events — ${MUTATIONS} mutations through the gateway, ${CONCURRENCY} concurrent, RabbitMQ restarted ${restarts.length}× (down ${restarts.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(", ")})
   mutations ok          ${expected.length} (failed: ${failed}) in ${(driveMs / 1000).toFixed(1)} s
   audit rows (new)      ${rows.length} (seeded before the run, not counted: ${baseline.size})
   lost                  ${lost}
