@@ -6,4 +6,5 @@ CREATE DATABASE targets_db;
 CREATE DATABASE jobs_db;
 CREATE DATABASE executions_db;
 CREATE DATABASE discovery_db;
+CREATE DATABASE audit_db;
 CREATE DATABASE notifications_db;

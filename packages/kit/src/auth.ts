@@ -173,8 +173,23 @@ export function requireUser(ctx: AuthContext): AuthUser {
 export function requirePermission(ctx: AuthContext, ...permissions: Permission[]): AuthUser {
   const user = requireUser(ctx);
   const missing = permissions.filter((permission) => !user.permissions.includes(permission));
-  if (missing.length) throw forbidden(`Missing permission: ${missing.join(", ")}`);
+  if (missing.length) throw withRequiredPermissions(forbidden(`Missing permission: ${missing.join(", ")}`), missing);
   return user;
+}
+
+const REQUIRED = Symbol("requiredPermissions");
+/** Marks a FORBIDDEN error with the permissions that were missing (not sent to the client; read by the denial audit). */
+export function withRequiredPermissions<E extends Error>(error: E, permissions: string[]): E {
+  Object.defineProperty(error, REQUIRED, { value: permissions, enumerable: false });
+  return error;
+}
+/** The missing permissions a FORBIDDEN error (or one it wraps) was raised for. */
+export function requiredPermissionsOf(error: unknown): string[] {
+  for (let current = error as { originalError?: unknown } | undefined, depth = 0; current && depth < 5; current = current.originalError as typeof current, depth += 1) {
+    const found = (current as Record<symbol, unknown>)[REQUIRED];
+    if (Array.isArray(found)) return found as string[];
+  }
+  return [];
 }
 
 /** type-graphql guard: `@Authorized("targets:write")` requires a user holding every listed permission. */

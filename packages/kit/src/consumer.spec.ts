@@ -10,6 +10,7 @@ import type { SqlClient, SqlTx } from "./outbox";
 class FakeChannel {
   closed = false;
   settled: Array<{ kind: "ack" | "nack"; requeue?: boolean }> = [];
+  retried: Array<{ queue: string; attempt: unknown }> = [];
   deliver?: (message: amqp.ConsumeMessage | null) => void;
   on() {}
   async assertExchange() {}
@@ -28,6 +29,12 @@ class FakeChannel {
     if (this.closed) throw new Error("Channel closed");
     this.settled.push({ kind: "nack", requeue });
   }
+  sendToQueue(queue: string, _content: Buffer, options: { headers?: Record<string, unknown> }, confirmed: (error: unknown) => void) {
+    if (this.closed) throw new Error("Channel closed");
+    this.retried.push({ queue, attempt: options.headers?.["x-opsc-attempt"] });
+    confirmed(null);
+    return true;
+  }
   async cancel() {}
   async close() {
     this.closed = true;
@@ -36,7 +43,7 @@ class FakeChannel {
 
 function setup(handler: (tx: SqlTx) => Promise<void> = async () => undefined) {
   const channel = new FakeChannel();
-  const amqpConnection = { get: async () => ({ createChannel: async () => channel }) } as unknown as AmqpConnection;
+  const amqpConnection = { get: async () => ({ createConfirmChannel: async () => channel }) } as unknown as AmqpConnection;
   const processed = new Set<string>();
   const tx: SqlTx = {
     $executeRawUnsafe: async (_sql, id) => {
@@ -61,7 +68,8 @@ function setup(handler: (tx: SqlTx) => Promise<void> = async () => undefined) {
   return { channel, consumer, inflight, messages };
 }
 
-const message = (body: unknown) => ({ content: Buffer.from(typeof body === "string" ? body : JSON.stringify(body)), fields: {}, properties: {} }) as amqp.ConsumeMessage;
+const message = (body: unknown, headers: Record<string, unknown> = {}) =>
+  ({ content: Buffer.from(typeof body === "string" ? body : JSON.stringify(body)), fields: { routingKey: "auth.logout" }, properties: { headers } }) as unknown as amqp.ConsumeMessage;
 const logout = () => ({
   id: randomUUID(),
   type: "auth.logout",
@@ -92,14 +100,26 @@ describe("EventConsumer message settlement", () => {
     expect(channel.settled).toEqual([{ kind: "nack", requeue: false }]);
   });
 
-  it("requeues a message whose handler failed, for the delivery limit to count", async () => {
+  it("moves a message whose handler failed to the retry queue of its attempt (confirmed copy, then ack), then dead-letters the last attempt", async () => {
     const { channel, consumer, inflight } = setup(async () => {
       throw new Error("db down");
     });
     await consumer.start();
+    // Distinct events: the fake's dedupe does not roll back with the failed handler.
     channel.deliver!(message(logout()));
+    channel.deliver!(message(logout(), { "x-opsc-attempt": 2 }));
+    channel.deliver!(message(logout(), { "x-opsc-attempt": 4 }));
+    channel.deliver!(message(logout(), { "x-opsc-attempt": 5 }));
     await Promise.all(inflight());
-    expect(channel.settled).toEqual([{ kind: "nack", requeue: true }]);
+    // Handlers settle concurrently: compare without order.
+    const byAttempt = (a: { attempt: unknown }, b: { attempt: unknown }) => Number(a.attempt) - Number(b.attempt);
+    expect(channel.retried.sort(byAttempt)).toEqual([
+      { queue: "q.retry.1000ms", attempt: 2 },
+      { queue: "q.retry.5000ms", attempt: 3 },
+      { queue: "q.retry.30000ms", attempt: 5 },
+    ]);
+    expect(channel.settled.filter((settled) => settled.kind === "ack")).toHaveLength(3);
+    expect(channel.settled.filter((settled) => settled.kind === "nack")).toEqual([{ kind: "nack", requeue: false }]);
   });
 
   it("survives a channel that closed while the handler ran (no unhandled rejection; the broker redelivers)", async () => {

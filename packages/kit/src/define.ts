@@ -10,13 +10,14 @@ import { parseEnv } from "./env";
 import { Lifecycle } from "./lifecycle";
 import { createLogger, type Logger, type LogLevel } from "./logger";
 import { ensureKitTables } from "./outbox-tables";
-import { OutboxRelay, type SqlClient } from "./outbox";
+import { emitEvent, OutboxRelay, type SqlClient } from "./outbox";
+import { permissionDeniedEvent } from "./events";
 import { isUniqueViolation, prismaReady, sqlPool, type SqlPool } from "./prisma";
 import { limitsFromEnv, type LimitsEnv } from "./limits";
 import { createRedis, TokenRevocations } from "./revocation";
 import { buildFederatedSchema, subgraphSdl, type FederatedSchemaOptions } from "./schema";
 import type { ReadinessChecks } from "./server";
-import { startSubgraphServer, type RunningServer } from "./subgraph-server";
+import { startSubgraphServer, type PermissionDenial, type RunningServer } from "./subgraph-server";
 
 /** The environment fields every subgraph has (see `baseEnv`). */
 export interface SubgraphEnv extends LimitsEnv {
@@ -92,6 +93,8 @@ export interface SubgraphDefinition<E extends SubgraphEnv = SubgraphEnv, P exten
   context?(base: RequestContext, services: S, req: Request): RequestContext | Promise<RequestContext>;
   /** Consumed events, by type; the queue is `<exchange>.<name>`. */
   handlers?(services: S, deps: SubgraphDeps<E, P>): EventHandlers;
+  /** Routing keys the queue is bound to; defaults to the handled types (the audit trail binds `#`). */
+  eventBindings?: string[];
   /** Extra HTTP routes (internal contracts, JWKS), mounted before /graphql. */
   routes?(app: Express, services: S, deps: SubgraphDeps<E, P>): void;
   /** Token keys; defaults to the auth service's JWKS. */
@@ -246,7 +249,7 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
     relayRef.current = relay;
     const handlers = options.consumeEvents === false ? undefined : definition.handlers?.(services, deps);
     const consumer = handlers
-      ? new EventConsumer({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, queue: eventQueueName(env.EVENTS_EXCHANGE, definition.name), handlers, logger })
+      ? new EventConsumer({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, queue: eventQueueName(env.EVENTS_EXCHANGE, definition.name), handlers, logger, bindings: definition.eventBindings })
       : undefined;
     if (consumer) lifecycle.onShutdown("event consumer", () => consumer.stop());
 
@@ -277,6 +280,7 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
       introspection: env.NODE_ENV !== "production",
       metricsToken: env.METRICS_TOKEN,
       knownOperations: env.METRICS_OPERATIONS,
+      onForbidden: denialRecorder(definition.name, prisma, relayRef),
     });
     lifecycle.onShutdown("http server", () => server.stop());
     relay?.start();
@@ -305,6 +309,23 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
     await lifecycle.shutdown();
     throw error;
   }
+}
+
+/**
+ * Records a refused operation as `<service>.permission.denied` in the service's outbox, in a
+ * transaction of its own after the request (the refused work wrote nothing), then kicks the relay.
+ */
+function denialRecorder(service: string, db: SqlClient, relay: { current?: OutboxRelay }) {
+  const type = permissionDeniedEvent(service);
+  if (!type) return undefined;
+  return async (denial: PermissionDenial, context: RequestContext) => {
+    await emitEvent(db, type, {
+      actor: context.actor,
+      subject: { type: "Operation", id: denial.field ?? denial.operationName ?? "unknown" },
+      data: denial,
+    });
+    relay.current?.kick();
+  };
 }
 
 export interface RunningWorkers<E = SubgraphEnv, P = PrismaLike, S = object> {

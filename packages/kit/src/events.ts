@@ -100,7 +100,26 @@ const scanSnapshot = z.object({
   hostsTotal: z.number().int(),
 });
 
+/**
+ * A refused operation (FORBIDDEN), recorded by the kit for every service as `<service>.permission.denied`
+ * (see subgraph-server's denial hook): who, which operation and field, which permissions were missing.
+ */
+const permissionDenied = z.object({
+  operationName: z.string().nullable(),
+  operationType: z.string().nullable(),
+  field: z.string().nullable(),
+  path: z.array(z.union([z.string(), z.number()])),
+  requiredPermissions: z.array(z.string()),
+  requestId: z.string().nullable(),
+});
+export const DENIAL_SERVICES = ["auth", "users", "targets", "jobs", "executions", "discovery", "analytics", "system", "audit", "notifications"] as const;
+type DenialEventType = `${(typeof DENIAL_SERVICES)[number]}.permission.denied`;
+const denialSchemas = Object.fromEntries(DENIAL_SERVICES.map((service) => [`${service}.permission.denied`, permissionDenied])) as Record<DenialEventType, typeof permissionDenied>;
+export const permissionDeniedEvent = (service: string): DenialEventType | undefined =>
+  (DENIAL_SERVICES as readonly string[]).includes(service) ? (`${service}.permission.denied` as DenialEventType) : undefined;
+
 export const eventSchemas = {
+  ...denialSchemas,
   "auth.login.succeeded": z.object({ userId: z.string().uuid(), username: z.string() }),
   "auth.login.failed": z.object({ username: z.string(), reason: z.enum(["invalid_credentials", "locked", "inactive"]) }),
   "auth.logout": z.object({ userId: z.string().uuid(), allSessions: z.boolean() }),

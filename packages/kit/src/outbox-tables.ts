@@ -25,6 +25,11 @@ const DDL = [
     "type" TEXT NOT NULL,
     "processed_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "processed_events_pkey" PRIMARY KEY ("id"))`,
+  // Relay bookkeeping for rows the broker could not route (mandatory flag): how often they came back,
+  // when to try again (back-off, so one unroutable row neither blocks the rest nor spins), and why.
+  `ALTER TABLE "outbox_events" ADD COLUMN IF NOT EXISTS "attempts" INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE "outbox_events" ADD COLUMN IF NOT EXISTS "next_attempt_at" TIMESTAMP(3)`,
+  `ALTER TABLE "outbox_events" ADD COLUMN IF NOT EXISTS "last_error" TEXT`,
 ];
 
 export async function ensureKitTables(db: {

@@ -39,6 +39,7 @@ interface OutboxRow {
   id: string;
   type: string;
   payload: unknown;
+  attempts: number;
 }
 
 export interface RelayOptions {
@@ -48,14 +49,34 @@ export interface RelayOptions {
   logger: Logger;
   batchSize?: number;
   intervalMs?: number;
+  /** Back-off before an unroutable row is published again: min(max, base · 2^(returns − 1)). */
+  unroutableBackoffMs?: { base: number; max: number };
+  /** Longest wait between attempts while the broker (or the database) keeps failing. */
+  maxFailureBackoffMs?: number;
   /** Test seam: called after a batch is confirmed by the broker and before it is marked published. */
   afterPublish?: (ids: string[]) => Promise<void> | void;
 }
 
+/** What one pass over the outbox did. */
+export interface RelayBatch {
+  /** Rows claimed (due and not locked by another relay). */
+  claimed: number;
+  /** Rows the broker confirmed and that were marked published. */
+  published: number;
+  /** Rows the broker returned as unroutable: kept pending, retried after a back-off. */
+  returned: number;
+}
+
 /**
- * Publishes outbox rows to RabbitMQ with publisher confirms and persistent messages, then marks
- * them published. Rows are claimed with FOR UPDATE SKIP LOCKED so several replicas can relay.
- * A crash between confirm and mark republishes the batch: consumers dedupe by message id.
+ * Publishes outbox rows to RabbitMQ with publisher confirms, persistent messages and the mandatory
+ * flag, then marks them published. Rows are claimed with FOR UPDATE SKIP LOCKED so several replicas
+ * can relay. A crash between confirm and mark republishes the batch: consumers dedupe by message id.
+ *
+ * Unroutable events (no queue bound for the type: the broker returns them before confirming) are not
+ * marked: they stay pending with a growing `next_attempt_at`, are logged once per return, and go out
+ * when a queue is bound (the audit service binds `#`, so in a stack with audit every event routes).
+ * A broker that goes away fails the batch (its confirms are rejected, nothing is marked); the relay
+ * retries with back-off on a fresh connection and resumes by itself when the broker is back.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -63,6 +84,9 @@ export class OutboxRelay {
   private current?: Promise<void>;
   private channel?: amqp.ConfirmChannel;
   private pendingKick = false;
+  private failures = 0;
+  /** Message ids the broker returned (basic.return arrives before the confirm of the same message). */
+  private returned = new Set<string>();
 
   constructor(private readonly options: RelayOptions) {}
 
@@ -88,16 +112,18 @@ export class OutboxRelay {
       this.pendingKick = true;
       return;
     }
+    // While failing, keep the back-off: a kick per request would turn an outage into a hot loop.
+    if (this.failures > 0) return;
     this.schedule(0);
   }
 
-  /** Publishes everything pending now; returns how many events were published. */
+  /** Publishes everything due now; returns how many events were published. */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const published = await this.publishBatch();
-      total += published;
-      if (published < (this.options.batchSize ?? 100)) return total;
+      const batch = await this.publishBatch();
+      total += batch.published;
+      if (batch.claimed < (this.options.batchSize ?? 100)) return total;
     }
   }
 
@@ -111,13 +137,19 @@ export class OutboxRelay {
     let again = false;
     this.current = (async () => {
       try {
-        again = (await this.publishBatch()) >= (this.options.batchSize ?? 100);
+        again = (await this.publishBatch()).claimed >= (this.options.batchSize ?? 100);
+        if (this.failures > 0) this.options.logger.info("outbox relay resumed", { failedAttempts: this.failures });
+        this.failures = 0;
       } catch (error) {
         // Close the old channel, or each failed batch would leak one on the shared connection.
         const channel = this.channel;
         this.channel = undefined;
         void channel?.close().catch(() => undefined);
-        this.options.logger.warn("outbox relay failed, will retry", { error: (error as Error).message });
+        this.failures += 1;
+        // One line when the trouble starts, then one per ten attempts (the back-off bounds the rate).
+        if (this.failures === 1 || this.failures % 10 === 0) {
+          this.options.logger.warn("outbox relay failed, will retry", { error: (error as Error).message, attempts: this.failures });
+        }
       }
     })();
     await this.current;
@@ -125,7 +157,9 @@ export class OutboxRelay {
     if (!this.running) return;
     const kicked = this.pendingKick;
     this.pendingKick = false;
-    this.schedule(again || kicked ? 0 : (this.options.intervalMs ?? 250));
+    const interval = this.options.intervalMs ?? 250;
+    if (this.failures > 0) this.schedule(Math.min(this.options.maxFailureBackoffMs ?? 5_000, interval * 2 ** Math.min(this.failures - 1, 10)));
+    else this.schedule(again || kicked ? 0 : interval);
   }
 
   private async confirmChannel(): Promise<amqp.ConfirmChannel> {
@@ -136,24 +170,33 @@ export class OutboxRelay {
     channel.on("close", () => {
       if (this.channel === channel) this.channel = undefined;
     });
+    channel.on("return", (message: amqp.Message) => {
+      const id = message.properties.messageId as string | undefined;
+      if (id) this.returned.add(id);
+    });
     await assertTopology(channel, this.options.exchange);
     this.channel = channel;
     return channel;
   }
 
-  private async publishBatch(): Promise<number> {
-    const { db, exchange, batchSize = 100 } = this.options;
+  private async publishBatch(): Promise<RelayBatch> {
+    const { db, exchange, batchSize = 100, logger } = this.options;
+    const { base, max } = this.options.unroutableBackoffMs ?? { base: 1_000, max: 60_000 };
     return db.$transaction(async (tx) => {
       const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-        "SELECT seq, id::text AS id, type, payload FROM outbox_events WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
+        `SELECT seq, id::text AS id, type, payload, attempts FROM outbox_events
+          WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         batchSize,
       );
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return { claimed: 0, published: 0, returned: 0 };
       const channel = await this.confirmChannel();
+      for (const row of rows) this.returned.delete(row.id);
       for (const row of rows) {
         const envelope = row.payload as EventEnvelope;
         channel.publish(exchange, row.type, Buffer.from(JSON.stringify(envelope)), {
           persistent: true,
+          mandatory: true,
           messageId: row.id,
           type: row.type,
           contentType: "application/json",
@@ -161,12 +204,29 @@ export class OutboxRelay {
         });
       }
       await channel.waitForConfirms();
-      await this.options.afterPublish?.(rows.map((row) => row.id));
-      await tx.$executeRawUnsafe(
-        "UPDATE outbox_events SET published_at = now() WHERE seq = ANY($1::bigint[])",
-        rows.map((row) => row.seq.toString()),
-      );
-      return rows.length;
+      const returned = rows.filter((row) => this.returned.has(row.id));
+      const delivered = rows.filter((row) => !this.returned.has(row.id));
+      for (const row of rows) this.returned.delete(row.id);
+      await this.options.afterPublish?.(delivered.map((row) => row.id));
+      if (delivered.length) {
+        await tx.$executeRawUnsafe(
+          "UPDATE outbox_events SET published_at = now(), last_error = NULL WHERE seq = ANY($1::bigint[])",
+          delivered.map((row) => row.seq.toString()),
+        );
+      }
+      for (const row of returned) {
+        const attempts = Number(row.attempts) + 1;
+        const retryInMs = Math.min(max, base * 2 ** Math.min(attempts - 1, 20));
+        await tx.$executeRawUnsafe(
+          `UPDATE outbox_events SET attempts = $2, next_attempt_at = now() + ($3::int * interval '1 millisecond'),
+                  last_error = 'unroutable: no queue bound for this event type' WHERE seq = $1::bigint`,
+          row.seq.toString(),
+          attempts,
+          retryInMs,
+        );
+        logger.warn("event unroutable, kept in the outbox", { eventId: row.id, type: row.type, exchange, attempts, retryInMs });
+      }
+      return { claimed: rows.length, published: delivered.length, returned: returned.length };
     });
   }
 }

@@ -2,7 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { Express, Request, RequestHandler } from "express";
 import type { GraphQLSchema } from "graphql";
-import type { VerifyOptions } from "./auth";
+import { requiredPermissionsOf, type VerifyOptions } from "./auth";
 import { authenticate, REQUEST_ID_HEADER, requestIdFrom, type RequestContext } from "./context";
 import { limitsEnv, z } from "./env";
 import { sendJsonError } from "./http-errors";
@@ -33,6 +33,47 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   serviceToken: string;
   /** Query limits, as at the gateway (defaults: limitsEnv's). */
   limits?: QueryLimits;
+  /** Called once per FORBIDDEN error of a request, after execution (the refused work is not part of it). */
+  onForbidden?: (denial: PermissionDenial, context: C) => Promise<void> | void;
+}
+
+/** One refused field of a request, as the denial hook receives it. */
+export interface PermissionDenial {
+  operationName: string | null;
+  operationType: string | null;
+  field: string | null;
+  path: Array<string | number>;
+  requiredPermissions: string[];
+  requestId: string | null;
+}
+
+/** Reports every FORBIDDEN error of a request to `onForbidden` (failures are logged, never change the response). */
+function denialPlugin<C extends RequestContext>(onForbidden: NonNullable<SubgraphServerOptions<C>["onForbidden"]>, logger: Logger): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName, operation }) {
+          for (const error of errors) {
+            if (error.extensions?.code !== "FORBIDDEN") continue;
+            const path = [...(error.path ?? [])];
+            const denial: PermissionDenial = {
+              operationName: operationName ?? null,
+              operationType: operation?.operation ?? null,
+              field: typeof path[0] === "string" ? path.filter((part) => typeof part === "string").join(".") : null,
+              path,
+              requiredPermissions: requiredPermissionsOf(error),
+              requestId: contextValue.requestId ?? null,
+            };
+            try {
+              await onForbidden(denial, contextValue);
+            } catch (failure) {
+              logger.error("could not record a permission denial", { error: failure, field: denial.field });
+            }
+          }
+        },
+      };
+    },
+  };
 }
 
 /** The gateway's limits with their default settings. */
@@ -90,7 +131,11 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
   const defaults = apolloDefaults(logger, service);
   const apollo = new ApolloServer<C>({
     ...defaults,
-    plugins: [...defaults.plugins, issuedTokenPlugin as ApolloServerPlugin<C>],
+    plugins: [
+      ...defaults.plugins,
+      issuedTokenPlugin as ApolloServerPlugin<C>,
+      ...(options.onForbidden ? [denialPlugin(options.onForbidden, logger)] : []),
+    ],
     schema: options.schema,
     introspection: options.introspection ?? true,
     // The same linear limits as the gateway (defence in depth: a sibling or a misconfigured gateway).

@@ -38,7 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await amqp?.close();
-  await spy?.close({ queues: [QUEUE, DLQ], deleteExchange: true });
+  await spy?.close({ queues: [QUEUE, DLQ, `${QUEUE}.retry.1000ms`, `${QUEUE}.retry.5000ms`, `${QUEUE}.retry.30000ms`], deleteExchange: true });
   await db?.end();
 });
 
@@ -302,7 +302,7 @@ describe("EventConsumer", () => {
     expect(await processed(envelope.id)).toBe(0);
   });
 
-  it("a delivered event whose handler keeps failing is retried up to the delivery limit, then dead-lettered, with nothing applied", async () => {
+  it("a delivered event whose handler keeps failing is retried (after a back-off) up to the delivery limit, then dead-lettered, with nothing applied", async () => {
     const envelope = await emitUserDeleted("fail-delivered");
     logLines.length = 0;
     const relay = relayWith();
@@ -311,7 +311,9 @@ describe("EventConsumer", () => {
 
     const dead = await eventually(async () => (await spy.drainQueue(DLQ)).find((message) => message.properties.messageId === envelope.id), 10_000, 50);
     expect(JSON.parse(dead.content.toString("utf8"))).toMatchObject({ id: envelope.id, type: "users.user.deleted" });
-    expect(logged("event handler failed").filter((record) => record.eventId === envelope.id).length).toBeGreaterThanOrEqual(2);
+    // Attempt 1 failed and went to the retry queue; attempt 2 (the limit) failed and was dead-lettered.
+    expect(logged("event handler failed").filter((record) => record.eventId === envelope.id)).toEqual([expect.objectContaining({ attempt: 1 })]);
+    expect(logged("event handler failed, dead-lettering").filter((record) => record.eventId === envelope.id)).toEqual([expect.objectContaining({ attempt: 2 })]);
     expect(await effectsOf(envelope.id)).toBe(0);
     expect(await processed(envelope.id)).toBe(0);
   });

@@ -82,3 +82,30 @@ describe("outbox relay", () => {
     }
   });
 });
+
+describe("permission denials", () => {
+  it("a FORBIDDEN mutation writes targets.permission.denied (actor, field, missing permission) to the outbox, and nothing of the refused work", async () => {
+    const h = await startTargets();
+    try {
+      const userId = randomUUID();
+      const token = h.signer.sign({ id: userId, username: "reader-only", permissions: ["targets:read"] });
+      const name = `denied-${suffix()}`;
+      const result = await h.graphql(
+        `mutation Sneaky($input: CreateTargetInput!) { createTarget(input: $input) { id } }`,
+        { input: { name, address: uniqueHost() } },
+        { token, headers: { "user-agent": "denial-test" } },
+      );
+      expect(result.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      const denials = (await outboxEvents(h.db, { type: "targets.permission.denied" })).filter((event) => event.actor.userId === userId);
+      expect(denials).toHaveLength(1);
+      expect(denials[0]).toMatchObject({
+        actor: { userId, username: "reader-only", userAgent: "denial-test" },
+        subject: { type: "Operation", id: "createTarget" },
+        data: { operationName: "Sneaky", operationType: "mutation", field: "createTarget", requiredPermissions: ["targets:write"] },
+      });
+      expect(await outboxEvents(h.db, { contains: name })).toEqual([]);
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -295,3 +295,4 @@ export async function withFreshPort<T>(create: (port: number) => Promise<T>, att
     }
   }
 }
+export * from "./rabbitmq";

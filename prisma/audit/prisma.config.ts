@@ -1,0 +1,3 @@
+import { serviceConfig } from "../config";
+
+export default serviceConfig(__dirname);
