@@ -16,7 +16,8 @@ import {
 
 ensureDependencies();
 const require = createRequire(import.meta.url);
-const { GATEWAY, portsFor } = require("./lib/registry.cjs");
+const { GATEWAY, portsFor, webPortFor } = require("./lib/registry.cjs");
+const { startWebServer } = require("../web/server.cjs");
 const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
 const separate = process.argv.includes("--separate");
 // `npm start -- --local-target`: the built-in `localhost` target, whose steps run on this machine as the
@@ -55,8 +56,12 @@ const envs = stackEnv({
 seedServices(envs);
 
 const stack = await startStack(envs, { combined: !separate });
+// The console (built into web/dist by `build()`): same origin for the page and /graphql (passed to the gateway).
+const webPort = process.env.WEB_PORT ? Number(process.env.WEB_PORT) : webPortFor("dev");
+const web = await startWebServer({ port: webPort, gatewayUrl: `http://127.0.0.1:${ports.gateway}` });
 console.log(`
 OpsConductor is running.
+  Web console:       ${web.url}   (sign in as admin)
   GraphQL API:       http://127.0.0.1:${ports.gateway}/graphql
   GraphQL explorer:  http://127.0.0.1:${ports.gateway}/graphiql   (log in as admin)
 Press Ctrl-C to stop.
@@ -67,6 +72,7 @@ const stop = async (signal, exitCode = 0) => {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping OpsConductor…`);
+  await web.close();
   await stack.stop();
   console.log("stopped.");
   process.exit(exitCode);
