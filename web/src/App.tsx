@@ -2,14 +2,15 @@ import { Center, Loader } from "@mantine/core";
 import { Route, Routes } from "react-router";
 import { useAuth } from "./auth";
 import { Forbidden, Shell } from "./components/Shell";
+import { permissionOf } from "./navigation";
 import { Overview } from "./pages/Overview";
 import { SignInForm } from "./pages/SignIn";
 import { UsersPage } from "./pages/UsersPage";
 
 /** A screen that needs a permission: a user without it reaching the URL directly sees the 403 page. */
-function Guarded({ permission, what, children }: { permission: string; what: string; children: React.ReactNode }) {
+function Guarded({ permission, what, children }: { permission: string | undefined; what: string; children: React.ReactNode }) {
   const { can } = useAuth();
-  return can(permission) ? <>{children}</> : <Forbidden what={what} />;
+  return !permission || can(permission) ? <>{children}</> : <Forbidden what={what} />;
 }
 
 export function App() {
@@ -29,7 +30,7 @@ export function App() {
         <Route
           path="/users"
           element={
-            <Guarded permission="users:read" what="managing users">
+            <Guarded permission={permissionOf("/users")} what="managing users">
               <UsersPage />
             </Guarded>
           }

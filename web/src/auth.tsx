@@ -7,6 +7,10 @@ type Status = "loading" | "signedOut" | "signedIn";
 
 interface AuthContextValue {
   status: Status;
+  /** The session ends within WARNING_MS (signed in without "stay signed in"): the shell offers to extend it. */
+  expiring: boolean;
+  /** Extends a session that is about to end (one refresh). */
+  extend(): Promise<void>;
   user: SessionUser | null;
   /** Throws the server's error (invalid credentials, too many attempts) for the form to show. */
   signIn(username: string, password: string, staySignedIn: boolean): Promise<void>;
@@ -23,6 +27,12 @@ const toSession = (issued: Issued): Session => ({
   user: issued.user,
 });
 
+/** Without "stay signed in", the session ends with its access token; the user is warned this long before. */
+export const WARNING_MS = 2 * 60_000;
+/** The "stay signed in" choice (a preference, not a token) survives reloads here. */
+const STAY_KEY = "opsc-stay-signed-in";
+const staySignedIn = () => window.localStorage.getItem(STAY_KEY) === "1";
+
 /** One refresh at a time per page: the refresh token is single-use, a second concurrent use would be reuse. */
 let refreshing: Promise<Session | null> | null = null;
 
@@ -30,6 +40,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const client = useApolloClient();
   const [session, setSession] = useState<Session | null>(sessionStore.get());
   const [status, setStatus] = useState<Status>(sessionStore.get() ? "signedIn" : "loading");
+  const [expiring, setExpiring] = useState(false);
 
   useEffect(() => sessionStore.subscribe(setSession), []);
 
@@ -54,21 +65,42 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (!sessionStore.get()) void refresh();
   }, [refresh]);
 
-  // Silent refresh before the access token expires.
+  // "Stay signed in": silent refresh before the access token expires. Otherwise: a warning WARNING_MS
+  // before it expires (the shell offers to extend), then signed out.
   useEffect(() => {
+    setExpiring(false);
     if (!session) return;
-    const timer = setTimeout(() => void refresh(), refreshDelay(session));
-    return () => clearTimeout(timer);
-  }, [session, refresh]);
+    if (staySignedIn()) {
+      const timer = setTimeout(() => void refresh(), refreshDelay(session));
+      return () => clearTimeout(timer);
+    }
+    const left = session.expiresAt - Date.now();
+    const warn = setTimeout(() => setExpiring(true), Math.max(0, left - WARNING_MS));
+    const end = setTimeout(() => {
+      sessionStore.set(null);
+      setStatus("signedOut");
+      void client.clearStore();
+    }, Math.max(0, left));
+    return () => {
+      clearTimeout(warn);
+      clearTimeout(end);
+    };
+  }, [session, refresh, client]);
+
+  const extend = useCallback(async () => {
+    setExpiring(false);
+    await refresh();
+  }, [refresh]);
 
   const signIn = useCallback(
-    async (username: string, password: string, staySignedIn: boolean) => {
+    async (username: string, password: string, stay: boolean) => {
       const { data } = await client.mutate({
         mutation: LoginMutation,
         variables: { username, password },
-        context: { sessionMode: staySignedIn ? "persistent" : "session" },
+        context: { sessionMode: stay ? "persistent" : "session" },
       });
       if (!data) throw new Error("Sign-in returned no data");
+      window.localStorage.setItem(STAY_KEY, stay ? "1" : "0");
       await client.clearStore();
       sessionStore.set(toSession(data.login));
       setStatus("signedIn");
@@ -92,12 +124,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value = useMemo<AuthContextValue>(
     () => ({
       status,
+      expiring,
+      extend,
       user: session?.user ?? null,
       signIn,
       signOut,
       can: (permission) => session?.user.permissions.includes(permission) ?? false,
     }),
-    [status, session, signIn, signOut],
+    [status, expiring, extend, session, signIn, signOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -36,10 +36,10 @@ export const sessionStore = {
   },
 };
 
-/** Refresh this long before the access token expires (or at half its life when that is shorter). */
+/** Refresh this long before the access token expires (a token with less than twice this left: at half its life). */
 export const REFRESH_MARGIN_MS = 60_000;
 
 export function refreshDelay(session: Session, now = Date.now()): number {
   const left = session.expiresAt - now;
-  return Math.max(0, Math.min(left - REFRESH_MARGIN_MS, left / 2));
+  return Math.max(0, left > 2 * REFRESH_MARGIN_MS ? left - REFRESH_MARGIN_MS : left / 2);
 }

@@ -108,7 +108,7 @@ describe("web console", () => {
       await signIn(page, "admin", state.adminPassword);
       await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Users" }).click();
       const table = page.getByRole("table", { name: "Users" });
-      await table.getByRole("cell", { name: "admin", exact: true }).waitFor();
+      await table.getByRole("cell", { name: "admin", exact: true }).first().waitFor();
       await shot(page, "03-users");
 
       await page.getByRole("button", { name: "Create user" }).click();

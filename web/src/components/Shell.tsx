@@ -1,11 +1,11 @@
-import { ActionIcon, Anchor, AppShell, Avatar, Breadcrumbs, Group, Menu, NavLink, Text, Title, useMantineColorScheme } from "@mantine/core";
+import { ActionIcon, Anchor, AppShell, Avatar, Breadcrumbs, Button, Group, Menu, Modal, NavLink, Text, Title, useMantineColorScheme } from "@mantine/core";
 import type { ReactNode } from "react";
 import { Link, useLocation } from "react-router";
 import { useAuth } from "../auth";
 import { breadcrumbs, SCREENS } from "../navigation";
 
 export function Shell({ children }: { children: ReactNode }) {
-  const { user, can, signOut } = useAuth();
+  const { user, can, signOut, expiring, extend } = useAuth();
   const location = useLocation();
   const { colorScheme, toggleColorScheme } = useMantineColorScheme();
   const dark = colorScheme === "dark";
@@ -66,6 +66,15 @@ export function Shell({ children }: { children: ReactNode }) {
         </Breadcrumbs>
         {children}
       </AppShell.Main>
+      <Modal opened={expiring} onClose={() => void extend()} title="Your session ends in 2 minutes">
+        <Text>You signed in without “stay signed in”. Stay signed in to keep working, or sign out now.</Text>
+        <Group justify="flex-end" mt="md">
+          <Button variant="default" onClick={() => void signOut(false)}>
+            Sign out
+          </Button>
+          <Button onClick={() => void extend()}>Stay signed in</Button>
+        </Group>
+      </Modal>
     </AppShell>
   );
 }
