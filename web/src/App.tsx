@@ -5,6 +5,7 @@ import { Forbidden, Shell } from "./components/Shell";
 import { permissionOf } from "./navigation";
 import { Overview } from "./pages/Overview";
 import { SignInForm } from "./pages/SignIn";
+import { TargetsPage } from "./pages/TargetsPage";
 import { UsersPage } from "./pages/UsersPage";
 
 /** A screen that needs a permission: a user without it reaching the URL directly sees the 403 page. */
@@ -27,6 +28,14 @@ export function App() {
     <Shell>
       <Routes>
         <Route path="/" element={<Overview />} />
+        <Route
+          path="/targets"
+          element={
+            <Guarded permission={permissionOf("/targets")} what="viewing targets">
+              <TargetsPage />
+            </Guarded>
+          }
+        />
         <Route
           path="/users"
           element={

@@ -9,6 +9,7 @@ export const SCREENS: Screen[] = [
   { path: "/", label: "Overview" },
   // User management is the admins' screen (issue 11: "Users (admin)"): it needs users:write, although the
   // API lets every role read the user list (users:read).
+  { path: "/targets", label: "Targets", permission: "targets:read" },
   { path: "/users", label: "Users", permission: "users:write" },
 ];
 

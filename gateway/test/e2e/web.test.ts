@@ -153,10 +153,20 @@ describe("web console", () => {
       expect(await nav.getByRole("link", { name: "Users" }).count()).toBe(0);
       expect(await page.getByRole("button", { name: /Create|Edit|Delete|Deactivate/ }).count()).toBe(0);
 
+      // Targets (targets:read): the list, searched on the server, with no write actions.
+      await nav.getByRole("link", { name: "Targets" }).click();
+      const targets = page.getByRole("table", { name: "Targets" });
+      await page.getByLabel("Search").fill("localhost");
+      await targets.getByRole("cell", { name: "localhost", exact: true }).first().waitFor();
+      // Every row shown matches the search (other tests' targets may match too).
+      await page.waitForFunction(`[...document.querySelectorAll('table[aria-label="Targets"] tbody tr')].every((row) => /localhost/i.test(row.textContent))`);
+      expect(await page.getByRole("button", { name: /Create|Edit|Delete/ }).count()).toBe(0);
+      await shot(page, "06-targets");
+
       await page.goto(`${webUrl}/users`);
       await page.getByRole("heading", { name: "403 — Not allowed" }).waitFor();
       expect(await page.getByRole("table", { name: "Users" }).count()).toBe(0);
-      await shot(page, "06-viewer-forbidden");
+      await shot(page, "07-viewer-forbidden");
 
       await page.getByRole("button", { name: /User menu/ }).click();
       await page.getByRole("menuitem", { name: "Sign out everywhere" }).click();

@@ -25,6 +25,8 @@ type Documents = {
     "\n  mutation DeactivateUser($id: ID!) {\n    deactivateUser(id: $id) {\n      ...UserRowFields\n    }\n  }\n": typeof types.DeactivateUserDocument,
     "\n  mutation ActivateUser($id: ID!) {\n    activateUser(id: $id) {\n      ...UserRowFields\n    }\n  }\n": typeof types.ActivateUserDocument,
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": typeof types.DeleteUserDocument,
+    "\n  fragment TargetRowFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    healthStatus\n    lastCheckedAt\n  }\n": typeof types.TargetRowFieldsFragmentDoc,
+    "\n  query Targets($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetRowFields\n      }\n    }\n  }\n": typeof types.TargetsDocument,
 };
 const documents: Documents = {
     "\n  fragment SessionUserFields on User {\n    id\n    username\n    displayName\n    roles\n    permissions\n  }\n": types.SessionUserFieldsFragmentDoc,
@@ -38,6 +40,8 @@ const documents: Documents = {
     "\n  mutation DeactivateUser($id: ID!) {\n    deactivateUser(id: $id) {\n      ...UserRowFields\n    }\n  }\n": types.DeactivateUserDocument,
     "\n  mutation ActivateUser($id: ID!) {\n    activateUser(id: $id) {\n      ...UserRowFields\n    }\n  }\n": types.ActivateUserDocument,
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": types.DeleteUserDocument,
+    "\n  fragment TargetRowFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    healthStatus\n    lastCheckedAt\n  }\n": types.TargetRowFieldsFragmentDoc,
+    "\n  query Targets($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetRowFields\n      }\n    }\n  }\n": types.TargetsDocument,
 };
 
 /**
@@ -98,6 +102,14 @@ export function graphql(source: "\n  mutation ActivateUser($id: ID!) {\n    acti
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TargetRowFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    healthStatus\n    lastCheckedAt\n  }\n"): (typeof documents)["\n  fragment TargetRowFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    healthStatus\n    lastCheckedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Targets($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetRowFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Targets($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetRowFields\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
