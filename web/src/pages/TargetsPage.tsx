@@ -7,6 +7,8 @@ import { serverError } from "../errors";
 import type { OsType, TargetRowFieldsFragment, TargetSortField } from "../gql/graphql";
 import { TargetsQuery } from "../operations";
 
+/** Badges keep their whole word in a narrow column (Mantine truncates badge labels by default). */
+const NO_TRUNCATE = { label: { overflow: "visible" as const } };
 const PAGE_SIZE = 50;
 const OS_TYPES: OsType[] = ["LINUX", "WINDOWS", "NETWORK", "OTHER"];
 const SORTABLE: Record<string, TargetSortField> = { name: "NAME", address: "ADDRESS" };
@@ -41,8 +43,8 @@ export function TargetsPage() {
       { id: "address", header: "Address", accessorFn: (target) => `${target.address}:${target.port}` },
       { id: "osType", header: "OS", accessorFn: (target) => target.osType.toLowerCase(), enableSorting: false },
       { id: "environment", header: "Environment", accessorKey: "environment", enableSorting: false },
-      { id: "tags", header: "Tags", enableSorting: false, cell: ({ row }) => row.original.tags.map((tag) => <Badge key={tag} variant="outline" mr={4}>{tag}</Badge>) },
-      { id: "health", header: "Health", enableSorting: false, cell: ({ row }) => <Badge color={HEALTH_COLOR[row.original.healthStatus]}>{row.original.healthStatus.toLowerCase()}</Badge> },
+      { id: "tags", header: "Tags", enableSorting: false, cell: ({ row }) => row.original.tags.map((tag) => <Badge styles={NO_TRUNCATE} key={tag} variant="outline" mr={4}>{tag}</Badge>) },
+      { id: "health", header: "Health", enableSorting: false, cell: ({ row }) => <Badge styles={NO_TRUNCATE} color={HEALTH_COLOR[row.original.healthStatus]}>{row.original.healthStatus.toLowerCase()}</Badge> },
     ],
     [],
   );
@@ -86,7 +88,7 @@ export function TargetsPage() {
                 return (
                   <Table.Th key={header.id} aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}>
                     {header.column.getCanSort() ? (
-                      <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600}>
+                      <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600} fz="sm">
                         {label} {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : ""}
                       </UnstyledButton>
                     ) : (
@@ -117,7 +119,7 @@ export function TargetsPage() {
       </Table>
       <Group justify="space-between">
         <Text size="sm" c="dimmed" aria-live="polite">
-          {loading ? "Loading…" : `${shown?.targets.total ?? 0} targets`}
+          {loading ? "Loading…" : `${shown?.targets.total ?? 0} ${shown?.targets.total === 1 ? "target" : "targets"}`}
         </Text>
         <Pagination total={Math.max(1, Math.ceil((shown?.targets.total ?? 0) / PAGE_SIZE))} value={page} onChange={setPage} aria-label="Pages" />
       </Group>

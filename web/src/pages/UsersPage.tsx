@@ -105,7 +105,7 @@ export function UsersPage() {
       />
       <Group justify="space-between">
         <Text size="sm" c="dimmed" aria-live="polite">
-          {loading ? "Loading…" : `${shown?.users.total ?? 0} users`}
+          {loading ? "Loading…" : `${shown?.users.total ?? 0} ${shown?.users.total === 1 ? "user" : "users"}`}
         </Text>
         <Pagination total={pages} value={page} onChange={setPage} aria-label="Pages" />
       </Group>

@@ -3,6 +3,9 @@ import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Sortin
 import { useMemo } from "react";
 import type { UserRowFieldsFragment } from "../gql/graphql";
 
+/** Badges keep their whole word in a narrow column (Mantine truncates badge labels by default). */
+const NO_TRUNCATE = { label: { overflow: "visible" as const } };
+
 /** Columns the server can sort by (UserSortField), by column id. */
 export const SORTABLE = { username: "USERNAME", createdAt: "CREATED_AT", lastLoginAt: "LAST_LOGIN_AT" } as const;
 
@@ -31,13 +34,13 @@ export function UsersTable({ users, sorting, onSortingChange, actions }: UsersTa
         id: "roles",
         header: "Roles",
         enableSorting: false,
-        cell: ({ row }) => row.original.roles.map((role) => <Badge key={role} variant="light" mr={4}>{role.toLowerCase()}</Badge>),
+        cell: ({ row }) => row.original.roles.map((role) => <Badge styles={NO_TRUNCATE} key={role} variant="light" mr={4}>{role.toLowerCase()}</Badge>),
       },
       {
         id: "status",
         header: "Status",
         enableSorting: false,
-        cell: ({ row }) => <Badge color={row.original.isActive ? "green" : "gray"}>{row.original.isActive ? "active" : "inactive"}</Badge>,
+        cell: ({ row }) => <Badge styles={NO_TRUNCATE} color={row.original.isActive ? "green" : "gray"}>{row.original.isActive ? "active" : "inactive"}</Badge>,
       },
       { id: "lastLoginAt", header: "Last sign-in", accessorFn: (user) => when(user.lastLoginAt) },
       { id: "createdAt", header: "Created", accessorFn: (user) => when(user.createdAt) },
@@ -88,7 +91,7 @@ export function UsersTable({ users, sorting, onSortingChange, actions }: UsersTa
               return (
                 <Table.Th key={header.id} aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}>
                   {header.column.getCanSort() ? (
-                    <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600}>
+                    <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600} fz="sm">
                       {label} {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : ""}
                     </UnstyledButton>
                   ) : (
