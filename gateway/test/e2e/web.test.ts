@@ -36,6 +36,9 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page };
 }
 
+/** A list screen is ready once its table has rendered its first answer (a row, or the "No … match." line). */
+const tableReady = (table: ReturnType<Page["getByRole"]>) => table.locator("tbody tr").first().waitFor();
+
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
 
 async function signIn(page: Page, username: string, password: string, stay = false) {
@@ -156,6 +159,8 @@ describe("web console", () => {
       // Targets (targets:read): the list, searched on the server, with no write actions.
       await nav.getByRole("link", { name: "Targets" }).click();
       const targets = page.getByRole("table", { name: "Targets" });
+      await page.getByRole("heading", { name: "Targets" }).waitFor();
+      await tableReady(targets);
       await page.getByLabel("Search").fill("localhost");
       await targets.getByRole("cell", { name: "localhost", exact: true }).first().waitFor();
       // Every row shown matches the search (other tests' targets may match too).
