@@ -58,7 +58,14 @@ seedServices(envs);
 const stack = await startStack(envs, { combined: !separate });
 // The console (built into web/dist by `build()`): same origin for the page and /graphql (passed to the gateway).
 const webPort = process.env.WEB_PORT ? Number(process.env.WEB_PORT) : webPortFor("dev");
-const web = await startWebServer({ port: webPort, gatewayUrl: `http://127.0.0.1:${ports.gateway}` });
+let web;
+try {
+  web = await startWebServer({ port: webPort, gatewayUrl: `http://127.0.0.1:${ports.gateway}` });
+} catch (error) {
+  console.error(`Cannot serve the web console on port ${webPort}: ${error.message} (WEB_PORT chooses another)`);
+  await stack.stop();
+  process.exit(1);
+}
 console.log(`
 OpsConductor is running.
   Web console:       ${web.url}   (sign in as admin)
