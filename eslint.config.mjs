@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/generated/**", "**/node_modules/**", "**/*.cjs", "**/*.mjs"] },
+  { ignores: ["**/dist/**", "**/generated/**", "web/src/gql/**", "**/node_modules/**", "**/*.cjs", "**/*.mjs"] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -19,7 +19,8 @@ import {
 
 ensureDependencies();
 const require = createRequire(import.meta.url);
-const { GATEWAY, portsFor } = require("./lib/registry.cjs");
+const { GATEWAY, portsFor, webPortFor } = require("./lib/registry.cjs");
+const { startWebServer } = require("../web/server.cjs");
 const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
 const { demoSshRequested, startDemoSsh, DEFAULT_PORT: DEMO_SSH_PORT } = require("./lib/demo-ssh.cjs");
 const separate = process.argv.includes("--separate");
@@ -80,8 +81,19 @@ if (demoSshRequested()) {
 seedServices(envs);
 
 const stack = await startStack(envs, { combined: !separate });
+// The console (built into web/dist by `build()`): same origin for the page and /graphql (passed to the gateway).
+const webPort = process.env.WEB_PORT ? Number(process.env.WEB_PORT) : webPortFor("dev");
+let web;
+try {
+  web = await startWebServer({ port: webPort, gatewayUrl: `http://127.0.0.1:${ports.gateway}` });
+} catch (error) {
+  console.error(`Cannot serve the web console on port ${webPort}: ${error.message} (WEB_PORT chooses another)`);
+  await stack.stop();
+  process.exit(1);
+}
 console.log(`
 OpsConductor is running.
+  Web console:       ${web.url}   (sign in as admin)
   GraphQL API:       http://127.0.0.1:${ports.gateway}/graphql
   GraphQL explorer:  http://127.0.0.1:${ports.gateway}/graphiql   (log in as admin)
 ${demoSsh ? `  Demo SSH host:      demo-ssh-01 → ${demoSsh.user}@127.0.0.1:${demoSsh.port} (key in .data/demo-ssh; try testTargetConnection)\n` : ""}Press Ctrl-C to stop.
@@ -92,6 +104,7 @@ const stop = async (signal, exitCode = 0) => {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping OpsConductor…`);
+  await web.close();
   await stack.stop();
   await demoSsh?.stop();
   console.log("stopped.");

@@ -55,15 +55,23 @@ function step(name, command, args, report) {
 fs.mkdirSync(path.join(ROOT, ".data"), { recursive: true });
 const unitReport = path.join(ROOT, ".data/jest-unit.json");
 const e2eReport = path.join(ROOT, ".data/jest-e2e.json");
-for (const file of [unitReport, e2eReport]) fs.rmSync(file, { force: true });
+const webReport = path.join(ROOT, ".data/vitest-web.json");
+for (const file of [unitReport, e2eReport, webReport]) fs.rmSync(file, { force: true });
 
 const only = patterns.length > 0 ? ["--passWithNoTests", ...patterns] : [];
 if (patterns.length === 0) {
   step("typecheck", bin("turbo"), ["run", "typecheck", "--output-logs=errors-only"]);
   step("lint", bin("turbo"), ["run", "lint", "--output-logs=errors-only"]);
   step("supergraph and registry-generated files are up to date", process.execPath, ["gateway/scripts/compose.mjs", "--check"]);
+  // The console's typed documents (web/src/gql) from gateway/schema.graphql: stale means `npm run codegen` was not run.
+  step("generated GraphQL client types are up to date (npm run codegen)", bin("graphql-codegen"), ["--config", "codegen.yml", "--check"]);
 } else log(`only test files matching: ${patterns.join(" ")} (typecheck, lint and the composition check skipped)`);
 step("unit and integration tests", bin("jest"), ["--runInBand", "--json", `--outputFile=${unitReport}`, ...only], unitReport);
+// The web console's component tests (Vitest + Testing Library, jsdom); its JSON report has Jest's counts.
+// With patterns, they run when a pattern names web/.
+if (patterns.length === 0 || patterns.some((pattern) => /^web(\/|$)/.test(pattern))) {
+  step("web console component tests (Vitest)", bin("vitest"), ["run", "--root", "web", "--reporter=default", "--reporter=json", `--outputFile.json=${webReport}`], webReport);
+}
 // The stack starts only when an end-to-end file matches.
 const e2eFiles = patterns.length === 0 ? ["all"] : spawnSync(bin("jest"), ["-c", "gateway/jest.e2e.config.cjs", "--listTests", ...patterns], { cwd: ROOT, env, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
 if (e2eFiles.length > 0) step("end-to-end tests through the gateway", bin("jest"), ["-c", "gateway/jest.e2e.config.cjs", "--runInBand", "--json", `--outputFile=${e2eReport}`, ...only], e2eReport);

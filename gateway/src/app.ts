@@ -38,6 +38,7 @@ import { explorerRouter } from "./explorer";
 import { LiveHub } from "./live/hub";
 import { LiveLayer, type LiveExecutor } from "./live/layer";
 import { attachLiveServer } from "./live/server";
+import { sessionCookies } from "./session-cookie";
 
 export const SUPERGRAPH_FILE = path.join(__dirname, "..", "supergraph.graphql");
 
@@ -178,6 +179,7 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   app.use(
     "/graphql",
     ...graphqlBody(),
+    sessionCookies(env.REFRESH_COOKIE_MAX_AGE_SECONDS),
     limitsGate(limits),
     expressMiddleware(apollo, {
       context: ({ req }) => authenticate(req, currentRequestId() ?? requestIdFrom(req), verify),

@@ -52,6 +52,8 @@ export const envSchema = z.object({
   SUBSCRIPTION_TOKEN_CHECK_SECONDS: z.coerce.number().int().min(0).max(3_600).default(10),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
   SUPERGRAPH_PATH: z.string().optional(),
+  /** Life of the web console's "stay signed in" refresh cookie; match auth's REFRESH_TOKEN_TTL_SECONDS. */
+  REFRESH_COOKIE_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
 });
 export type Env = z.infer<typeof envSchema>;
 

@@ -16,6 +16,8 @@ const NAME = /^[a-z][a-z0-9]{1,30}$/;
 /** Ports of each kind of stack: dev (the registry's own ports), e2e tests and the benchmark. */
 const PORT_OFFSETS = Object.freeze({ dev: 0, e2e: 10000, bench: 20000 });
 const GATEWAY = Object.freeze({ name: "gateway", port: 4000 });
+/** The web console (web/server.cjs): static files, /graphql passed to the gateway. */
+const WEB = Object.freeze({ name: "web", port: 3000 });
 /** Fixed id of the built-in admin (users and auth both seed it). */
 const ADMIN_USER_ID = "00000000-0000-4000-8000-000000000001";
 
@@ -96,7 +98,14 @@ function portsFor(kind, services = SERVICES, offsetOverride = undefined) {
   return Object.fromEntries([...services, GATEWAY].map(({ name, port }) => [name, port + offset]));
 }
 
+/**
+ * The web console's port for one kind of stack (3000, 13000 for e2e, …).
+ * @param {keyof typeof PORT_OFFSETS} kind
+ * @param {number} [offsetOverride]
+ */
+const webPortFor = (kind, offsetOverride = undefined) => WEB.port + (offsetOverride ?? PORT_OFFSETS[kind]);
+
 /** The next free port for a new service. */
 const nextPort = (services = SERVICES) => Math.max(8000, ...services.map((service) => service.port)) + 1;
 
-module.exports = { ROOT, SERVICES, GATEWAY, PORT_OFFSETS, ADMIN_USER_ID, loadServices, seedOrder, portsFor, nextPort, databaseOf, urlVariableOf };
+module.exports = { ROOT, SERVICES, GATEWAY, WEB, webPortFor, PORT_OFFSETS, ADMIN_USER_ID, loadServices, seedOrder, portsFor, nextPort, databaseOf, urlVariableOf };

@@ -4,7 +4,8 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { randomBytes } = require("node:crypto");
 const { seedServices, stackEnv, startStack, ROOT } = require("../../../scripts/lib/stack.cjs");
-const { portsFor } = require("../../../scripts/lib/registry.cjs");
+const { portsFor, webPortFor } = require("../../../scripts/lib/registry.cjs");
+const { startWebServer } = require("../../../web/server.cjs");
 
 module.exports = async function globalSetup() {
   if (!process.env.E2E_DATABASES) throw new Error("E2E_DATABASES is not set: run the end-to-end tests through `npm test`");
@@ -55,9 +56,19 @@ module.exports = async function globalSetup() {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.createWriteStream(logFile);
   const stack = await startStack(envs, { log });
-  globalThis.__OPSC_STACK__ = { stack, log };
+  // The web console in front of the gateway, as `npm start` serves it (the browser tests go through it).
+  const offset = process.env.OPSC_E2E_PORT_OFFSET ? Number(process.env.OPSC_E2E_PORT_OFFSET) : undefined;
+  let web;
+  try {
+    web = await startWebServer({ port: webPortFor("e2e", offset), gatewayUrl: `http://127.0.0.1:${ports.gateway}` });
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  globalThis.__OPSC_STACK__ = { stack, log, web };
   const state = {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
+    webUrl: web.url,
     adminPassword,
     exchange,
     secrets,
