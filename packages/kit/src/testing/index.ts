@@ -30,13 +30,34 @@ export interface GraphQLOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * True for a request that died on a pooled keep-alive socket the server had closed as idle (undici's
+ * "other side closed"): the server never read it. It happens when the test process is too busy (Jest
+ * loading the next file on a loaded machine) for its own idle timer to retire the socket before the
+ * server's fires; such a request is safe to send once more on a new connection.
+ */
+export function isStaleSocket(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  return error instanceof TypeError && cause?.code === "UND_ERR_SOCKET" && /other side closed/.test(cause.message ?? "");
+}
+
+/** fetch, sent once more when it died on a stale keep-alive socket (see isStaleSocket). */
+export async function fetchFresh(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if (!isStaleSocket(error)) throw error;
+    return fetch(url, init);
+  }
+}
+
 export async function graphql<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
   options: GraphQLOptions = {},
 ): Promise<GraphQLResponse<T>> {
-  const response = await fetch(url, {
+  const response = await fetchFresh(url, {
     method: "POST",
     headers: {
       "content-type": "application/json",
