@@ -6,26 +6,18 @@
 // Debian's `nmap -sT -T4 -Pn -n` on the same addresses and ports, alternately for --rounds rounds
 // (default 5). Prints both wall times per round, the medians, the median of the per-round ratios, and
 // whether the sets of open ports are identical in every round. Loopback only.
-// Options: --rounds <n>, --listeners <n> (default 40), --port-offset <n> (default: the registry's bench offset).
+// Options: --rounds <n>, --listeners <n> (default 40), --port-offset <n> (added to the bench ports).
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
-import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClients, POSTGRES_URL, prepareDatabases } from "./setup.mjs";
+import { benchArg, prepareBenchStack } from "./lib/bench-stack.mjs";
 
-ensureDependencies();
 const require = createRequire(import.meta.url);
-const { seedServices, stackEnv, startStack } = require("./lib/stack.cjs");
-const { portsFor } = require("./lib/registry.cjs");
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const ROUNDS = arg("rounds", 5);
-const LISTENERS = arg("listeners", 40);
+const ROUNDS = benchArg("rounds", 5);
+const LISTENERS = benchArg("listeners", 40);
 const NMAP = "/usr/bin/nmap";
 if (!fs.existsSync(NMAP)) {
   console.error(`${NMAP} is missing: apt-get install -y nmap`);
@@ -37,27 +29,11 @@ const deadline = setTimeout(() => {
   void cleanup().then(() => process.exit(1));
 }, 15 * 60_000);
 
-await checkInfra();
-await generateClients();
-const databases = await prepareDatabases((service) => `opsc_discobench_${service.name}`, { fresh: true });
-build();
+// The shared set-up (checks, fresh databases, build, envs, Redis prefix, seed); the stack starts below.
+const bench = await prepareBenchStack({ name: "discobench", portOffset: benchArg("port-offset", 0) });
 const testing = require("../packages/kit/dist/testing/index.js");
 const { TOP_TCP_PORTS } = require("../subgraphs/discovery/dist/scan/top-ports.js");
 const TOP_100 = TOP_TCP_PORTS.slice(0, 100);
-
-const ports = portsFor("bench", undefined, arg("port-offset", undefined));
-const secrets = ephemeralSecrets();
-const envs = stackEnv({
-  mode: "test",
-  secrets,
-  ports,
-  databases,
-  postgresUrl: POSTGRES_URL,
-  extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: "opsconductor.discobench.events", REDIS_KEY_PREFIX: "opsc-discobench:", HEALTH_CHECK_INTERVAL_SECONDS: "0" },
-});
-const password = `bench-${randomBytes(9).toString("base64url")}`;
-await testing.clearRedisPrefix(envs.auth.REDIS_URL, envs.auth.REDIS_KEY_PREFIX);
-seedServices(envs, { extraEnv: { OPSCONDUCTOR_ADMIN_PASSWORD: password }, stdio: "ignore" });
 
 let stack;
 const servers = [];
@@ -110,9 +86,9 @@ try {
   process.stdout.write(`starting ${LISTENERS} listeners on 127.0.0.x … `);
   const expected = await startListeners(LISTENERS);
   console.log("done");
-  stack = await startStack(envs, { log: null });
-  const gateway = `http://127.0.0.1:${ports.gateway}/graphql`;
-  const { accessToken: token } = await testing.login(gateway, "admin", password);
+  stack = await bench.start();
+  const gateway = bench.url();
+  const { accessToken: token } = await testing.login(gateway, "admin", bench.password);
   const call = async (query, variables = {}) => {
     const result = await testing.graphql(gateway, query, variables, { token });
     if (result.errors?.length) throw new Error(JSON.stringify(result.errors));

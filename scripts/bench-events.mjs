@@ -8,19 +8,15 @@
 // OPSC_BENCH_PORT_OFFSET or 0); the broker listens on 5690 + offset.
 import { createRequire } from "node:module";
 import pg from "pg";
-import { startBenchStack } from "./lib/bench-stack.mjs";
+import { benchArg, startBenchStack } from "./lib/bench-stack.mjs";
 import { build } from "./setup.mjs";
 
 const require = createRequire(import.meta.url);
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const MUTATIONS = arg("mutations", 2000);
-const RESTARTS = arg("restarts", 2);
-const CONCURRENCY = arg("concurrency", 8);
-const PORT_OFFSET = arg("port-offset", Number(process.env.OPSC_BENCH_PORT_OFFSET ?? 0));
-const DRAIN_TIMEOUT_MS = arg("drain-seconds", 120) * 1000;
+const MUTATIONS = benchArg("mutations", 2000);
+const RESTARTS = benchArg("restarts", 2);
+const CONCURRENCY = benchArg("concurrency", 8);
+const PORT_OFFSET = benchArg("port-offset", Number(process.env.OPSC_BENCH_PORT_OFFSET ?? 0));
+const DRAIN_TIMEOUT_MS = benchArg("drain-seconds", 120) * 1000;
 
 build();
 const { startPrivateBroker } = require("../packages/kit/dist/testing/index.js");

@@ -12,15 +12,11 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { startBenchStack } from "./lib/bench-stack.mjs";
+import { benchArg, startBenchStack } from "./lib/bench-stack.mjs";
 
 const require = createRequire(import.meta.url);
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const N = arg("targets", 200);
-const FORKS = arg("forks", 50);
+const N = benchArg("targets", 200);
+const FORKS = benchArg("forks", 50);
 const ANSIBLE = "/usr/bin/ansible";
 if (!fs.existsSync(ANSIBLE)) {
   console.error(`${ANSIBLE} is missing: apt-get install -y ansible`);
@@ -43,7 +39,7 @@ async function cleanup() {
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void cleanup().then(() => process.exit(130)));
 
 try {
-  stack = await startBenchStack({ name: "fanout", portOffset: arg("port-offset", 0) });
+  stack = await startBenchStack({ name: "fanout", portOffset: benchArg("port-offset", 0) });
   // Loaded after the stack's build.
   const testing = require("../packages/kit/dist/testing/index.js");
   process.stdout.write(`starting ${N} sshd processes on 127.0.0.1 … `);

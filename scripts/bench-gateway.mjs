@@ -17,22 +17,18 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
-import { prepareBenchStack } from "./lib/bench-stack.mjs";
+import { benchArg, prepareBenchStack } from "./lib/bench-stack.mjs";
 
 const require = createRequire(import.meta.url);
 const { ROOT } = require("./lib/stack.cjs");
 const { ADMIN_USER_ID } = require("./lib/registry.cjs");
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const duration = arg("duration", 10);
-const connections = arg("connections", 10);
+const duration = benchArg("duration", 10);
+const connections = benchArg("connections", 10);
 const TARGETS = 1000;
 const profileIndex = process.argv.indexOf("--profile");
 const profiled = profileIndex > 0 ? process.argv[profileIndex + 1] : undefined;
 
-const bench = await prepareBenchStack({ name: "bench", portOffset: arg("port-offset", 0) });
+const bench = await prepareBenchStack({ name: "bench", portOffset: benchArg("port-offset", 0) });
 const { ports, envs, secrets, password } = bench;
 // Straight at a subgraph means as the gateway calls it: with a fresh gateway proof on every request (kit, built above).
 const { gatewayProofHeaders } = require("../packages/kit/dist/index.js");

@@ -11,18 +11,14 @@
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { startBenchStack } from "./lib/bench-stack.mjs";
+import { benchArg, startBenchStack } from "./lib/bench-stack.mjs";
 
 const require = createRequire(import.meta.url);
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const CLIENTS = arg("clients", 1000);
-const OBJECTS = arg("objects", 50);
-const USERS = arg("users", 10);
-const WRITES = arg("writes", 600);
-const RATE = arg("rate", 30);
+const CLIENTS = benchArg("clients", 1000);
+const OBJECTS = benchArg("objects", 50);
+const USERS = benchArg("users", 10);
+const WRITES = benchArg("writes", 600);
+const RATE = benchArg("rate", 30);
 // --same-user: every client of a batch is the same user (one execution per write, shared by its subscribers);
 // default: a batch's clients are spread over the users (operators and viewers in turn): the topic is shared
 // across users, so one execution per write and permission set.

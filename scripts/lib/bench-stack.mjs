@@ -10,6 +10,12 @@ const { seedServices, stackEnv, startStack } = require("./stack.cjs");
 const { portsFor } = require("./registry.cjs");
 const { databaseUrl } = require("./db.cjs");
 
+/** A benchmark's numeric `--<name> <value>` option, or the fallback. */
+export function benchArg(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
 /**
  * Everything before the stack starts: checks, clients, fresh databases `opsc_<name>_<service>`, build, the
  * envs on bench ports (+ portOffset) with ephemeral secrets, its own exchange and Redis prefix (cleared), and
