@@ -1,14 +1,13 @@
 import { useQuery } from "@apollo/client/react";
-import { Alert, Badge, Group, Pagination, Select, Stack, Table, Text, TextInput, Title, UnstyledButton } from "@mantine/core";
+import { Alert, Badge, Group, Pagination, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
+import { getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
 import { useMemo, useState } from "react";
+import { DataTable, NO_TRUNCATE } from "../components/DataTable";
 import { serverError } from "../errors";
 import type { OsType, TargetRowFieldsFragment, TargetSortField } from "../gql/graphql";
 import { TargetsQuery } from "../operations";
 
-/** Badges keep their whole word in a narrow column (Mantine truncates badge labels by default). */
-const NO_TRUNCATE = { label: { overflow: "visible" as const } };
 const PAGE_SIZE = 50;
 const OS_TYPES: OsType[] = ["LINUX", "WINDOWS", "NETWORK", "OTHER"];
 const SORTABLE: Record<string, TargetSortField> = { name: "NAME", address: "ADDRESS" };
@@ -78,45 +77,7 @@ export function TargetsPage() {
           {serverError(error).message}
         </Alert>
       )}
-      <Table striped highlightOnHover aria-label="Targets">
-        <Table.Thead>
-          {table.getHeaderGroups().map((group) => (
-            <Table.Tr key={group.id}>
-              {group.headers.map((header) => {
-                const sorted = header.column.getIsSorted();
-                const label = flexRender(header.column.columnDef.header, header.getContext());
-                return (
-                  <Table.Th key={header.id} aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}>
-                    {header.column.getCanSort() ? (
-                      <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600} fz="sm">
-                        {label} {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : ""}
-                      </UnstyledButton>
-                    ) : (
-                      label
-                    )}
-                  </Table.Th>
-                );
-              })}
-            </Table.Tr>
-          ))}
-        </Table.Thead>
-        <Table.Tbody>
-          {table.getRowModel().rows.map((row) => (
-            <Table.Tr key={row.id}>
-              {row.getVisibleCells().map((cell) => (
-                <Table.Td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</Table.Td>
-              ))}
-            </Table.Tr>
-          ))}
-          {targets.length === 0 && !loading && (
-            <Table.Tr>
-              <Table.Td colSpan={columns.length}>
-                <Text c="dimmed">No targets match.</Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-        </Table.Tbody>
-      </Table>
+      <DataTable table={table} label="Targets" empty={loading ? undefined : "No targets match."} />
       <Group justify="space-between">
         <Text size="sm" c="dimmed" aria-live="polite">
           {loading ? "Loading…" : `${shown?.targets.total ?? 0} ${shown?.targets.total === 1 ? "target" : "targets"}`}

@@ -1,10 +1,9 @@
-import { Badge, Button, Group, Table, Text, UnstyledButton } from "@mantine/core";
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
+import { Badge, Button, Group } from "@mantine/core";
+import { getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
 import { useMemo } from "react";
+import { DataTable, NO_TRUNCATE } from "../components/DataTable";
 import type { UserRowFieldsFragment } from "../gql/graphql";
 
-/** Badges keep their whole word in a narrow column (Mantine truncates badge labels by default). */
-const NO_TRUNCATE = { label: { overflow: "visible" as const } };
 
 /** Columns the server can sort by (UserSortField), by column id. */
 export const SORTABLE = { username: "USERNAME", createdAt: "CREATED_AT", lastLoginAt: "LAST_LOGIN_AT" } as const;
@@ -81,44 +80,6 @@ export function UsersTable({ users, sorting, onSortingChange, actions }: UsersTa
   });
 
   return (
-    <Table striped highlightOnHover aria-label="Users">
-      <Table.Thead>
-        {table.getHeaderGroups().map((group) => (
-          <Table.Tr key={group.id}>
-            {group.headers.map((header) => {
-              const sorted = header.column.getIsSorted();
-              const label = flexRender(header.column.columnDef.header, header.getContext());
-              return (
-                <Table.Th key={header.id} aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}>
-                  {header.column.getCanSort() ? (
-                    <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600} fz="sm">
-                      {label} {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : ""}
-                    </UnstyledButton>
-                  ) : (
-                    label
-                  )}
-                </Table.Th>
-              );
-            })}
-          </Table.Tr>
-        ))}
-      </Table.Thead>
-      <Table.Tbody>
-        {table.getRowModel().rows.map((row) => (
-          <Table.Tr key={row.id}>
-            {row.getVisibleCells().map((cell) => (
-              <Table.Td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</Table.Td>
-            ))}
-          </Table.Tr>
-        ))}
-        {users.length === 0 && (
-          <Table.Tr>
-            <Table.Td colSpan={columns.length}>
-              <Text c="dimmed">No users match.</Text>
-            </Table.Td>
-          </Table.Tr>
-        )}
-      </Table.Tbody>
-    </Table>
+    <DataTable table={table} label="Users" empty="No users match." />
   );
 }
