@@ -150,17 +150,20 @@ export class RunEngine {
       const current = await tx.runTarget.findUnique({ where: { id: job.runTargetId } });
       if (!current || current.status !== "RUNNING" || current.attempt !== job.attempt) return false;
       const options = run.options;
-      // Steps still RUNNING here belong to a worker that died: their processes may live on the target.
-      const left = await tx.stepResult.findMany({
-        where: { runTargetId: job.runTargetId, attempt: job.attempt, status: "RUNNING", remotePgid: { not: null } },
-        select: { remotePgid: true },
-      });
-      if (left.length) orphan = { runId: job.runId, targetId: current.targetId, attempt: job.attempt, pgids: left.map((step) => step.remotePgid as number) };
-      // Steps an attempt left RUNNING (its worker died) end with it.
-      await tx.stepResult.updateMany({
-        where: { runTargetId: job.runTargetId, attempt: job.attempt, status: "RUNNING" },
-        data: { status: outcome.status === "CANCELLED" ? "CANCELLED" : "FAILED", error: outcome.error, finishedAt: new Date() },
-      });
+      // Steps an attempt left RUNNING (its worker died) end with it, in the same statement that reads the
+      // process groups they may have left running on the target (one round trip under the run's lock).
+      const left = await tx.$queryRawUnsafe<Array<{ remote_pgid: number | null }>>(
+        `UPDATE step_results SET status = $3::"StepStatus", error = $4, finished_at = ($5::timestamptz AT TIME ZONE 'UTC')
+          WHERE run_target_id = $1::uuid AND attempt = $2 AND status = 'RUNNING'
+          RETURNING remote_pgid`,
+        job.runTargetId,
+        job.attempt,
+        outcome.status === "CANCELLED" ? "CANCELLED" : "FAILED",
+        outcome.error,
+        new Date().toISOString(),
+      );
+      const pgids = left.map((step) => step.remote_pgid).filter((pgid): pgid is number => pgid !== null);
+      if (pgids.length) orphan = { runId: job.runId, targetId: current.targetId, attempt: job.attempt, pgids };
       const retryable = (outcome.status === "FAILED" || outcome.status === "TIMED_OUT") && !run.cancel_requested_at;
       if (retryable && job.attempt <= options.retries) {
         retryDelay = options.retryBackoffSeconds * 1000 * 2 ** (job.attempt - 1);
