@@ -1,5 +1,6 @@
 import { createTestSigner } from "@opsconductor/kit/testing";
-import { start } from "./app";
+import { AuthForwardingDataSource, start, type GatewayContext } from "./app";
+import { floorCheckedProof } from "@opsconductor/kit/gateway";
 import { loadEnv } from "./env";
 
 /**
@@ -183,5 +184,26 @@ describe("gateway HTTP edge (in-process)", () => {
       expect(after.some((line) => /operation="R/.test(line))).toBe(false);
       expect(after.some((line) => line.startsWith('graphql_operations_total{operation="Targets"'))).toBe(true);
     });
+  });
+});
+
+describe("AuthForwardingDataSource", () => {
+  const SERVICE_TOKEN = "gateway-spec-service-token-0123456789";
+  const source = new AuthForwardingDataSource({ url: "http://127.0.0.1:1/graphql" }, SERVICE_TOKEN);
+  const headersFor = (context: Partial<GatewayContext>) => {
+    const headers = new Headers();
+    const base = { requestId: "req-1", actor: { userId: null, username: null, ip: null, userAgent: null } };
+    source.willSendRequest({ request: { http: { headers } }, context: { ...base, ...context } } as unknown as Parameters<AuthForwardingDataSource["willSendRequest"]>[0]);
+    return headers;
+  };
+
+  it("attests the revocation check for the caller's own token, checked while this request's context was built", () => {
+    expect(headersFor({ token: "token-a", floorChecked: true }).get("x-opsc-floor-checked")).toBe(floorCheckedProof(SERVICE_TOKEN, "req-1", "token-a"));
+  });
+
+  it("attests nothing for a token not checked here (a live event's execution) or one issued during the request", () => {
+    expect(headersFor({ token: "token-a" }).get("x-opsc-floor-checked")).toBeNull();
+    expect(headersFor({ issuedToken: "token-b", floorChecked: true }).get("x-opsc-floor-checked")).toBeNull();
+    expect(headersFor({ issuedToken: "token-b" }).get("authorization")).toBe("Bearer token-b");
   });
 });

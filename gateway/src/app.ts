@@ -8,6 +8,8 @@ import {
   createRedis,
   createServiceApp,
   currentRequestId,
+  FLOOR_CHECKED_HEADER,
+  floorCheckedProof,
   gatewayProof,
   GATEWAY_PROOF_HEADER,
   graphqlBody,
@@ -33,6 +35,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { dedupeInFlight } from "./dedupe";
+import { subgraphFetcher } from "./subgraph-fetch";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
 import { LiveHub } from "./live/hub";
@@ -65,6 +68,8 @@ export class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayCon
     headers.set(GATEWAY_PROOF_HEADER, gatewayProof(this.serviceToken, context.requestId));
     const token = context.token ?? context.issuedToken;
     if (token) headers.set("authorization", `Bearer ${token}`);
+    // The floor of the caller's own token was checked when this request's context was built.
+    if (context.token && context.floorChecked) headers.set(FLOOR_CHECKED_HEADER, floorCheckedProof(this.serviceToken, context.requestId, context.token));
     if (context.actor.ip) headers.set("x-forwarded-for", context.actor.ip);
     if (context.actor.userAgent) headers.set("user-agent", context.actor.userAgent);
   }
@@ -118,15 +123,16 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   const lifecycle = new Lifecycle(logger);
   const supergraphSdl = fs.readFileSync(env.SUPERGRAPH_PATH ?? SUPERGRAPH_FILE, "utf8");
   const urls = subgraphUrls(env, supergraphSdl);
+  // node:http on one keep-alive pool (see subgraph-fetch.ts); concurrent identical queries with the same
+  // token share one subgraph request.
+  const fetcher = dedupeInFlight(subgraphFetcher());
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
       new AuthForwardingDataSource(
         {
           url: urls[name] ? `${urls[name]}/graphql` : url,
-          // Node's own fetch (undici, pooled keep-alive) instead of the default make-fetch-happen;
-          // concurrent identical queries with the same token share one subgraph request.
-          fetcher: dedupeInFlight(fetch as unknown as RemoteGraphQLDataSource["fetcher"]),
+          fetcher,
         },
         env.SERVICE_TOKEN,
       ),

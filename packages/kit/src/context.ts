@@ -21,6 +21,11 @@ export interface RequestContext extends AuthContext {
    * gateway (ISSUED_TOKEN_HEADER), which acts as that session for the rest of the operation.
    */
   issuedToken?: string;
+  /**
+   * The bearer token was checked against its revocation floor while building this context (by this
+   * process, or by the gateway, which attested it: see FLOOR_CHECKED_HEADER).
+   */
+  floorChecked?: boolean;
 }
 
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -48,15 +53,22 @@ export function clientIp(req: Pick<Request, "header" | "ip">, trustForwarded = f
 export interface AuthenticateOptions {
   /** The request carries valid gateway proof: its `x-forwarded-for` names the client. */
   trustForwarded?: boolean;
+  /**
+   * Whether the sender proves it checked this token's revocation floor during this request (the
+   * gateway's FLOOR_CHECKED_HEADER, verified by the caller); then the check is not repeated here.
+   */
+  floorCheckedBySender?: (token: string) => boolean;
 }
 
 /** Builds the auth part of a request context: verifies the bearer token when one is sent. */
 export async function authenticate(req: Request, requestId: string, verify: VerifyOptions, options: AuthenticateOptions = {}): Promise<RequestContext> {
   let token: string | undefined;
   let user: AuthUser | undefined;
+  let senderChecked = false;
   try {
     token = bearerToken(req.header("authorization"));
-    user = token ? await verifyAccessToken(token, verify) : undefined;
+    senderChecked = token !== undefined && options.floorCheckedBySender?.(token) === true;
+    user = token ? await verifyAccessToken(token, senderChecked ? { ...verify, notBefore: undefined } : verify) : undefined;
   } catch (error) {
     throw withHttpStatus(error, 401);
   }
@@ -64,6 +76,7 @@ export async function authenticate(req: Request, requestId: string, verify: Veri
     requestId,
     token,
     user,
+    floorChecked: user !== undefined && (senderChecked || verify.notBefore !== undefined),
     actor: {
       userId: user?.id ?? null,
       username: user?.username ?? null,

@@ -11,7 +11,9 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLInputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -105,8 +107,45 @@ export function checkOperationInputs(
   rawVariables: Record<string, unknown> | undefined,
   limits: InputLimits = DEFAULT_INPUT_LIMITS,
 ): void {
+  const fields = fieldsWithArguments(schema, document, operation);
+  if (!fields.length) return;
   const variables = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
   if (variables.errors) return;
+  for (const { node, fieldDef, parentName } of fields) {
+    let values: Record<string, unknown>;
+    try {
+      values = getArgumentValues(fieldDef, node, variables.coerced);
+    } catch {
+      continue;
+    }
+    for (const arg of fieldDef.args) {
+      const bounded = !limits.unboundedLists.has(`${parentName}.${fieldDef.name}(${arg.name})`);
+      checkValue(values[arg.name], arg.type, arg.name, limits, bounded);
+    }
+  }
+}
+
+interface FieldWithArguments {
+  node: FieldNode;
+  fieldDef: GraphQLField<unknown, unknown>;
+  parentName: string;
+}
+
+/**
+ * The fields of an operation that take arguments, found once per (schema, document, operation):
+ * Apollo hands the same parsed document for the same query text, so a request pays only for its
+ * variables, not for a walk of the document with type information.
+ */
+const argumentFieldsCache = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<OperationDefinitionNode, FieldWithArguments[]>>>();
+
+function fieldsWithArguments(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): FieldWithArguments[] {
+  let byDocument = argumentFieldsCache.get(schema);
+  if (!byDocument) argumentFieldsCache.set(schema, (byDocument = new WeakMap()));
+  let byOperation = byDocument.get(document);
+  if (!byOperation) byDocument.set(document, (byOperation = new Map()));
+  const cached = byOperation.get(operation);
+  if (cached) return cached;
+  const found: FieldWithArguments[] = [];
   const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
   const typeInfo = new TypeInfo(schema);
   visit(
@@ -116,20 +155,12 @@ export function checkOperationInputs(
         if (!node.arguments?.length) return;
         const fieldDef = typeInfo.getFieldDef();
         const parent = typeInfo.getParentType();
-        if (!fieldDef || !parent) return;
-        let values: Record<string, unknown>;
-        try {
-          values = getArgumentValues(fieldDef, node, variables.coerced);
-        } catch {
-          return;
-        }
-        for (const arg of fieldDef.args) {
-          const bounded = !limits.unboundedLists.has(`${parent.name}.${fieldDef.name}(${arg.name})`);
-          checkValue(values[arg.name], arg.type, arg.name, limits, bounded);
-        }
+        if (fieldDef && parent) found.push({ node, fieldDef, parentName: parent.name });
       },
     }),
   );
+  byOperation.set(operation, found);
+  return found;
 }
 
 /** Runs checkOperationInputs once the operation is known, before any resolver. */

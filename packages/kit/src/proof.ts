@@ -48,6 +48,31 @@ export function gatewayProofHeaders(serviceToken: string, requestId: string = ra
 }
 
 /**
+ * Attestation that the sender checked this request's bearer token against the revocation floor
+ * (TokenRevocations) while handling this very request: `HMAC-SHA256(SERVICE_TOKEN, "floor.<request
+ * id>.<token>")`. The gateway checks the floor for every request before planning it, so a subgraph
+ * receiving this with a valid gateway proof need not ask Redis again for the same token in the same
+ * request: one Redis round trip per request instead of one per hop. Without it (a sibling's call, a
+ * live event executed as the subscriber, a token issued during the request) the subgraph checks itself.
+ * The window it leaves is the one a check always leaves: a revocation landing during the operation.
+ */
+export const FLOOR_CHECKED_HEADER = "x-opsc-floor-checked";
+
+const signFloor = (serviceToken: string, requestId: string, token: string) =>
+  createHmac("sha256", serviceToken).update(`floor.${requestId}.${token}`).digest("base64url");
+
+/** The FLOOR_CHECKED_HEADER value for a token whose floor was checked during this request. */
+export function floorCheckedProof(serviceToken: string, requestId: string, token: string): string {
+  return signFloor(serviceToken, requestId, token);
+}
+
+/** True when `proof` attests, with the service token, that `token`'s floor was checked for this request id. */
+export function verifyFloorChecked(proof: string | undefined, serviceToken: string, requestId: string | undefined, token: string): boolean {
+  if (!proof || !requestId || !/^[A-Za-z0-9_-]{43}$/.test(proof)) return false;
+  return safeEqual(proof, signFloor(serviceToken, requestId, token));
+}
+
+/**
  * Response header in which a subgraph hands the gateway an access token it issued during the request
  * (login, refresh). The gateway uses it for the rest of that operation, so `login { user { username } }`
  * resolves the user as the new session: entity resolution requires an authenticated caller.

@@ -1,11 +1,11 @@
-import { gatewayProof, gatewayProofHeaders } from "./proof";
+import { floorCheckedProof, gatewayProof, gatewayProofHeaders } from "./proof";
 import { createTestSigner, errorCodes, graphql, type GraphQLOptions } from "./testing";
 
 const SERVICE_TOKEN = "kit-test-service-token-0123456789abcdef";
 import { WidgetResolver, widgetReferences } from "../test/fixtures/widget";
 import { createLogger } from "./logger";
 import { buildFederatedSchema } from "./schema";
-import { runChecks } from "./server";
+import { apolloDefaults, createServiceApp, runChecks } from "./server";
 import { startSubgraphServer, type RunningServer } from "./subgraph-server";
 
 describe("startSubgraphServer", () => {
@@ -49,7 +49,10 @@ describe("startSubgraphServer", () => {
   });
 
   it("routes Apollo's own log messages through the JSON logger", () => {
-    expect(logged().some((record) => String(record.msg).startsWith("Enabling inline tracing"))).toBe(true);
+    const own: string[] = [];
+    const defaults = apolloDefaults(createLogger("kit-test", "debug", (line) => own.push(line)), createServiceApp("kit-test", {}));
+    defaults.logger.warn("an Apollo warning");
+    expect(own.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([expect.objectContaining({ level: "warn", msg: "an Apollo warning" })]);
   });
 
   it("GET /health answers 200 while the process is alive", async () => {
@@ -281,6 +284,78 @@ describe("startSubgraphServer", () => {
       const response = await call(`{ widget(id: "w1") { ${"id ".repeat(6_000)}} }`);
       expect(errorCodes(response)).toEqual(["GRAPHQL_PARSE_FAILED"]);
     });
+  });
+});
+
+describe("the gateway's floor attestation (x-opsc-floor-checked)", () => {
+  const signer = createTestSigner();
+  const floorChecks: string[] = [];
+  let revokedBefore = 0;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    const { schema } = await buildFederatedSchema({ resolvers: [WidgetResolver], references: widgetReferences });
+    server = await startSubgraphServer({
+      name: "kit-floor-test",
+      host: "127.0.0.1",
+      port: 0,
+      logger: createLogger("kit-floor-test", "error", () => undefined),
+      schema,
+      verify: {
+        keys: signer.keys,
+        issuer: signer.issuer,
+        audience: signer.audience,
+        notBefore: async (userId) => {
+          floorChecks.push(userId);
+          return revokedBefore || undefined;
+        },
+      },
+      serviceToken: SERVICE_TOKEN,
+      readiness: {},
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+  beforeEach(() => {
+    floorChecks.length = 0;
+    revokedBefore = 0;
+  });
+
+  const callerAs = async (token: string, requestId: string, attestation?: string) => {
+    const response = await fetch(server.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${token}`,
+        ...gatewayProofHeaders(SERVICE_TOKEN, requestId),
+        ...(attestation === undefined ? {} : { "x-opsc-floor-checked": attestation }),
+      },
+      body: JSON.stringify({ query: "{ caller { username } }" }),
+    });
+    return { status: response.status, body: (await response.json()) as { data?: { caller?: { username: string } }; errors?: Array<{ message: string }> } };
+  };
+
+  it("skips its own Redis floor check only for the token and request id the gateway attests", async () => {
+    const token = signer.sign({ id: "u-floor", username: "dora" });
+    const answer = await callerAs(token, "req-floor-1", floorCheckedProof(SERVICE_TOKEN, "req-floor-1", token));
+    expect(answer.body.data?.caller?.username).toBe("dora");
+    expect(floorChecks).toEqual([]);
+  });
+
+  it.each([
+    ["no attestation", (_token: string) => undefined],
+    ["an attestation for another token", (_token: string) => floorCheckedProof(SERVICE_TOKEN, "req-floor-2", signer.sign({ id: "u-other" }))],
+    ["an attestation for another request id", (token: string) => floorCheckedProof(SERVICE_TOKEN, "req-elsewhere", token)],
+    ["an attestation made with another key", (token: string) => floorCheckedProof("not-the-service-token-0123456789abcdef", "req-floor-2", token)],
+    ["garbage", (_token: string) => "x".repeat(43)],
+  ])("checks the floor itself, and refuses a revoked token, given %s", async (_name, attest) => {
+    const token = signer.sign({ id: "u-floor", username: "dora" });
+    revokedBefore = Date.now() / 1000 + 60;
+    const answer = await callerAs(token, "req-floor-2", attest(token));
+    expect(answer.status).toBe(401);
+    expect(answer.body.errors?.[0]?.message).toBe("Access token has been revoked");
+    expect(floorChecks).toEqual(["u-floor"]);
   });
 });
 

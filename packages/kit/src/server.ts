@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import express, { type Express, type Request } from "express";
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -92,6 +93,8 @@ function routeLabel(req: Request): string {
 export function createServiceApp(name: string, readiness: ReadinessChecks, options: ServiceAppOptions = {}): ServiceApp {
   const app = express();
   app.disable("x-powered-by");
+  // An ETag is a hash of every response body; no client here revalidates API answers with one.
+  app.set("etag", false);
   app.set("trust proxy", options.trustProxy?.length ? [...options.trustProxy] : false);
   const httpServer = http.createServer(app);
   const metrics = createMetrics(name, { knownOperations: options.knownOperations });
@@ -147,7 +150,14 @@ export function apolloDefaults(logger: Logger, { httpServer, metrics }: ServiceA
       warn: (message: unknown) => logger.warn(String(message)),
       error: (message: unknown) => logger.error(String(message)),
     },
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(metrics), inputGuardPlugin(inputLimits)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo installs cache-control hints by default, which wraps every field resolver of every request;
+      // nothing here sets or reads them (no CDN or response cache).
+      ApolloServerPluginCacheControlDisabled(),
+      metricsPlugin(metrics),
+      inputGuardPlugin(inputLimits),
+    ],
   };
 }
 

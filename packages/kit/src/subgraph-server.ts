@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import type { Express, Request, RequestHandler } from "express";
 import type { GraphQLSchema } from "graphql";
@@ -9,7 +10,7 @@ import { sendJsonError } from "./http-errors";
 import { limitsFromEnv, limitsGate, queryLimitOptions, type QueryLimits } from "./limits";
 import { currentRequestId, type Logger } from "./logger";
 import type { Metrics } from "./metrics";
-import { GATEWAY_PROOF_HEADER, ISSUED_TOKEN_HEADER, verifyGatewayProof } from "./proof";
+import { FLOOR_CHECKED_HEADER, GATEWAY_PROOF_HEADER, ISSUED_TOKEN_HEADER, verifyFloorChecked, verifyGatewayProof } from "./proof";
 import { apolloDefaults, createServiceApp, graphqlBody, listen, type ReadinessChecks } from "./server";
 
 export interface SubgraphServerOptions<C extends RequestContext> {
@@ -133,6 +134,8 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
     ...defaults,
     plugins: [
       ...defaults.plugins,
+      // No Apollo Studio here: federated tracing (ftv1) would only cost a check per request.
+      ApolloServerPluginInlineTraceDisabled(),
       issuedTokenPlugin as ApolloServerPlugin<C>,
       ...(options.onForbidden ? [denialPlugin(options.onForbidden, logger)] : []),
     ],
@@ -149,8 +152,11 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
     limitsGate(limits),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const base = await authenticate(req, currentRequestId() ?? requestIdFrom(req), options.verify, {
-          trustForwarded: res.locals.viaGateway === true,
+        const viaGateway = res.locals.viaGateway === true;
+        const requestId = currentRequestId() ?? requestIdFrom(req);
+        const base = await authenticate(req, requestId, options.verify, {
+          trustForwarded: viaGateway,
+          floorCheckedBySender: (token) => viaGateway && verifyFloorChecked(req.header(FLOOR_CHECKED_HEADER), options.serviceToken, requestId, token),
         });
         return options.context ? options.context(base, req) : (base as C);
       },
