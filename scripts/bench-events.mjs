@@ -8,7 +8,7 @@
 // OPSC_BENCH_PORT_OFFSET or 0); the broker listens on 5690 + offset.
 import { createRequire } from "node:module";
 import pg from "pg";
-import { benchArg, startBenchStack } from "./lib/bench-stack.mjs";
+import { benchArg, graphqlCaller, startBenchStack } from "./lib/bench-stack.mjs";
 import { build } from "./setup.mjs";
 
 const require = createRequire(import.meta.url);
@@ -28,16 +28,7 @@ let bench;
 const started = Date.now();
 try {
   bench = await startBenchStack({ name: "benchevents", portOffset: PORT_OFFSET, extra: { RABBITMQ_URL: broker.url } });
-  const call = async (query, variables, token) => {
-    const response = await fetch(bench.url(), {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = await response.json();
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  };
+  const call = graphqlCaller(bench.url());
   const admin = (await call(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }`, { u: "admin", p: bench.password })).login.accessToken;
 
   // Every service database, for the outbox counts; the audit database for the trail.

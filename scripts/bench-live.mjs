@@ -11,7 +11,7 @@
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { benchArg, startBenchStack } from "./lib/bench-stack.mjs";
+import { benchArg, graphqlCaller, startBenchStack } from "./lib/bench-stack.mjs";
 
 const require = createRequire(import.meta.url);
 const CLIENTS = benchArg("clients", 1000);
@@ -37,16 +37,7 @@ const redis = new Redis(bench.envs.gateway.REDIS_URL);
 const db = new pg.Client({ connectionString: bench.databaseUrl("targets") });
 try {
   await db.connect();
-  const call = async (query, variables, token) => {
-    const response = await fetch(bench.url(), {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = await response.json();
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  };
+  const call = graphqlCaller(bench.url());
   const login = async (username, password) => (await call(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }`, { u: username, p: password })).login.accessToken;
 
   // Users (operators and viewers in turn: two permission sets) and their tokens; the batches are bench

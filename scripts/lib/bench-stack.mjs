@@ -17,6 +17,21 @@ export function benchArg(name, fallback) {
 }
 
 /**
+ * `call(query, variables?, token?)` against `url` (kit testing's graphql: one retry on a socket closed as idle):
+ * the data, or an Error carrying the GraphQL errors. Call after set-up (it loads the built kit).
+ * @param {string} url
+ */
+export function graphqlCaller(url) {
+  const { graphql } = require("../../packages/kit/dist/testing/index.js");
+  /** @type {(query: string, variables?: Record<string, unknown>, token?: string) => Promise<any>} */
+  return async (query, variables = {}, token = undefined) => {
+    const result = await graphql(url, query, variables, token ? { token } : {});
+    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
+    return result.data;
+  };
+}
+
+/**
  * Everything before the stack starts: checks, clients, fresh databases `opsc_<name>_<service>`, build, the
  * envs on bench ports (+ portOffset) with ephemeral secrets, its own exchange and Redis prefix (cleared), and
  * the seed (an admin with the returned password). A bench may change `envs` before calling `start()`.
