@@ -1,4 +1,5 @@
 import react from "@vitejs/plugin-react";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // Dev mode (`npm run dev -w web`): Vite with hot reload on :5173, /graphql (HTTP and WebSocket) passed to
@@ -8,6 +9,9 @@ const gateway = process.env.GATEWAY_URL ?? "http://127.0.0.1:4000";
 
 export default defineConfig({
   plugins: [react()],
+  // The validation rules the targets service enforces, from their TypeScript source (kit builds CommonJS
+  // for the services; this file is pure and the browser bundles it as is).
+  resolve: { alias: { "@opsconductor/kit/rules": fileURLToPath(new URL("../packages/kit/src/rules/index.ts", import.meta.url)) } },
   server: {
     host: "127.0.0.1",
     port: 5173,

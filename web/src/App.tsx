@@ -5,6 +5,7 @@ import { Forbidden, Shell } from "./components/Shell";
 import { permissionOf } from "./navigation";
 import { Overview } from "./pages/Overview";
 import { SignInForm } from "./pages/SignIn";
+import { TargetDetailPage } from "./pages/TargetDetailPage";
 import { TargetsPage } from "./pages/TargetsPage";
 import { UsersPage } from "./pages/UsersPage";
 
@@ -33,6 +34,14 @@ export function App() {
           element={
             <Guarded permission={permissionOf("/targets")} what="viewing targets">
               <TargetsPage />
+            </Guarded>
+          }
+        />
+        <Route
+          path="/targets/:id"
+          element={
+            <Guarded permission={permissionOf("/targets")} what="viewing targets">
+              <TargetDetailPage />
             </Guarded>
           }
         />

@@ -253,6 +253,19 @@ describe("targets query", () => {
     expect(result.errors?.[0].extensions?.field).toBe("pagination.limit");
   });
 
+  it("filters by health, alone or with other criteria", async () => {
+    const [charlie, alpha] = seeded;
+    await h.db.target.update({ where: { id: charlie!.id }, data: { healthStatus: "CRITICAL" } });
+    await h.db.target.update({ where: { id: alpha!.id }, data: { healthStatus: "HEALTHY" } });
+    try {
+      expect(names(await list({ filter: { tags: [tag], healthStatus: "CRITICAL" } }))).toEqual(["charlie"]);
+      expect(names(await list({ filter: { tags: [tag], healthStatus: "UNKNOWN" } }))).toEqual(["Bravo", "delta"]);
+      expect(names(await list({ filter: { tags: [tag], healthStatus: "HEALTHY", environment: "staging" } }))).toEqual(["alpha"]);
+    } finally {
+      await h.db.target.updateMany({ where: { id: { in: [charlie!.id, alpha!.id] } }, data: { healthStatus: "UNKNOWN" } });
+    }
+  });
+
   it("filters by all given tags, case-insensitively", async () => {
     expect(names(await list({ filter: { tags: [tag, "web"] } })).sort()).toEqual(["Bravo", "charlie"]);
     expect(names(await list({ filter: { tags: [tag.toUpperCase(), "WEB", "nginx"] } }))).toEqual(["Bravo"]);

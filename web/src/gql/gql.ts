@@ -14,6 +14,22 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment TargetListFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    description\n    healthStatus\n    lastCheckedAt\n    updatedAt\n    deviceType {\n      id\n      name\n    }\n  }\n": typeof types.TargetListFieldsFragmentDoc,
+    "\n  query TargetList($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetListFields\n      }\n    }\n  }\n": typeof types.TargetListDocument,
+    "\n  query TargetChoices {\n    deviceTypes {\n      id\n      key\n      name\n      category\n    }\n    savedGroups {\n      id\n      name\n      description\n      filter {\n        search\n        tags\n        environment\n        osType\n        deviceTypeId\n        namePattern\n        healthStatus\n      }\n    }\n  }\n": typeof types.TargetChoicesDocument,
+    "\n  mutation CreateSavedGroup($input: SavedGroupInput!) {\n    createSavedGroup(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateSavedGroupDocument,
+    "\n  mutation DeleteSavedGroup($id: ID!) {\n    deleteSavedGroup(id: $id)\n  }\n": typeof types.DeleteSavedGroupDocument,
+    "\n  mutation CreateTarget($input: CreateTargetInput!) {\n    createTarget(input: $input) {\n      ...TargetListFields\n    }\n  }\n": typeof types.CreateTargetDocument,
+    "\n  mutation UpdateTarget($id: ID!, $input: UpdateTargetInput!) {\n    updateTarget(id: $id, input: $input) {\n      ...TargetListFields\n    }\n  }\n": typeof types.UpdateTargetDocument,
+    "\n  mutation DeleteTarget($id: ID!) {\n    deleteTarget(id: $id)\n  }\n": typeof types.DeleteTargetDocument,
+    "\n  fragment ConnectionCheckFields on ConnectionCheck {\n    id\n    targetId\n    methodId\n    methodType\n    ok\n    latencyMs\n    errorCategory\n    message\n    serverVersion\n    checkedAt\n  }\n": typeof types.ConnectionCheckFieldsFragmentDoc,
+    "\n  fragment ConnectionTestBatchFields on ConnectionTestBatch {\n    id\n    total\n    done\n    ok\n    failed\n    finishedAt\n    error\n    results {\n      ...ConnectionCheckFields\n    }\n  }\n": typeof types.ConnectionTestBatchFieldsFragmentDoc,
+    "\n  mutation TestTargetConnections($ids: [ID!]) {\n    testTargetConnections(ids: $ids) {\n      ...ConnectionTestBatchFields\n    }\n  }\n": typeof types.TestTargetConnectionsDocument,
+    "\n  query ConnectionTestBatch($id: ID!) {\n    connectionTestBatch(id: $id) {\n      ...ConnectionTestBatchFields\n    }\n  }\n": typeof types.ConnectionTestBatchDocument,
+    "\n  subscription ConnectionTestBatchUpdated($batchId: ID!) {\n    connectionTestBatchUpdated(batchId: $batchId) {\n      ...ConnectionTestBatchFields\n    }\n  }\n": typeof types.ConnectionTestBatchUpdatedDocument,
+    "\n  query TargetDetail($id: ID!, $history: Int) {\n    target(id: $id) {\n      ...TargetListFields\n      createdAt\n      createdBy {\n        id\n        username\n      }\n      connectionMethods {\n        id\n        type\n        port\n        isPrimary\n        username\n        https\n        authType\n        snmpVersion\n        basePath\n        tlsVerify\n        hostKeyFingerprint\n        pendingHostKeyFingerprint\n        credentialId\n        credential {\n          id\n          name\n          type\n          username\n          hasSecret\n          secretFields\n          keyAlgorithm\n          publicKeyFingerprint\n          lastUsedAt\n        }\n      }\n      checkHistory(limit: $history) {\n        ...ConnectionCheckFields\n      }\n    }\n  }\n": typeof types.TargetDetailDocument,
+    "\n  mutation TestTargetConnection($id: ID!, $methodId: ID) {\n    testTargetConnection(id: $id, methodId: $methodId) {\n      ...ConnectionCheckFields\n    }\n  }\n": typeof types.TestTargetConnectionDocument,
+    "\n  mutation AcceptTargetHostKey($methodId: ID!) {\n    acceptTargetHostKey(methodId: $methodId) {\n      id\n      hostKeyFingerprint\n      pendingHostKeyFingerprint\n    }\n  }\n": typeof types.AcceptTargetHostKeyDocument,
     "\n  fragment SessionUserFields on User {\n    id\n    username\n    displayName\n    roles\n    permissions\n  }\n": typeof types.SessionUserFieldsFragmentDoc,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Refresh($refreshToken: String!) {\n    refreshToken(token: $refreshToken) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": typeof types.RefreshDocument,
@@ -29,6 +45,22 @@ type Documents = {
     "\n  query Targets($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetRowFields\n      }\n    }\n  }\n": typeof types.TargetsDocument,
 };
 const documents: Documents = {
+    "\n  fragment TargetListFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    description\n    healthStatus\n    lastCheckedAt\n    updatedAt\n    deviceType {\n      id\n      name\n    }\n  }\n": types.TargetListFieldsFragmentDoc,
+    "\n  query TargetList($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetListFields\n      }\n    }\n  }\n": types.TargetListDocument,
+    "\n  query TargetChoices {\n    deviceTypes {\n      id\n      key\n      name\n      category\n    }\n    savedGroups {\n      id\n      name\n      description\n      filter {\n        search\n        tags\n        environment\n        osType\n        deviceTypeId\n        namePattern\n        healthStatus\n      }\n    }\n  }\n": types.TargetChoicesDocument,
+    "\n  mutation CreateSavedGroup($input: SavedGroupInput!) {\n    createSavedGroup(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateSavedGroupDocument,
+    "\n  mutation DeleteSavedGroup($id: ID!) {\n    deleteSavedGroup(id: $id)\n  }\n": types.DeleteSavedGroupDocument,
+    "\n  mutation CreateTarget($input: CreateTargetInput!) {\n    createTarget(input: $input) {\n      ...TargetListFields\n    }\n  }\n": types.CreateTargetDocument,
+    "\n  mutation UpdateTarget($id: ID!, $input: UpdateTargetInput!) {\n    updateTarget(id: $id, input: $input) {\n      ...TargetListFields\n    }\n  }\n": types.UpdateTargetDocument,
+    "\n  mutation DeleteTarget($id: ID!) {\n    deleteTarget(id: $id)\n  }\n": types.DeleteTargetDocument,
+    "\n  fragment ConnectionCheckFields on ConnectionCheck {\n    id\n    targetId\n    methodId\n    methodType\n    ok\n    latencyMs\n    errorCategory\n    message\n    serverVersion\n    checkedAt\n  }\n": types.ConnectionCheckFieldsFragmentDoc,
+    "\n  fragment ConnectionTestBatchFields on ConnectionTestBatch {\n    id\n    total\n    done\n    ok\n    failed\n    finishedAt\n    error\n    results {\n      ...ConnectionCheckFields\n    }\n  }\n": types.ConnectionTestBatchFieldsFragmentDoc,
+    "\n  mutation TestTargetConnections($ids: [ID!]) {\n    testTargetConnections(ids: $ids) {\n      ...ConnectionTestBatchFields\n    }\n  }\n": types.TestTargetConnectionsDocument,
+    "\n  query ConnectionTestBatch($id: ID!) {\n    connectionTestBatch(id: $id) {\n      ...ConnectionTestBatchFields\n    }\n  }\n": types.ConnectionTestBatchDocument,
+    "\n  subscription ConnectionTestBatchUpdated($batchId: ID!) {\n    connectionTestBatchUpdated(batchId: $batchId) {\n      ...ConnectionTestBatchFields\n    }\n  }\n": types.ConnectionTestBatchUpdatedDocument,
+    "\n  query TargetDetail($id: ID!, $history: Int) {\n    target(id: $id) {\n      ...TargetListFields\n      createdAt\n      createdBy {\n        id\n        username\n      }\n      connectionMethods {\n        id\n        type\n        port\n        isPrimary\n        username\n        https\n        authType\n        snmpVersion\n        basePath\n        tlsVerify\n        hostKeyFingerprint\n        pendingHostKeyFingerprint\n        credentialId\n        credential {\n          id\n          name\n          type\n          username\n          hasSecret\n          secretFields\n          keyAlgorithm\n          publicKeyFingerprint\n          lastUsedAt\n        }\n      }\n      checkHistory(limit: $history) {\n        ...ConnectionCheckFields\n      }\n    }\n  }\n": types.TargetDetailDocument,
+    "\n  mutation TestTargetConnection($id: ID!, $methodId: ID) {\n    testTargetConnection(id: $id, methodId: $methodId) {\n      ...ConnectionCheckFields\n    }\n  }\n": types.TestTargetConnectionDocument,
+    "\n  mutation AcceptTargetHostKey($methodId: ID!) {\n    acceptTargetHostKey(methodId: $methodId) {\n      id\n      hostKeyFingerprint\n      pendingHostKeyFingerprint\n    }\n  }\n": types.AcceptTargetHostKeyDocument,
     "\n  fragment SessionUserFields on User {\n    id\n    username\n    displayName\n    roles\n    permissions\n  }\n": types.SessionUserFieldsFragmentDoc,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Refresh($refreshToken: String!) {\n    refreshToken(token: $refreshToken) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": types.RefreshDocument,
@@ -58,6 +90,70 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TargetListFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    description\n    healthStatus\n    lastCheckedAt\n    updatedAt\n    deviceType {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment TargetListFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    description\n    healthStatus\n    lastCheckedAt\n    updatedAt\n    deviceType {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TargetList($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetListFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query TargetList($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetListFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TargetChoices {\n    deviceTypes {\n      id\n      key\n      name\n      category\n    }\n    savedGroups {\n      id\n      name\n      description\n      filter {\n        search\n        tags\n        environment\n        osType\n        deviceTypeId\n        namePattern\n        healthStatus\n      }\n    }\n  }\n"): (typeof documents)["\n  query TargetChoices {\n    deviceTypes {\n      id\n      key\n      name\n      category\n    }\n    savedGroups {\n      id\n      name\n      description\n      filter {\n        search\n        tags\n        environment\n        osType\n        deviceTypeId\n        namePattern\n        healthStatus\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSavedGroup($input: SavedGroupInput!) {\n    createSavedGroup(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation CreateSavedGroup($input: SavedGroupInput!) {\n    createSavedGroup(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSavedGroup($id: ID!) {\n    deleteSavedGroup(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteSavedGroup($id: ID!) {\n    deleteSavedGroup(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTarget($input: CreateTargetInput!) {\n    createTarget(input: $input) {\n      ...TargetListFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTarget($input: CreateTargetInput!) {\n    createTarget(input: $input) {\n      ...TargetListFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateTarget($id: ID!, $input: UpdateTargetInput!) {\n    updateTarget(id: $id, input: $input) {\n      ...TargetListFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateTarget($id: ID!, $input: UpdateTargetInput!) {\n    updateTarget(id: $id, input: $input) {\n      ...TargetListFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteTarget($id: ID!) {\n    deleteTarget(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteTarget($id: ID!) {\n    deleteTarget(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConnectionCheckFields on ConnectionCheck {\n    id\n    targetId\n    methodId\n    methodType\n    ok\n    latencyMs\n    errorCategory\n    message\n    serverVersion\n    checkedAt\n  }\n"): (typeof documents)["\n  fragment ConnectionCheckFields on ConnectionCheck {\n    id\n    targetId\n    methodId\n    methodType\n    ok\n    latencyMs\n    errorCategory\n    message\n    serverVersion\n    checkedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConnectionTestBatchFields on ConnectionTestBatch {\n    id\n    total\n    done\n    ok\n    failed\n    finishedAt\n    error\n    results {\n      ...ConnectionCheckFields\n    }\n  }\n"): (typeof documents)["\n  fragment ConnectionTestBatchFields on ConnectionTestBatch {\n    id\n    total\n    done\n    ok\n    failed\n    finishedAt\n    error\n    results {\n      ...ConnectionCheckFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TestTargetConnections($ids: [ID!]) {\n    testTargetConnections(ids: $ids) {\n      ...ConnectionTestBatchFields\n    }\n  }\n"): (typeof documents)["\n  mutation TestTargetConnections($ids: [ID!]) {\n    testTargetConnections(ids: $ids) {\n      ...ConnectionTestBatchFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConnectionTestBatch($id: ID!) {\n    connectionTestBatch(id: $id) {\n      ...ConnectionTestBatchFields\n    }\n  }\n"): (typeof documents)["\n  query ConnectionTestBatch($id: ID!) {\n    connectionTestBatch(id: $id) {\n      ...ConnectionTestBatchFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ConnectionTestBatchUpdated($batchId: ID!) {\n    connectionTestBatchUpdated(batchId: $batchId) {\n      ...ConnectionTestBatchFields\n    }\n  }\n"): (typeof documents)["\n  subscription ConnectionTestBatchUpdated($batchId: ID!) {\n    connectionTestBatchUpdated(batchId: $batchId) {\n      ...ConnectionTestBatchFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TargetDetail($id: ID!, $history: Int) {\n    target(id: $id) {\n      ...TargetListFields\n      createdAt\n      createdBy {\n        id\n        username\n      }\n      connectionMethods {\n        id\n        type\n        port\n        isPrimary\n        username\n        https\n        authType\n        snmpVersion\n        basePath\n        tlsVerify\n        hostKeyFingerprint\n        pendingHostKeyFingerprint\n        credentialId\n        credential {\n          id\n          name\n          type\n          username\n          hasSecret\n          secretFields\n          keyAlgorithm\n          publicKeyFingerprint\n          lastUsedAt\n        }\n      }\n      checkHistory(limit: $history) {\n        ...ConnectionCheckFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query TargetDetail($id: ID!, $history: Int) {\n    target(id: $id) {\n      ...TargetListFields\n      createdAt\n      createdBy {\n        id\n        username\n      }\n      connectionMethods {\n        id\n        type\n        port\n        isPrimary\n        username\n        https\n        authType\n        snmpVersion\n        basePath\n        tlsVerify\n        hostKeyFingerprint\n        pendingHostKeyFingerprint\n        credentialId\n        credential {\n          id\n          name\n          type\n          username\n          hasSecret\n          secretFields\n          keyAlgorithm\n          publicKeyFingerprint\n          lastUsedAt\n        }\n      }\n      checkHistory(limit: $history) {\n        ...ConnectionCheckFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TestTargetConnection($id: ID!, $methodId: ID) {\n    testTargetConnection(id: $id, methodId: $methodId) {\n      ...ConnectionCheckFields\n    }\n  }\n"): (typeof documents)["\n  mutation TestTargetConnection($id: ID!, $methodId: ID) {\n    testTargetConnection(id: $id, methodId: $methodId) {\n      ...ConnectionCheckFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcceptTargetHostKey($methodId: ID!) {\n    acceptTargetHostKey(methodId: $methodId) {\n      id\n      hostKeyFingerprint\n      pendingHostKeyFingerprint\n    }\n  }\n"): (typeof documents)["\n  mutation AcceptTargetHostKey($methodId: ID!) {\n    acceptTargetHostKey(methodId: $methodId) {\n      id\n      hostKeyFingerprint\n      pendingHostKeyFingerprint\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

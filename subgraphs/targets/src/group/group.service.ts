@@ -6,7 +6,7 @@ import { normalizeEnvironment, normalizeTags } from "../target/target.validation
 import type { SavedGroup, SavedGroupInput } from "./group.type";
 
 type Tx = Prisma.TransactionClient;
-const CRITERIA = ["search", "tags", "environment", "osType", "deviceTypeId", "namePattern"] as const;
+const CRITERIA = ["search", "tags", "environment", "osType", "deviceTypeId", "namePattern", "healthStatus"] as const;
 
 export const groupView = (row: GroupModel): SavedGroup => ({ ...row, filter: row.filter as TargetFilter });
 
@@ -22,6 +22,7 @@ export function normalizeGroupFilter(filter: TargetFilter): Record<string, unkno
     out.deviceTypeId = filter.deviceTypeId;
   }
   if (filter.namePattern?.trim()) out.namePattern = filter.namePattern.trim();
+  if (filter.healthStatus != null) out.healthStatus = filter.healthStatus;
   if (!CRITERIA.some((key) => out[key] !== undefined)) throw badInput("input.filter", "needs at least one criterion");
   return out;
 }

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { HealthStatus } from "../connectivity/connectivity.type";
 import { TargetFilter } from "../target/target.input";
 import { OsType } from "../target/target.type";
 
@@ -21,6 +22,9 @@ export class SavedGroupFilter {
 
   @Field(() => String, { nullable: true })
   namePattern?: string | null;
+
+  @Field(() => HealthStatus, { nullable: true })
+  healthStatus?: HealthStatus | null;
 }
 
 @ObjectType({ description: "A saved filter: it resolves to whichever targets match it now (jobs select targets by it)." })

@@ -1,5 +1,6 @@
 import { SortDirection } from "@opsconductor/kit/subgraph";
 import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
+import { HealthStatus } from "../connectivity/connectivity.type";
 import { OsType } from "./target.type";
 
 export enum TargetSortField {
@@ -84,6 +85,9 @@ export class TargetFilter {
 
   @Field(() => String, { nullable: true, description: "Case-insensitive glob on the name: * any characters, ? one (web-*)." })
   namePattern?: string | null;
+
+  @Field(() => HealthStatus, { nullable: true, description: "The health from the last connection test." })
+  healthStatus?: HealthStatus | null;
 }
 
 @InputType()

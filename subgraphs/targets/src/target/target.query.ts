@@ -46,6 +46,7 @@ export function targetMatch(filter?: TargetFilter | null): TargetMatch {
     if (!isUuid(filter.deviceTypeId)) throw badInput("filter.deviceTypeId", "must be a device type id");
     clauses.push(`device_type_id = ${param(filter.deviceTypeId)}::uuid`);
   }
+  if (filter?.healthStatus != null) clauses.push(`health_status = ${param(filter.healthStatus)}::health_status`);
   const pattern = filter?.namePattern?.trim();
   if (pattern) {
     if (pattern.length > SEARCH_MAX) throw badInput("filter.namePattern", `must be at most ${SEARCH_MAX} characters`);

@@ -1,19 +1,13 @@
-import { isIP } from "node:net";
 import { badInput } from "@opsconductor/kit/subgraph";
+import * as rules from "@opsconductor/kit/rules";
 import { OsType } from "../generated/prisma/enums";
 
-/** The rules for a target's fields. Pure functions: they normalize a value or throw BAD_USER_INPUT naming the field. */
+/**
+ * The rules for a target's fields: the shared ones of @opsconductor/kit/rules (the web console's forms
+ * check the same before sending), each throwing BAD_USER_INPUT naming the field here.
+ */
 
-export const NAME_MAX = 100;
-export const DESCRIPTION_MAX = 1000;
-export const HOSTNAME_MAX = 253;
-export const TAGS_MAX = 20;
-export const DEFAULT_PORT = 22;
-export const DEFAULT_ENVIRONMENT = "production";
-
-const ENVIRONMENT = /^[a-z0-9][a-z0-9-]{0,31}$/;
-const TAG = /^[a-z0-9][a-z0-9:._-]{0,39}$/;
-const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export { DEFAULT_ENVIRONMENT, DEFAULT_PORT, DESCRIPTION_MAX, HOSTNAME_MAX, NAME_MAX, TAGS_MAX } from "@opsconductor/kit/rules";
 
 /** The values a target row is written with, already normalized. */
 export interface TargetValues {
@@ -38,88 +32,24 @@ export interface TargetInputShape {
   deviceTypeId?: string | null;
 }
 
-export function normalizeName(value: string, field = "input.name"): string {
-  const name = value.trim();
-  if (!name) throw badInput(field, "is required");
-  if (name.length > NAME_MAX) throw badInput(field, `must be at most ${NAME_MAX} characters`);
-  return name;
-}
-
-/**
- * An IPv4/IPv6 address (node:net isIP) or an RFC 1123 hostname. Hostnames and IPv6 are lower-cased
- * (IPv6 also compressed) so the same host cannot be registered twice under two spellings.
- */
-export function normalizeAddress(value: string, field = "input.address"): string {
-  const address = value.trim().toLowerCase();
-  if (!address) throw badInput(field, "is required");
-  const family = isIP(address);
-  if (family === 4) return address;
-  if (family === 6) return canonicalIpv6(address);
-  const invalid = () => badInput(field, `"${value.trim()}" is not a valid IPv4/IPv6 address or hostname`);
-  if (address.includes(":")) throw invalid();
-  // A fully qualified name may end with the root dot; it names the same host.
-  const host = address.endsWith(".") ? address.slice(0, -1) : address;
-  if (host.length > HOSTNAME_MAX) throw badInput(field, `a hostname must be at most ${HOSTNAME_MAX} characters`);
-  const labels = host.split(".");
-  if (!labels.every((label) => HOST_LABEL.test(label))) throw invalid();
-  // "10.0.0.300" passes the label rules but is a mistyped IPv4 address, not a hostname (no TLD is numeric).
-  if (/^[0-9]+$/.test(labels[labels.length - 1])) throw invalid();
-  return host;
-}
-
-function canonicalIpv6(address: string): string {
+/** Runs a shared rule; its violation becomes BAD_USER_INPUT on `field`. */
+function onField<T>(field: string, rule: () => T): T {
   try {
-    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
-  } catch {
-    // Zone ids (fe80::1%eth0) are valid for isIP but not in URLs; keep them as typed.
-    return address;
+    return rule();
+  } catch (error) {
+    if (error instanceof rules.RuleViolation) throw badInput(field, error.message);
+    throw error;
   }
 }
 
-export function normalizePort(value: number, field = "input.port"): number {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw badInput(field, "must be between 1 and 65535");
-  return value;
-}
-
-export function normalizeEnvironment(value: string, field = "input.environment"): string {
-  const environment = value.trim().toLowerCase();
-  if (!ENVIRONMENT.test(environment)) {
-    throw badInput(
-      field,
-      "must be 1-32 characters of a-z, 0-9 and '-', starting with a letter or digit (for example \"production\")",
-    );
-  }
-  return environment;
-}
-
-/** Trims, lower-cases and de-duplicates (first occurrence wins), then checks every tag and the count. */
-export function normalizeTags(values: readonly string[], field = "input.tags"): string[] {
-  const tags = [...new Set(values.map((tag) => tag.trim().toLowerCase()))];
-  for (const tag of tags) {
-    if (!TAG.test(tag)) {
-      throw badInput(
-        field,
-        `tag "${tag}" must be 1-40 characters of a-z, 0-9, ':', '.', '_' and '-', starting with a letter or digit`,
-      );
-    }
-  }
-  if (tags.length > TAGS_MAX) throw badInput(field, `at most ${TAGS_MAX} tags are allowed (got ${tags.length})`);
-  return tags;
-}
-
-/** Empty or blank descriptions are stored as null. */
-export function normalizeDescription(value: string | null | undefined, field = "input.description"): string | null {
-  const description = value?.trim() ?? "";
-  if (description.length > DESCRIPTION_MAX) throw badInput(field, `must be at most ${DESCRIPTION_MAX} characters`);
-  return description || null;
-}
-
-function normalizeOsType(value: string, field = "input.osType"): OsType {
-  if (!Object.values(OsType).includes(value as OsType)) {
-    throw badInput(field, `must be one of ${Object.values(OsType).join(", ")}`);
-  }
-  return value as OsType;
-}
+export const normalizeName = (value: string, field = "input.name"): string => onField(field, () => rules.normalizeName(value));
+export const normalizeAddress = (value: string, field = "input.address"): string => onField(field, () => rules.normalizeAddress(value));
+export const normalizePort = (value: number, field = "input.port"): number => onField(field, () => rules.normalizePort(value));
+export const normalizeEnvironment = (value: string, field = "input.environment"): string => onField(field, () => rules.normalizeEnvironment(value));
+export const normalizeTags = (values: readonly string[], field = "input.tags"): string[] => onField(field, () => rules.normalizeTags(values));
+export const normalizeDescription = (value: string | null | undefined, field = "input.description"): string | null =>
+  onField(field, () => rules.normalizeDescription(value));
+const normalizeOsType = (value: string, field = "input.osType"): OsType => onField(field, () => rules.normalizeOsType(value) as OsType);
 
 /** Validates a whole create input and fills in the defaults. */
 export function validateCreate(input: TargetInputShape): TargetValues {
@@ -128,9 +58,9 @@ export function validateCreate(input: TargetInputShape): TargetValues {
   return {
     name: normalizeName(input.name),
     address: normalizeAddress(input.address),
-    port: normalizePort(input.port ?? DEFAULT_PORT),
+    port: normalizePort(input.port ?? rules.DEFAULT_PORT),
     osType: normalizeOsType(input.osType ?? OsType.LINUX),
-    environment: normalizeEnvironment(input.environment ?? DEFAULT_ENVIRONMENT),
+    environment: normalizeEnvironment(input.environment ?? rules.DEFAULT_ENVIRONMENT),
     tags: normalizeTags(input.tags ?? []),
     description: normalizeDescription(input.description),
   };
@@ -171,5 +101,5 @@ export function changedFields(current: TargetValues, changes: Partial<TargetValu
 
 /** "10.0.0.1:22", "[::1]:22", "web-01.example.com:22". */
 export function hostPort(address: string, port: number): string {
-  return isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
+  return rules.ipFamily(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
 }
