@@ -35,6 +35,7 @@ import path from "node:path";
 import { dedupeInFlight } from "./dedupe";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
+import { streamProxy } from "./export";
 import { LiveHub } from "./live/hub";
 import { LiveLayer, type LiveExecutor } from "./live/layer";
 import { attachLiveServer } from "./live/server";
@@ -158,6 +159,8 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   });
   const { app, httpServer } = service;
   app.use(explorerRouter("/graphql"));
+  // The audit trail as a streamed CSV/JSON/NDJSON download (the audit subgraph serves it; see its README).
+  if (urls.audit) app.get("/export/audit", streamProxy({ target: `${urls.audit}/export/audit`, serviceToken: env.SERVICE_TOKEN, verify, logger }));
 
   // The API schema (Subscription included) for validating subscriptions, as the gateway loads it.
   let apiSchema: GraphQLSchema | undefined;
