@@ -5,6 +5,7 @@ import { GraphQLError } from "graphql";
 import { badInput, REQUEST_ID_HEADER, type Logger, type RequestContext } from "@opsconductor/kit";
 import type { RouteAuth } from "@opsconductor/kit/subgraph";
 import type { AuditService } from "./audit.service";
+import type { AuditEvent } from "./audit.type";
 import { CONTENT_TYPES, EXPORT_FORMATS, serialize, type ExportFormat } from "./audit.export";
 import { auditFilterSchema } from "./audit.filter";
 
@@ -52,7 +53,7 @@ function readQuery(query: Record<string, unknown>): { format: ExportFormat; filt
  */
 export function auditExportRoute(app: Express, audit: AuditService, auth: RouteAuth, logger: Logger): void {
   app.get(EXPORT_PATH, auth.gatewayOnly, async (req, res) => {
-    let batches: AsyncGenerator<unknown>;
+    let batches: AsyncGenerator<AuditEvent[]>;
     let format: ExportFormat;
     let ctx: RequestContext;
     try {
@@ -72,7 +73,8 @@ export function auditExportRoute(app: Express, audit: AuditService, auth: RouteA
     res.setHeader("content-disposition", `attachment; filename="audit-${stamp}.${format}"`);
     res.setHeader("cache-control", "no-store");
     try {
-      await pipeline(Readable.from(serialize(format, batches as AsyncGenerator<never>)), res);
+      // highWaterMark 1: at most one serialized batch waits beside the socket's own buffer.
+      await pipeline(Readable.from(serialize(format, batches), { highWaterMark: 1 }), res);
       logger.info("audit export streamed", { format, userId: ctx.user!.id });
     } catch (error) {
       if (!res.destroyed || (error as NodeJS.ErrnoException).code !== "ERR_STREAM_PREMATURE_CLOSE") logger.warn("audit export stopped", { error: (error as Error).message });
