@@ -38,6 +38,7 @@ import { dedupeInFlight } from "./dedupe";
 import { subgraphFetcher } from "./subgraph-fetch";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
+import { streamProxy } from "./export";
 import { LiveHub } from "./live/hub";
 import { LiveLayer, type LiveExecutor } from "./live/layer";
 import { attachLiveServer } from "./live/server";
@@ -164,6 +165,8 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   });
   const { app, httpServer } = service;
   app.use(explorerRouter("/graphql"));
+  // The audit trail as a streamed CSV/JSON/NDJSON download (the audit subgraph serves it; see its README).
+  if (urls.audit) app.get("/export/audit", streamProxy({ target: `${urls.audit}/export/audit`, serviceToken: env.SERVICE_TOKEN, verify, logger }));
 
   // The API schema (Subscription included) for validating subscriptions, as the gateway loads it.
   let apiSchema: GraphQLSchema | undefined;

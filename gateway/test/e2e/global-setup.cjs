@@ -42,6 +42,11 @@ module.exports = async function globalSetup() {
       SEED_LOCALHOST_TARGET: "true",
       NOTIFICATIONS_BACKOFF_MS: "100",
       NOTIFICATIONS_DISPATCH_INTERVAL_MS: "100",
+      // The delivery reaper looks every half second and takes a delivery as stuck after 2 s (notifications-reaper.test.ts).
+      NOTIFICATIONS_REAPER_INTERVAL_MS: "500",
+      NOTIFICATIONS_STUCK_AFTER_MS: "2000",
+      // Small keyset batches, so the streamed export's test spans several of them.
+      AUDIT_EXPORT_BATCH_SIZE: "50",
     },
   });
   // Fresh Redis state as well as fresh databases: login-throttle counts of earlier runs live for an hour

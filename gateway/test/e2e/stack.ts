@@ -10,7 +10,7 @@ const launcher = require("../../../scripts/lib/stack.cjs") as {
   startProcess(
     name: string,
     env: Record<string, string>,
-    options?: { log?: NodeJS.WritableStream | null; onSpawn?: (child: import("node:child_process").ChildProcess) => void },
+    options?: { log?: NodeJS.WritableStream | null; readyPorts?: string[]; onSpawn?: (child: import("node:child_process").ChildProcess) => void },
   ): Promise<StartedProcess>;
   stopProcess(proc: StartedProcess): Promise<void>;
 };
@@ -96,8 +96,10 @@ export async function spawnService(name: string, extraEnv: Record<string, string
   let spawned!: (pid: number) => void;
   const pid = new Promise<number>((resolve) => (spawned = resolve));
   const ready = launcher
-    .startProcess(name, { ...state.envs[name], ...extraEnv }, {
+    // A worker process (`audit-worker-2`) runs with its service's environment and serves no port to wait for.
+    .startProcess(name, { ...(state.envs[name] ?? state.envs[name.replace(/-worker-\d+$/, "")]), ...extraEnv }, {
       log,
+      ...(/-worker-\d+$/.test(name) ? { readyPorts: [] } : {}),
       onSpawn: (child) => {
         fs.writeFileSync(stateFile!, JSON.stringify({ ...state, pids: { ...state.pids, [name]: child.pid } }, null, 2));
         spawned(child.pid!);

@@ -1,11 +1,10 @@
-import type { Express, Request } from "express";
+import type { Express, Request, RequestHandler, Response } from "express";
 import type { GraphQLError, GraphQLSchema } from "graphql";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
 import { AmqpConnection } from "./amqp";
 import { remoteJwks, type KeyResolver } from "./auth";
 import { EventConsumer, type EventHandlers } from "./consumer";
-import type { RequestContext } from "./context";
 import { parseEnv } from "./env";
 import { Lifecycle } from "./lifecycle";
 import { createLogger, type Logger, type LogLevel } from "./logger";
@@ -17,7 +16,9 @@ import { limitsFromEnv, type LimitsEnv } from "./limits";
 import { createRedis, TokenRevocations } from "./revocation";
 import { buildFederatedSchema, subgraphSdl, type FederatedSchemaOptions } from "./schema";
 import type { ReadinessChecks } from "./server";
-import { startSubgraphServer, type PermissionDenial, type RunningServer } from "./subgraph-server";
+import { authenticate, requestIdFrom, type RequestContext } from "./context";
+import { currentRequestId } from "./logger";
+import { requireGatewayProof, startSubgraphServer, type PermissionDenial, type RunningServer } from "./subgraph-server";
 
 /** The environment fields every subgraph has (see `baseEnv`). */
 export interface SubgraphEnv extends LimitsEnv {
@@ -95,8 +96,8 @@ export interface SubgraphDefinition<E extends SubgraphEnv = SubgraphEnv, P exten
   handlers?(services: S, deps: SubgraphDeps<E, P>): EventHandlers;
   /** Routing keys the queue is bound to; defaults to the handled types (the audit trail binds `#`). */
   eventBindings?: string[];
-  /** Extra HTTP routes (internal contracts, JWKS), mounted before /graphql. */
-  routes?(app: Express, services: S, deps: SubgraphDeps<E, P>): void;
+  /** Extra HTTP routes (internal contracts, JWKS, user-facing streams), mounted before /graphql. */
+  routes?(app: Express, services: S, deps: SubgraphDeps<E, P>, http: RouteAuth): void;
   /** Token keys; defaults to the auth service's JWKS. */
   keys?(services: S, deps: SubgraphDeps<E, P>): KeyResolver;
   readiness?(services: S, deps: SubgraphDeps<E, P>): ReadinessChecks;
@@ -107,6 +108,16 @@ export interface SubgraphDefinition<E extends SubgraphEnv = SubgraphEnv, P exten
    * <service-dir>` runs them in a process of their own, so they scale to N replicas apart from the API.
    */
   workers?(services: S, deps: SubgraphDeps<E, P>): WorkerHandle | Promise<WorkerHandle>;
+}
+
+/**
+ * For a user-facing HTTP route behind the gateway (e.g. a streamed export): the same door and token
+ * checks as /graphql. Mount `gatewayOnly` first; `authenticate` then verifies the bearer token
+ * (signature, expiry, recall) and reads the client address the gateway forwarded.
+ */
+export interface RouteAuth {
+  gatewayOnly: RequestHandler;
+  authenticate(req: Request, res: Response): Promise<RequestContext>;
 }
 
 /** What a service's `workers` hook returns: stopped once at shutdown (finish or hand back the jobs in hand). */
@@ -260,6 +271,11 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
     // Every subgraph refuses recalled tokens itself (deactivation, password change, logout): being
     // behind the gateway is not enough, a sibling or a leaked proof reaches it directly.
     const revocations = new TokenRevocations(deps.redis(), env.REDIS_KEY_PREFIX);
+    const verify = { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, notBefore: (userId: string, sessionId?: string) => revocations.notBefore(userId, sessionId) };
+    const routeAuth: RouteAuth = {
+      gatewayOnly: requireGatewayProof(env.SERVICE_TOKEN),
+      authenticate: (req, res) => authenticate(req, currentRequestId() ?? requestIdFrom(req), verify, { trustForwarded: res.locals.viaGateway === true }),
+    };
     const server = await startSubgraphServer<RequestContext>({
       name: definition.name,
       host: env.HOST,
@@ -268,15 +284,10 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
       schema,
       serviceToken: env.SERVICE_TOKEN,
       limits: limitsFromEnv(env),
-      verify: {
-        keys,
-        issuer: env.JWT_ISSUER,
-        audience: env.JWT_AUDIENCE,
-        notBefore: (userId, sessionId) => revocations.notBefore(userId, sessionId),
-      },
+      verify,
       context: (base, req) => (definition.context ? definition.context(base, services, req) : { ...base, ...services }),
       readiness: { ...readiness, ...definition.readiness?.(services, deps) },
-      routes: (app) => definition.routes?.(app, services, deps),
+      routes: (app) => definition.routes?.(app, services, deps, routeAuth),
       introspection: env.NODE_ENV !== "production",
       metricsToken: env.METRICS_TOKEN,
       knownOperations: env.METRICS_OPERATIONS,

@@ -120,6 +120,8 @@ export const permissionDeniedEvent = (service: string): DenialEventType | undefi
 
 export const eventSchemas = {
   ...denialSchemas,
+  /** Retention applied (by `purgeAuditEvents` or the audit worker's daily schedule): rows removed, none named. */
+  "audit.events.purged": z.object({ retentionDays: z.number().int(), purged: z.number().int(), trigger: z.enum(["MANUAL", "SCHEDULE"]) }),
   "auth.login.succeeded": z.object({ userId: z.string().uuid(), username: z.string() }),
   "auth.login.failed": z.object({ username: z.string(), reason: z.enum(["invalid_credentials", "locked", "inactive"]) }),
   "auth.logout": z.object({ userId: z.string().uuid(), allSessions: z.boolean() }),

@@ -16,6 +16,10 @@ export const envSchema = z.object({
   NOTIFICATIONS_SEND_TIMEOUT_MS: int(100, 120_000, 10_000),
   /** How often the worker hands newly committed deliveries to the queue. */
   NOTIFICATIONS_DISPATCH_INTERVAL_MS: int(50, 60_000, 500),
+  /** How often the worker looks for deliveries stuck PENDING (their queue job lost or finished). */
+  NOTIFICATIONS_REAPER_INTERVAL_MS: int(100, 3_600_000, 60_000),
+  /** A PENDING delivery queued longer ago than this, with no live queue job, is queued again (or FAILED when out of attempts). */
+  NOTIFICATIONS_STUCK_AFTER_MS: int(1_000, 7 * 86_400_000, 15 * 60_000),
   /** Deliveries one worker process sends at once. */
   NOTIFICATIONS_WORKER_CONCURRENCY: int(1, 500, 10),
 });

@@ -37,7 +37,10 @@ export class AuditResolver {
     return ctx.audit.verify(ctx, from, to);
   }
 
-  @Query(() => AuditExport, { description: "The filtered events as CSV or JSON, oldest first; needs audit:read." })
+  @Query(() => AuditExport, {
+    description: "The filtered events as CSV or JSON, oldest first, as one string of at most AUDIT_EXPORT_MAX_ROWS rows; needs audit:read.",
+    deprecationReason: "Use the streamed GET /export/audit?format=csv|json|ndjson&<filter> of the gateway (no row cap, same filter).",
+  })
   exportAuditEvents(
     @Ctx() ctx: Context,
     @Arg("format", () => AuditExportFormat) format: AuditExportFormat,

@@ -1,7 +1,9 @@
-import { badInput, redact, requirePermission, type EventEnvelope, type RequestContext } from "@opsconductor/kit";
-import { pageArgs, type PaginationInput, type SqlPool, type SqlTx } from "@opsconductor/kit/subgraph";
+import { badInput, redact, requirePermission, SYSTEM_ACTOR, type Actor, type EventEnvelope, type RequestContext } from "@opsconductor/kit";
+import { emitEvent, pageArgs, type PaginationInput, type SqlPool, type SqlTx, type Transact } from "@opsconductor/kit/subgraph";
 import { GENESIS_HASH, rowHash, type ChainContent } from "./chain";
 import { outcomeOf, severityOf } from "./classify";
+import { serialize } from "./audit.export";
+import { parseAuditFilter } from "./audit.filter";
 import type { AuditEventFilter, AuditSortInput } from "./audit.input";
 import type { AuditChainReport, AuditEvent, AuditEventPage, AuditExport, AuditStats } from "./audit.type";
 
@@ -64,41 +66,40 @@ const toEvent = (row: Row): AuditEvent => ({
   hash: row.hash,
 });
 
-/** WHERE clause and values for a filter (the same for the list, the stats and the export). */
-function where(filter: AuditEventFilter | null | undefined): { sql: string; values: unknown[] } {
+/** WHERE clause and values for a filter, validated once here (the same for the list, the stats and both exports). */
+function where(filter: unknown, prefix = "filter"): { sql: string; values: unknown[] } {
+  const parsed = parseAuditFilter(filter, prefix);
   const clauses: string[] = [];
   const values: unknown[] = [];
   const add = (clause: (n: string) => string, value: unknown) => {
     values.push(value);
     clauses.push(clause(`$${values.length}`));
   };
-  if (filter?.actor) add((n) => `(actor_username = ${n} OR actor_user_id = ${n})`, filter.actor.trim());
-  if (filter?.actionPrefix) add((n) => `starts_with(action, ${n})`, filter.actionPrefix.trim());
-  if (filter?.resourceType) add((n) => `resource_type = ${n}`, filter.resourceType);
-  if (filter?.resourceId) add((n) => `resource_id = ${n}`, filter.resourceId);
-  if (filter?.outcome) add((n) => `outcome = ${n}`, filter.outcome);
-  if (filter?.severity) add((n) => `severity = ${n}`, filter.severity);
-  if (filter?.from) add((n) => `occurred_at >= ${n}`, filter.from);
-  if (filter?.to) add((n) => `occurred_at < ${n}`, filter.to);
-  if (filter?.from && filter?.to && filter.from > filter.to) throw badInput("filter.to", "must not be before filter.from");
+  if (parsed.actor) add((n) => `(actor_username = ${n} OR actor_user_id = ${n})`, parsed.actor);
+  if (parsed.actionPrefix) add((n) => `starts_with(action, ${n})`, parsed.actionPrefix);
+  if (parsed.resourceType) add((n) => `resource_type = ${n}`, parsed.resourceType);
+  if (parsed.resourceId) add((n) => `resource_id = ${n}`, parsed.resourceId);
+  if (parsed.outcome) add((n) => `outcome = ${n}`, parsed.outcome);
+  if (parsed.severity) add((n) => `severity = ${n}`, parsed.severity);
+  if (parsed.from) add((n) => `occurred_at >= ${n}`, parsed.from);
+  if (parsed.to) add((n) => `occurred_at < ${n}`, parsed.to);
   return { sql: clauses.length ? `WHERE ${clauses.join(" AND ")}` : "", values };
 }
 
 const SORT_COLUMNS = { OCCURRED_AT: "occurred_at", SEQ: "seq", ACTION: "action", SEVERITY: "severity" } as const;
 
-const CSV_COLUMNS = ["seq", "id", "occurredAt", "action", "outcome", "severity", "actorUserId", "actorUsername", "actorIp", "actorUserAgent", "resourceType", "resourceId", "requestId", "details", "hash"] as const;
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
-  // Quote always; neutralise spreadsheet formulas.
-  return `"${(/^[=+\-@]/.test(text) ? `'${text}` : text).replace(/"/g, '""')}"`;
-};
+export interface AuditConfig {
+  retentionDays: number;
+  exportMaxRows: number;
+  exportBatchSize: number;
+}
 
 /** Records events into the hash chain and answers queries on it. */
 export class AuditService {
   constructor(
     private readonly sql: () => SqlPool,
-    private readonly retentionDays: number,
-    private readonly exportMaxRows: number,
+    private readonly transaction: Transact<SqlTx>,
+    private readonly config: AuditConfig,
   ) {}
 
   /**
@@ -235,46 +236,76 @@ export class AuditService {
     }
   }
 
-  /** Every row matching the filter as CSV or JSON (oldest first), read in pages; at most AUDIT_EXPORT_MAX_ROWS. */
-  async export(ctx: RequestContext, format: "CSV" | "JSON", filter?: AuditEventFilter | null): Promise<AuditExport> {
+  /**
+   * The rows matching the filter, oldest first, as batches of AUDIT_EXPORT_BATCH_SIZE read by keyset
+   * (`seq > last seen`, on the primary key) up to the newest row at the start, so rows recorded
+   * meanwhile do not join and no connection is held between batches. Validates and checks the
+   * permission before the first row; the caller pulls the next batch only when it has written this one.
+   */
+  async openExport(ctx: RequestContext, filter: unknown, prefix = "filter"): Promise<AsyncGenerator<AuditEvent[]>> {
     requirePermission(ctx, "audit:read");
-    const { sql, values } = where(filter);
-    const parts: string[] = format === "CSV" ? [`${CSV_COLUMNS.join(",")}\n`] : ["["];
-    let count = 0;
-    let after = "0";
-    const seqClause = sql ? `${sql} AND seq > $${values.length + 1}::bigint` : `WHERE seq > $1::bigint`;
-    while (count < this.exportMaxRows) {
-      const { rows } = await this.sql().query<Row>(`SELECT ${COLUMNS} FROM audit_events ${seqClause} ORDER BY audit_events.seq LIMIT 1000`, [...values, after]);
-      for (const row of rows.slice(0, this.exportMaxRows - count)) {
-        const event = toEvent(row);
-        if (format === "CSV") {
-          const record: Record<string, unknown> = {
-            ...event,
-            actorUserId: event.actor.userId,
-            actorUsername: event.actor.username,
-            actorIp: event.actor.ip,
-            actorUserAgent: event.actor.userAgent,
-          };
-          parts.push(`${CSV_COLUMNS.map((column) => csvCell(record[column])).join(",")}\n`);
-        } else {
-          parts.push(`${count ? "," : ""}${JSON.stringify({ ...event, prevHash: undefined })}`);
-        }
-        count += 1;
+    const { sql, values } = where(filter, prefix);
+    const pool = this.sql();
+    const [top] = (await pool.query<{ seq: string | null }>("SELECT max(seq)::text AS seq FROM audit_events")).rows;
+    const through = top?.seq ?? "0";
+    const batchSize = this.config.exportBatchSize;
+    const range = `seq > $${values.length + 1}::bigint AND seq <= $${values.length + 2}::bigint`;
+    const query = `SELECT ${COLUMNS} FROM audit_events ${sql ? `${sql} AND ${range}` : `WHERE ${range}`} ORDER BY audit_events.seq LIMIT ${batchSize}`;
+    return (async function* batches() {
+      let after = "0";
+      for (;;) {
+        const { rows } = await pool.query<Row>(query, [...values, after, through]);
+        if (rows.length) yield rows.map(toEvent);
+        if (rows.length < batchSize) return;
+        after = rows.at(-1)!.seq;
       }
-      if (rows.length < 1000) break;
-      after = rows.at(-1)!.seq;
-    }
-    if (format === "JSON") parts.push("]");
-    return { format, count, truncated: count >= this.exportMaxRows, content: parts.join("") };
+    })();
+  }
+
+  /**
+   * The whole export as one string (the GraphQL `exportAuditEvents`, deprecated for the streamed
+   * `GET /export/audit` of the gateway); at most AUDIT_EXPORT_MAX_ROWS.
+   */
+  async export(ctx: RequestContext, format: "CSV" | "JSON", filter?: AuditEventFilter | null): Promise<AuditExport> {
+    const batches = await this.openExport(ctx, filter);
+    const limited = async function* (max: number) {
+      let left = max;
+      for await (const batch of batches) {
+        yield batch.slice(0, left);
+        left -= batch.length;
+        if (left <= 0) return;
+      }
+    };
+    let count = 0;
+    const counted = async function* (source: AsyncIterable<AuditEvent[]>) {
+      for await (const batch of source) {
+        count += batch.length;
+        yield batch;
+      }
+    };
+    const parts: string[] = [];
+    for await (const part of serialize(format === "CSV" ? "csv" : "json", counted(limited(this.config.exportMaxRows)))) parts.push(part);
+    return { format, count, truncated: count >= this.config.exportMaxRows, content: parts.join("") };
   }
 
   /** Removes rows older than the retention setting, keeping a checkpoint of the last removed hash. */
   async purge(ctx: RequestContext, retentionDays?: number | null): Promise<number> {
     requirePermission(ctx, "system:write");
-    const days = retentionDays ?? this.retentionDays;
+    const days = retentionDays ?? this.config.retentionDays;
     if (!Number.isInteger(days) || days < 1) throw badInput("retentionDays", "must be a whole number of days, at least 1");
-    const { rows } = await this.sql().query<{ purged: number }>("SELECT audit_purge($1::int) AS purged", [days]);
-    return rows[0]!.purged;
+    return this.applyRetention(days, ctx.actor, "MANUAL");
   }
 
+  /**
+   * Runs the SECURITY DEFINER `audit_purge` (a prefix of the chain, then a checkpoint) and records
+   * `audit.events.purged` in the same transaction, so every purge, scheduled or not, is itself in the trail.
+   */
+  async applyRetention(days = this.config.retentionDays, actor: Actor = SYSTEM_ACTOR, trigger: "MANUAL" | "SCHEDULE" = "SCHEDULE"): Promise<number> {
+    return this.transaction(async (tx) => {
+      const [row] = await tx.$queryRawUnsafe<Array<{ purged: number }>>("SELECT audit_purge($1::int) AS purged", days);
+      const purged = Number(row!.purged);
+      await emitEvent(tx, "audit.events.purged", { actor, subject: { type: "AuditRetention", id: "audit_events" }, data: { retentionDays: days, purged, trigger } });
+      return purged;
+    });
+  }
 }

@@ -27,6 +27,11 @@ export type TaggedTargets = (ids: string[], tags: string[]) => Promise<string[]>
 
 const view = (row: NotificationDelivery) => row;
 
+/** Job states in which BullMQ still holds a delivery (it will run or is running). */
+const IN_QUEUE = new Set(["waiting", "delayed", "active", "prioritized", "waiting-children"]);
+/** How the reaper's last errors begin. */
+const REAPER = "reaper: ";
+
 /**
  * Deliveries: created by the event consumer (one per event, rule and channel, in the consumer's
  * transaction, so a redelivered event adds none), handed to the BullMQ queue by the worker's
@@ -80,6 +85,43 @@ export class DeliveryService {
     await this.queue().add(rows);
     await this.prisma.delivery.updateMany({ where: { id: { in: ids } }, data: { queuedAt: new Date() } });
     return ids.length;
+  }
+
+  /**
+   * The reaper: a delivery PENDING and queued more than `stuckAfterMs` ago whose queue job is gone
+   * (lost or removed from Redis) or finished (BullMQ's own attempts ran out, or a crash between a
+   * send and its row update) would stay PENDING forever. It is queued again while it has send attempts
+   * left, else FAILED; either way `lastError` says what happened. Jobs still waiting, delayed or
+   * active are left alone. The row update is conditional (status and queuedAt unchanged), so replicas
+   * running this side by side act on a delivery once.
+   */
+  async reapStuck(stuckAfterMs: number, limit = 100): Promise<{ requeued: number; failed: number }> {
+    const cutoff = new Date(Date.now() - stuckAfterMs);
+    const rows = await this.prisma.delivery.findMany({
+      where: { status: "PENDING", queuedAt: { lt: cutoff } },
+      select: { id: true, retries: true, attempts: true, queuedAt: true, lastError: true },
+      orderBy: { queuedAt: "asc" },
+      take: limit,
+    });
+    const outcome = { requeued: 0, failed: 0 };
+    for (const row of rows) {
+      const jobId = `${row.id}.${row.retries}`;
+      const state = await this.queue().state(jobId);
+      if (IN_QUEUE.has(state)) continue;
+      const why = state === "unknown" ? "its queue job was lost" : `its queue job ended (${state}) while the delivery was still pending`;
+      const final = row.attempts >= this.config.maxAttempts;
+      const sendError = row.lastError?.startsWith(REAPER) ? /last send error: (.*)\)$/.exec(row.lastError)?.[1] : row.lastError;
+      const lastError = `${REAPER}${why}; ${final ? "no send attempt left" : "queued again"}${sendError ? ` (last send error: ${sendError})` : ""}`.slice(0, 2_000);
+      if (!final && state !== "unknown") await this.queue().remove(jobId);
+      const { count } = await this.prisma.delivery.updateMany({
+        where: { id: row.id, status: "PENDING", queuedAt: row.queuedAt },
+        data: final ? { status: "FAILED", lastError } : { queuedAt: null, lastError },
+      });
+      if (!count) continue;
+      outcome[final ? "failed" : "requeued"] += 1;
+      this.logger.warn(final ? "stuck delivery failed by the reaper" : "stuck delivery queued again by the reaper", { deliveryId: row.id, state, attempts: row.attempts });
+    }
+    return outcome;
   }
 
   /**

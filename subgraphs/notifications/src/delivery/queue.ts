@@ -44,6 +44,16 @@ export class DeliveryQueue {
     );
   }
 
+  /** Where a delivery's job is: waiting, delayed, active, completed, failed, … or `unknown` (no such job). */
+  state(jobId: string): Promise<string> {
+    return this.queue.getJobState(jobId);
+  }
+
+  /** Removes a finished job, so the same job id can be queued again. */
+  async remove(jobId: string): Promise<void> {
+    await this.queue.remove(jobId);
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
     this.connection.disconnect();

@@ -37,11 +37,28 @@ export async function startDeliveryWorker(deps: { env: Env; deliveries: Delivery
       });
   };
   tick();
+
+  // The reaper (see DeliveryService.reapStuck): no delivery stays PENDING because its job went missing.
+  let reaperTimer: NodeJS.Timeout | undefined;
+  let reaping: Promise<void> = Promise.resolve();
+  const reap = () => {
+    reaping = deliveries
+      .reapStuck(env.NOTIFICATIONS_STUCK_AFTER_MS)
+      .then((outcome) => {
+        if (outcome.requeued || outcome.failed) logger.info("stuck deliveries reaped", outcome);
+      })
+      .catch((error: Error) => logger.warn("delivery reaper failed", { error: error.message }))
+      .finally(() => {
+        if (!stopped) reaperTimer = setTimeout(reap, env.NOTIFICATIONS_REAPER_INTERVAL_MS);
+      });
+  };
+  reaperTimer = setTimeout(reap, env.NOTIFICATIONS_REAPER_INTERVAL_MS);
   return {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running;
+      if (reaperTimer) clearTimeout(reaperTimer);
+      await Promise.all([running, reaping]);
       await worker.close();
       connection.disconnect();
     },
