@@ -68,7 +68,7 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Stops the running stack member `name` with SIGTERM (if it is alive) and waits until it has exited. */
-async function stopMember(name: string): Promise<void> {
+export async function stopMember(name: string): Promise<void> {
   const pid = stack().pids[name];
   if (!pid || !isAlive(pid)) return;
   process.kill(pid, "SIGTERM");
@@ -108,6 +108,25 @@ export async function spawnService(name: string, extraEnv: Record<string, string
     .then(() => undefined);
   // A start that fails before spawning rejects `ready` first, and that reaches the caller here.
   return { pid: await Promise.race([pid, ready.then(() => NaN)]), ready };
+}
+
+/**
+ * Starts worker process `index` of `service` (`<service>-worker-<index>`, as the stack names them) with
+ * the service's environment plus `extraEnv`, stopping a running one of that name first (SIGTERM); an
+ * index beyond service.json's `workers` adds a worker. Its pid is recorded at once, so the global
+ * teardown stops it whatever the test does. Returns the pid once spawned (a worker has no /ready).
+ */
+export async function startWorker(service: string, index = 1, extraEnv: Record<string, string> = {}): Promise<number> {
+  const name = `${service}-worker-${index}`;
+  await stopMember(name);
+  const state = stack();
+  const log = fs.createWriteStream(state.logFile, { flags: "a" });
+  const proc = await launcher.startProcess(name, { ...state.envs[service], ...extraEnv }, {
+    log,
+    readyPorts: [],
+    onSpawn: (child) => fs.writeFileSync(stateFile!, JSON.stringify({ ...stack(), pids: { ...stack().pids, [name]: child.pid } }, null, 2)),
+  });
+  return proc.pid;
 }
 
 /** Starts a second gateway on its own port with extra settings (e.g. a lower depth limit). */

@@ -247,6 +247,29 @@ export const targetsByAddressContract = defineContract({
   response: z.object({ targets: z.array(z.object({ id: z.string(), name: z.string(), address: z.string(), port: z.number().int() })) }),
 });
 
+/** discovery → targets: a credential's type, no secret (startScan checks an SNMP credential with it). */
+export const credentialTypeContract = defineContract({
+  service: "targets",
+  method: "GET",
+  path: "/internal/credentials/:id/type",
+  params: z.object({ id: uuid() }),
+  response: z.object({ id: z.string(), type: z.enum(["PASSWORD", "SSH_KEY", "SNMP_COMMUNITY", "SNMP_V3", "API_TOKEN"]) }),
+});
+
+/**
+ * discovery → targets: the community of an SNMP_COMMUNITY credential, for one scan's SNMP probes (the
+ * worker asks when the scan starts and keeps it in memory only). Recorded as `targets.credential.used`
+ * (purpose discovery-scan, with the scan id). 404: no such credential; 409: not an SNMP_COMMUNITY one.
+ */
+export const snmpCommunityContract = defineContract({
+  service: "targets",
+  method: "POST",
+  path: "/internal/credentials/:id/snmp-community",
+  params: z.object({ id: uuid() }),
+  body: z.object({ scanId: uuid() }),
+  response: z.object({ community: z.string() }),
+});
+
 const actorSchema = z.object({ userId: z.string().nullable(), username: z.string().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable() });
 const discoveredTargetSchema = z.object({
   /** The caller's key for this entry (a discovered host id); results carry it back. */

@@ -142,9 +142,11 @@ export const eventSchemas = {
   "targets.credential.deleted": credentialSnapshot.pick({ id: true, name: true, type: true }),
   "targets.credential.used": z.object({
     credentialId: z.string().uuid(),
-    targetId: z.string().uuid(),
+    /** Null when no target was involved (a discovery scan's SNMP probe: then scanId). */
+    targetId: z.string().uuid().nullable(),
     methodId: z.string().uuid().nullable(),
-    purpose: z.enum(["connection-test", "execution"]),
+    purpose: z.enum(["connection-test", "execution", "discovery-scan"]),
+    scanId: z.string().uuid().nullable().optional(),
     requestId: z.string().nullable(),
   }),
   "targets.keys.rotated": z.object({ version: z.number().int(), resealed: z.number().int(), failed: z.number().int() }),

@@ -4,6 +4,7 @@ import "reflect-metadata";
 export * from "./gateway";
 export * from "./amqp";
 export * from "./consumer";
+export * from "./cron";
 export * from "./define";
 export * from "./internal-routes";
 export * from "./outbox";

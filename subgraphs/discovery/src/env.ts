@@ -19,5 +19,11 @@ export const envSchema = z.object({
   /** Results are written in batches: at most this many hosts, or this often. */
   RESULT_BATCH_HOSTS: int(1, 10_000, 100),
   RESULT_FLUSH_MS: int(50, 60_000, 500),
+  /** How often the workers re-check the templates' schedules in Redis against the database. */
+  TEMPLATE_RECONCILE_MS: int(1_000, 3_600_000, 60_000),
+  /** A running scan's lock in BullMQ: a worker that died is noticed after about this long and its scan re-run. */
+  SCAN_LOCK_MS: int(1_000, 600_000, 30_000),
+  /** Times a scan is re-run after its worker died before it is marked FAILED. */
+  SCAN_MAX_RECOVERIES: int(0, 10, 2),
 });
 export type Env = z.infer<typeof envSchema>;

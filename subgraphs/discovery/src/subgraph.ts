@@ -5,6 +5,8 @@ import { PrismaClient } from "./generated/prisma/client";
 import { ScanService } from "./scan/scan.service";
 import { discoverySchema } from "./schema";
 import { startScanWorker } from "./workers/scan.worker";
+import { TemplateScheduler } from "./template/template-scheduler";
+import { TemplateService } from "./template/template.service";
 
 /** The discovery subgraph: network scans, the hosts and services they find, and their import into targets. */
 export default defineSubgraph({
@@ -27,8 +29,15 @@ export default defineSubgraph({
       serviceToken: env.SERVICE_TOKEN,
       logger,
     });
-    return { scans, queue };
+    const scheduler = new TemplateScheduler(env.REDIS_URL, env.REDIS_KEY_PREFIX, logger);
+    onShutdown("template scheduler", () => scheduler.close());
+    const templates = new TemplateService(prisma, scans, scheduler, logger);
+    return { scans, queue, scheduler, templates };
   },
-  context: (base, { scans }) => ({ ...base, scans }),
-  workers: ({ scans }, { env, prisma, logger, transaction }) => startScanWorker({ env, prisma, scans, logger, transaction }),
+  context: (base, { scans, templates }) => ({ ...base, scans, templates }),
+  workers: ({ scans, scheduler, templates }, { env, prisma, logger, transaction }) => {
+    // Schedule ticks are handled by the workers (however many run, one scan per tick).
+    scheduler.startWorker((id, at) => templates.fire(id, at), () => templates.scheduled(), env.TEMPLATE_RECONCILE_MS);
+    return startScanWorker({ env, prisma, scans, logger, transaction });
+  },
 });

@@ -10,6 +10,7 @@ import { envSchema } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
 import { deviceTypesRoute, importDiscoveredRoute, targetsByAddressRoute } from "./internal/discovery.routes";
 import { connectionBundleRoute } from "./internal/connection-bundle.route";
+import { credentialTypeRoute, snmpCommunityRoute } from "./internal/snmp-community.route";
 import { resolveSelectionRoute } from "./internal/resolve-selection.route";
 import { GroupService } from "./group/group.service";
 import { TransferService } from "./transfer/transfer.service";
@@ -72,6 +73,8 @@ export default defineSubgraph({
         deviceTypesRoute(prisma),
         targetsByAddressRoute(prisma),
         importDiscoveredRoute(prisma, transaction, methods),
+        credentialTypeRoute(prisma),
+        snmpCommunityRoute(transaction, credentials),
       ],
       // A selection may name up to 10,000 ids.
       bodyLimit: "1mb",

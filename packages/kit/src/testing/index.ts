@@ -41,13 +41,17 @@ export function isStaleSocket(error: unknown): boolean {
   return error instanceof TypeError && cause?.code === "UND_ERR_SOCKET" && /other side closed/.test(cause.message ?? "");
 }
 
-/** fetch, sent once more when it died on a stale keep-alive socket (see isStaleSocket). */
+/**
+ * fetch, sent again when it died on a stale keep-alive socket (see isStaleSocket): up to three more
+ * times, as the pool may hold several such sockets (one per request that ran concurrently before).
+ */
 export async function fetchFresh(url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (error) {
-    if (!isStaleSocket(error)) throw error;
-    return fetch(url, init);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= 3 || !isStaleSocket(error)) throw error;
+    }
   }
 }
 
@@ -299,6 +303,7 @@ export async function revokeTokens(env: { REDIS_URL: string; REDIS_KEY_PREFIX: s
   }
 }
 export * from "./sshd";
+export * from "./snmpd";
 export * from "./redis";
 
 /**

@@ -31,4 +31,11 @@ describe("classification", () => {
     expect(classify([port(22, "ssh", "SSH-2.0-OpenSSH_9.2p1 Debian")], new Set(["other"])).deviceTypeKey).toBe("other");
     expect(classify([port(22, "ssh", "SSH-2.0-OpenSSH_9.2p1 Debian")], new Set()).deviceTypeKey).toBeNull();
   });
+
+  it("an SNMP sysDescr is a clue: Cisco IOS a switch, Linux a Linux server, with SNMP suggested on the probed port", () => {
+    const cisco = classify([port(1161, "snmp", "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE")], registry);
+    expect(cisco).toMatchObject({ osFamily: "NETWORK", deviceTypeKey: "switch", suggestedMethods: [{ type: "SNMP", port: 1161 }] });
+    expect(classify([port(161, "snmp", "Linux host 6.1.0-18-amd64 #1 SMP x86_64")], registry)).toMatchObject({ osFamily: "LINUX", deviceTypeKey: "linux-server" });
+    expect(classify([port(161, "snmp", "Hardware: Intel64 Family 6 - Software: Windows Version 6.3")], registry)).toMatchObject({ osFamily: "WINDOWS" });
+  });
 });

@@ -58,6 +58,15 @@ function cluesOf(port: PortClue): Clue[] {
   if ([9100, 515, 631].includes(port.port)) clues.push({ family: "UNKNOWN", weight: 0.6, device: "printer" });
   if (port.port === 548) clues.push({ family: "MACOS", weight: 0.5 });
   if (port.service === "telnet") clues.push({ family: "NETWORK", weight: 0.3, device: "iot" });
+  if (port.service === "snmp" && port.banner) {
+    // sysDescr: the agent's own description of the system.
+    const descr = port.banner;
+    if (/Cisco|Juniper|JUNOS|RouterOS|Arista|ProCurve|Aruba|HUAWEI|Comware|FortiGate|Brocade/i.test(descr)) clues.push({ family: "NETWORK", weight: 0.9, device: /Forti/i.test(descr) ? "firewall" : "switch" });
+    else if (/Windows/i.test(descr)) clues.push({ family: "WINDOWS", weight: 0.85, device: "windows-server" });
+    else if (/FreeBSD|OpenBSD|NetBSD/i.test(descr)) clues.push({ family: "BSD", weight: 0.85, device: "unix-server" });
+    else if (/Darwin/i.test(descr)) clues.push({ family: "MACOS", weight: 0.8 });
+    else if (/Linux/i.test(descr)) clues.push({ family: "LINUX", weight: 0.8, device: "linux-server" });
+  }
   return clues;
 }
 

@@ -21,7 +21,7 @@ export class ResultWriter implements ScanSink {
   constructor(
     private readonly transaction: Transact<Tx>,
     private readonly scanId: string,
-    private readonly options: { batchHosts: number; flushMs: number; logger: Logger; published: () => Promise<void> },
+    private readonly options: { attempt: number; batchHosts: number; flushMs: number; logger: Logger; published: () => Promise<void> },
   ) {
     this.timer = setInterval(() => void this.flush(), options.flushMs);
   }
@@ -70,6 +70,8 @@ export class ResultWriter implements ScanSink {
               scanId: this.scanId,
               address: host.address,
               hostname: host.hostname,
+              snmpSysDescr: host.snmp?.sysDescr ?? null,
+              snmpSysName: host.snmp?.sysName ?? null,
               osFamily: host.classification.osFamily,
               osConfidence: host.classification.osConfidence,
               deviceTypeKey: host.classification.deviceTypeKey,
@@ -87,8 +89,9 @@ export class ResultWriter implements ScanSink {
             });
           }
         }
-        await tx.scan.update({
-          where: { id: this.scanId },
+        const updated = await tx.scan.updateMany({
+          // Only while the scan is still this attempt's: a re-run (after this worker was given up for dead) owns it now.
+          where: { id: this.scanId, status: "RUNNING", runAttempts: this.options.attempt },
           data: {
             hostsDone: { increment: counters.hostsDone },
             hostsUp: { increment: counters.hostsUp },
@@ -96,6 +99,7 @@ export class ResultWriter implements ScanSink {
             openPorts: { increment: openPorts },
           },
         });
+        if (!updated.count) throw new Error("the scan is no longer this worker's (finished or re-run elsewhere); results dropped");
       },
       { timeout: 30_000 },
     );

@@ -4,6 +4,7 @@ import { walkAddresses, type ScanTargets } from "../scan/ranges";
 import { classify, type Classification } from "./classify";
 import { Connector, RateLimiter, RttEstimator, type PortState } from "./connect";
 import { probeService, type ServiceInfo } from "./probes";
+import { snmpSystem, type SnmpSystem } from "./snmp";
 
 export interface ScanPlan {
   targets: ScanTargets;
@@ -16,6 +17,8 @@ export interface ScanPlan {
   bannerWaitMs: number;
   /** Device type keys of the targets registry. */
   deviceTypes: ReadonlySet<string>;
+  /** SNMP v2c probing of every host that answered (the community is in memory only). */
+  snmp?: { community: string; port: number } | null;
 }
 
 export interface OpenPort extends ServiceInfo {
@@ -27,6 +30,8 @@ export interface HostResult {
   address: string;
   hostname: string | null;
   ports: OpenPort[];
+  /** The SNMP agent's answer, when the scan probed SNMP and it answered. */
+  snmp: SnmpSystem | null;
   classification: Classification;
 }
 
@@ -138,27 +143,37 @@ export async function runScan(plan: ScanPlan, sink: ScanSink, signal: AbortSigna
   };
 
   const finishHost = (host: HostState) => {
-    if (!host.open.length) {
+    const snmp = plan.snmp && host.up ? plan.snmp : null;
+    if (!host.open.length && !snmp) {
       sink.hostDone(host.up, null);
       return;
     }
     const waits = serviceWaits();
     const work = (async () => {
-      const ports = await Promise.all(
-        host.open
-          .sort((a, b) => a.port - b.port)
-          .map(async ({ port, rttMs }): Promise<OpenPort> => {
-            await serviceSlots.take();
-            try {
-              return { port, rttMs, ...(await probeService(host.address, port, waits)) };
-            } finally {
-              serviceSlots.give();
-            }
-          }),
-      );
+      const [ports, system] = await Promise.all([
+        Promise.all(
+          host.open
+            .sort((a, b) => a.port - b.port)
+            .map(async ({ port, rttMs }): Promise<OpenPort> => {
+              await serviceSlots.take();
+              try {
+                return { port, rttMs, ...(await probeService(host.address, port, waits)) };
+              } finally {
+                serviceSlots.give();
+              }
+            }),
+        ),
+        snmp ? snmpSystem(host.address, { ...snmp, timeoutMs: waits.timeoutMs }) : null,
+      ]);
       if (signal.aborted) return;
+      if (!ports.length && !system) {
+        sink.hostDone(host.up, null);
+        return;
+      }
       const hostname = await lookup(host.address);
-      sink.hostDone(true, { address: host.address, hostname, ports, classification: classify(ports, plan.deviceTypes) });
+      // The SNMP answer is a clue as a port's banner is (UDP: it is not listed among the open TCP ports).
+      const clues = system && snmp ? [...ports, { port: snmp.port, service: "snmp", banner: system.sysDescr, httpServer: null }] : ports;
+      sink.hostDone(true, { address: host.address, hostname, ports, snmp: system, classification: classify(clues, plan.deviceTypes) });
     })();
     finishing.add(work);
     void work.finally(() => finishing.delete(work));

@@ -123,7 +123,8 @@ export interface ScanTargets {
 /** Validates ranges and excludes; refuses multicast/broadcast and, unless allowed, anything off loopback. */
 export function parseTargets(
   input: { ranges: readonly string[]; exclude?: readonly string[] | null },
-  options: { maxHosts: number; allowNonLoopback: boolean },
+  /** `raised`: maxHosts is the scan's own limit (input.maxAddresses), not the SCAN_MAX_HOSTS setting. */
+  options: { maxHosts: number; allowNonLoopback: boolean; raised?: boolean },
 ): ScanTargets & { hostCount: number } {
   if (!input.ranges.length) throw badInput("input.ranges", "must name at least one range");
   const ranges = input.ranges.map((raw, index) => parseRange(raw, `input.ranges[${index}]`));
@@ -138,7 +139,12 @@ export function parseTargets(
   let total = 0n;
   for (const range of ranges) total += rangeSize(range);
   if (total > BigInt(options.maxHosts)) {
-    throw badInput("input.ranges", `cover ${total} addresses; at most ${options.maxHosts} (a /16) per scan — split the scan or ask an admin to raise SCAN_MAX_HOSTS`);
+    throw badInput(
+      "input.ranges",
+      options.raised
+        ? `cover ${total} addresses, more than this scan's input.maxAddresses (${options.maxHosts})`
+        : `cover ${total} addresses; at most ${options.maxHosts} per scan — split the scan, or an administrator (system:write) may raise one scan's limit with input.maxAddresses`,
+    );
   }
   const targets = { ranges, exclude };
   let hostCount = 0;

@@ -12,9 +12,13 @@ export class ScanResolver {
     return ctx.scans.get(ctx, id);
   }
 
-  @Query(() => ScanPage, { description: "Scans, newest first. Needs discovery:read." })
-  scans(@Ctx() ctx: Context, @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput): Promise<ScanPage> {
-    return ctx.scans.list(ctx, pagination);
+  @Query(() => ScanPage, { description: "Scans, newest first (those a template's schedule fired, with templateId). Needs discovery:read." })
+  scans(
+    @Ctx() ctx: Context,
+    @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput,
+    @Arg("templateId", () => ID, { nullable: true }) templateId?: string,
+  ): Promise<ScanPage> {
+    return ctx.scans.list(ctx, pagination, templateId);
   }
 
   @Query(() => DiscoveredHostPage, { description: "Hosts a scan found (with at least one open port). Needs discovery:read." })

@@ -1,9 +1,13 @@
 import {
   badInput,
   callInternal,
+  credentialTypeContract,
+  InternalCallError,
   containsText,
   emitEvent,
+  forbidden,
   importDiscoveredTargetsContract,
+  isUniqueViolation,
   isUuid,
   liveTopics,
   notFound,
@@ -13,6 +17,9 @@ import {
   SYSTEM_ACTOR,
   targetsByAddressContract,
   userReference,
+  withRequiredPermissions,
+  type Actor,
+  type AuthUser,
   type EventData,
   type Logger,
   type PaginationInput,
@@ -31,6 +38,22 @@ type Tx = Prisma.TransactionClient;
 type ScanRow = Prisma.ScanGetPayload<object>;
 type HostRow = Prisma.DiscoveredHostGetPayload<{ include: { ports: true } }>;
 
+export interface ScanDefinition {
+  name: string;
+  ranges: string[];
+  exclude: string[];
+  portSpec: string;
+  ports: number[];
+  hostDiscovery: HostDiscovery;
+  timeoutMs: number;
+  concurrency: number;
+  rateLimit: number | null;
+  hostsTotal: number;
+  maxAddresses: number | null;
+  snmpCredentialId: string | null;
+  snmpPort: number;
+}
+
 export interface ScanLimits {
   maxHosts: number;
   allowNonLoopback: boolean;
@@ -39,6 +62,8 @@ export interface ScanLimits {
 }
 
 const NAME_MAX = 100;
+/** The highest per-scan limit an administrator may set (a /8). */
+export const MAX_ADDRESSES_CEILING = 16_777_216;
 const RANGES_MAX = 100;
 export const DEFAULT_TIMEOUT_MS = 1_250;
 
@@ -88,37 +113,97 @@ export class ScanService {
 
   async start(ctx: RequestContext, input: StartScanInput): Promise<Scan> {
     const user = requirePermission(ctx, "discovery:write");
+    const definition = this.validate(input, user);
+    await this.checkSnmpCredential(definition, ctx.requestId);
+    // Without a template there is no tick to collide on: a row always results.
+    const row = await this.create(definition, { name: definition.name, actor: ctx.actor, createdById: isUuid(user.id) ? user.id : null });
+    return scanView(row!);
+  }
+
+  /**
+   * startScan's rules (also a template's, at save and at each tick): the normalized definition, or
+   * BAD_USER_INPUT naming the field. `user` null: a scheduled tick, whose raised limit was allowed when
+   * the template was saved; otherwise a limit above SCAN_MAX_HOSTS needs system:write.
+   */
+  validate(input: StartScanInput, user: AuthUser | null): ScanDefinition {
     const name = input.name.trim();
     if (!name || name.length > NAME_MAX) throw badInput("input.name", `must be 1-${NAME_MAX} characters`);
     if (input.ranges.length > RANGES_MAX) throw badInput("input.ranges", `at most ${RANGES_MAX} ranges per scan`);
     const { limits } = this.config;
-    const targets = parseTargets({ ranges: input.ranges, exclude: input.exclude }, limits);
+    const maxAddresses = intIn(input.maxAddresses, "input.maxAddresses", 1, MAX_ADDRESSES_CEILING, null);
+    if (maxAddresses !== null && maxAddresses > limits.maxHosts && user && !user.permissions.includes("system:write")) {
+      throw withRequiredPermissions(
+        forbidden(`input.maxAddresses: only an administrator (system:write) may raise a scan's size limit above ${limits.maxHosts} addresses (SCAN_MAX_HOSTS)`),
+        ["system:write"],
+      );
+    }
+    // A scan's own limit (raised by an administrator, or lowered by anyone) replaces the setting.
+    const targets = parseTargets({ ranges: input.ranges, exclude: input.exclude }, { ...limits, maxHosts: maxAddresses ?? limits.maxHosts, raised: maxAddresses !== null });
     const ports = parsePorts(input.ports);
     const timeoutMs = intIn(input.timeoutMs, "input.timeoutMs", 50, 60_000, DEFAULT_TIMEOUT_MS)!;
     const concurrency = intIn(input.concurrency, "input.concurrency", 1, limits.maxConcurrency, limits.defaultConcurrency)!;
     const rateLimit = intIn(input.rateLimit, "input.rateLimit", 1, 1_000_000, null);
+    const snmpPort = intIn(input.snmpPort, "input.snmpPort", 1, 65_535, 161)!;
+    if (input.snmpCredentialId != null && !isUuid(input.snmpCredentialId)) throw badInput("input.snmpCredentialId", "is not a credential id");
     const ranges = targets.ranges.map((range) => range.text);
-    const row = await this.transaction(async (tx) => {
-      const created = await tx.scan.create({
-        data: {
-          name,
-          ranges,
-          rangesKey: [...ranges].sort().join(","),
-          exclude: targets.exclude.map((range) => range.text),
-          portSpec: input.ports.trim(),
-          ports,
-          hostDiscovery: input.hostDiscovery ?? HostDiscovery.TCP_PING,
-          timeoutMs,
-          concurrency,
-          rateLimit,
-          hostsTotal: targets.hostCount,
-          createdById: isUuid(user.id) ? user.id : null,
-        },
+    return {
+      name,
+      ranges,
+      exclude: targets.exclude.map((range) => range.text),
+      portSpec: input.ports.trim(),
+      ports,
+      hostDiscovery: input.hostDiscovery ?? HostDiscovery.TCP_PING,
+      timeoutMs,
+      concurrency,
+      rateLimit,
+      hostsTotal: targets.hostCount,
+      maxAddresses,
+      snmpCredentialId: input.snmpCredentialId?.toLowerCase() ?? null,
+      snmpPort,
+    };
+  }
+
+  /** An SNMP credential must exist in targets and be an SNMP community (v2c); its secret is not read here. */
+  async checkSnmpCredential(definition: Pick<ScanDefinition, "snmpCredentialId">, requestId?: string): Promise<void> {
+    if (!definition.snmpCredentialId) return;
+    let type: string;
+    try {
+      ({ type } = await callInternal(this.config.targetsUrl, credentialTypeContract, { params: { id: definition.snmpCredentialId }, serviceToken: this.config.serviceToken, requestId, retries: 2 }));
+    } catch (error) {
+      if (error instanceof InternalCallError && error.status === 404) throw badInput("input.snmpCredentialId", "is not a known credential");
+      throw error;
+    }
+    if (type !== "SNMP_COMMUNITY") throw badInput("input.snmpCredentialId", `must be an SNMP_COMMUNITY credential (SNMP v2c), not ${type}`);
+  }
+
+  /**
+   * Stores a validated scan, audits it (`discovery.scan.started`, with its ranges) and queues it. A
+   * scheduled one carries its template and tick; a second scan for the same tick is refused by the
+   * unique key (null then: another replica fired it).
+   */
+  async create(definition: ScanDefinition, by: { name: string; actor: Actor; createdById: string | null; templateId?: string; scheduledFor?: Date }): Promise<ScanRow | null> {
+    const { name: _name, ...data } = definition;
+    let row: ScanRow;
+    try {
+      row = await this.transaction(async (tx) => {
+        const created = await tx.scan.create({
+          data: {
+            ...data,
+            name: by.name,
+            rangesKey: [...data.ranges].sort().join(","),
+            createdById: by.createdById,
+            templateId: by.templateId ?? null,
+            scheduledFor: by.scheduledFor ?? null,
+          },
+        });
+        // Every scan is audited with its ranges, by the user (or the scheduler) who asked for it.
+        await emitEvent(tx, "discovery.scan.started", { actor: by.actor, subject: { type: "Scan", id: created.id }, data: scanSnapshot(created) });
+        return created;
       });
-      // Every scan is audited with its ranges, by the user who asked for it.
-      await emitEvent(tx, "discovery.scan.started", { actor: ctx.actor, subject: { type: "Scan", id: created.id }, data: scanSnapshot(created) });
-      return created;
-    });
+    } catch (error) {
+      if (by.templateId && isUniqueViolation(error)) return null;
+      throw error;
+    }
     try {
       await this.queue.add(row.id);
     } catch (error) {
@@ -126,7 +211,7 @@ export class ScanService {
       await this.finish(row.id, "FAILED", "could not be queued");
       throw error;
     }
-    return scanView(row);
+    return row;
   }
 
   async cancel(ctx: RequestContext, id: string): Promise<Scan> {
@@ -144,12 +229,15 @@ export class ScanService {
     return scanView(await this.find(id));
   }
 
-  /** Ends a scan that has not ended: status, finish time, the finished event. Returns null when it had ended already. */
-  async finish(id: string, status: "COMPLETED" | "FAILED" | "CANCELLED", error: string | null, ctx?: RequestContext): Promise<ScanRow | null> {
+  /**
+   * Ends a scan that has not ended: status, finish time, the finished event. Returns null when it had
+   * ended already (or, with `attempt`, when a later attempt has taken it over).
+   */
+  async finish(id: string, status: "COMPLETED" | "FAILED" | "CANCELLED", error: string | null, ctx?: RequestContext, attempt?: number): Promise<ScanRow | null> {
     const row = await this.transaction(async (tx) => {
       const now = new Date();
       const changed = await tx.scan.updateMany({
-        where: { id, status: { in: ["QUEUED", "RUNNING"] } },
+        where: { id, status: { in: ["QUEUED", "RUNNING"] }, ...(attempt !== undefined ? { runAttempts: attempt } : {}) },
         data: { status, error, finishedAt: now, ...(ctx ? { cancelRequestedAt: now } : {}) },
       });
       if (!changed.count) return null;
@@ -179,10 +267,12 @@ export class ScanService {
     return row ? scanView(row) : null;
   }
 
-  async list(ctx: RequestContext, pagination?: PaginationInput | null): Promise<{ items: Scan[]; total: number }> {
+  async list(ctx: RequestContext, pagination?: PaginationInput | null, templateId?: string | null): Promise<{ items: Scan[]; total: number }> {
     requirePermission(ctx, "discovery:read");
     const { skip, take } = pageArgs(pagination);
-    const [rows, total] = await Promise.all([this.prisma.scan.findMany({ orderBy: [{ createdAt: "desc" }, { id: "asc" }], skip, take }), this.prisma.scan.count()]);
+    if (templateId != null && !isUuid(templateId)) throw badInput("templateId", "is not a scan template id");
+    const where = templateId ? { templateId } : {};
+    const [rows, total] = await Promise.all([this.prisma.scan.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "asc" }], skip, take }), this.prisma.scan.count({ where })]);
     return { items: rows.map(scanView), total };
   }
 

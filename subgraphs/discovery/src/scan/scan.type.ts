@@ -31,6 +31,30 @@ export class StartScanInput {
 
   @Field(() => [String], { nullable: true, description: "Addresses or ranges never touched." })
   exclude?: string[] | null;
+
+  @Field(() => Int, { nullable: true, description: "Raises this scan's size limit above SCAN_MAX_HOSTS (65,536: a /16) up to 16,777,216 addresses. Needs system:write (administrators) when above the setting." })
+  maxAddresses?: number | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "A targets credential of type SNMP_COMMUNITY: every host that answered is asked for sysDescr.0 and sysName.0 (SNMP v2c, UDP) with its community. The worker fetches the community from targets when the scan runs; it is never stored with the scan.",
+  })
+  snmpCredentialId?: string | null;
+
+  @Field(() => Int, { nullable: true, description: "UDP port of the SNMP probe (default 161)." })
+  snmpPort?: number | null;
+}
+
+@InputType({ description: "A saved scan definition (checked as startScan's input) and its optional cron schedule." })
+export class ScanTemplateInput extends StartScanInput {
+  @Field(() => String, { nullable: true, description: "5 fields (minute hour day month weekday) or 6 (seconds first); none: the template is started by hand only." })
+  cron?: string | null;
+
+  @Field(() => String, { nullable: true, description: "IANA time zone of the cron expression (default UTC)." })
+  timezone?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Whether the schedule fires (default true)." })
+  enabled?: boolean | null;
 }
 
 @ObjectType()
@@ -89,6 +113,24 @@ export class Scan {
   @Field(() => ScanProgress)
   progress!: ScanProgress;
 
+  @Field(() => Int, { nullable: true, description: "An administrator's raised size limit for this scan." })
+  maxAddresses!: number | null;
+
+  @Field(() => ID, { nullable: true })
+  snmpCredentialId!: string | null;
+
+  @Field(() => Int)
+  snmpPort!: number;
+
+  @Field(() => Int, { description: "Times a worker took the scan up: above 1 it was re-run from the start after its worker died." })
+  runAttempts!: number;
+
+  @Field(() => ID, { nullable: true, description: "The template whose schedule fired this scan." })
+  templateId!: string | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: "The schedule tick that fired this scan." })
+  scheduledFor!: Date | null;
+
   @Field(() => String, { nullable: true })
   error!: string | null;
 
@@ -110,6 +152,66 @@ export class Scan {
 
 @ObjectType()
 export class ScanPage extends Page(Scan) {}
+
+@ObjectType({ description: "A saved scan definition with an optional cron schedule (fired by BullMQ job schedulers: one scan per tick)." })
+export class ScanTemplate {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => [String])
+  ranges!: string[];
+
+  @Field(() => [String])
+  exclude!: string[];
+
+  @Field()
+  portSpec!: string;
+
+  @Field(() => HostDiscovery)
+  hostDiscovery!: HostDiscovery;
+
+  @Field(() => Int, { nullable: true })
+  timeoutMs!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  concurrency!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  rateLimit!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  maxAddresses!: number | null;
+
+  @Field(() => ID, { nullable: true })
+  snmpCredentialId!: string | null;
+
+  @Field(() => Int, { nullable: true })
+  snmpPort!: number | null;
+
+  @Field(() => String, { nullable: true })
+  cron!: string | null;
+
+  @Field()
+  timezone!: string;
+
+  @Field()
+  enabled!: boolean;
+
+  @Field(() => UserReference, { nullable: true })
+  createdBy!: UserReference | null;
+
+  @Field(() => GraphQLISODateTime)
+  createdAt!: Date;
+
+  @Field(() => GraphQLISODateTime)
+  updatedAt!: Date;
+}
+
+@ObjectType()
+export class ScanTemplatePage extends Page(ScanTemplate) {}
 
 @ObjectType({ description: "An open TCP port and what its service said." })
 export class DiscoveredPort {
@@ -181,6 +283,12 @@ export class DiscoveredHost {
 
   @Field(() => String, { nullable: true })
   hostname!: string | null;
+
+  @Field(() => String, { nullable: true, description: "SNMP sysDescr.0, when the scan probed SNMP and the host answered." })
+  snmpSysDescr!: string | null;
+
+  @Field(() => String, { nullable: true, description: "SNMP sysName.0." })
+  snmpSysName!: string | null;
 
   @Field(() => DiscoveredHostStatus)
   status!: DiscoveredHostStatus;

@@ -1,47 +1,14 @@
 import { CronExpressionParser } from "cron-parser";
-import { badInput } from "@opsconductor/kit/subgraph";
+import { cronInstants, normalizeCron, normalizeTimezone } from "@opsconductor/kit/subgraph";
+
+// Shared with other services' schedules (discovery's scan templates): the checks and the preview live in the kit.
+export { cronInstants, normalizeCron, normalizeTimezone };
 
 /** Time arithmetic of schedules and blackout windows; pure functions (all instants are UTC Dates). */
 
 export type BlackoutWindowValue =
   | { kind: "DATE_RANGE"; startsAt: string; endsAt: string; label: string | null }
   | { kind: "CRON"; cron: string; timezone: string; durationMinutes: number; label: string | null };
-
-const ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
-
-/** An IANA zone name the runtime knows ("Europe/Berlin", "UTC"); offsets such as "+01:00" are refused (no DST rules). */
-export function normalizeTimezone(value: string | null | undefined, field: string): string {
-  const zone = (value ?? "UTC").trim();
-  if (!zone || zone.length > 64 || !ZONE.test(zone)) throw badInput(field, "must be an IANA time zone such as Europe/Berlin or UTC");
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-  } catch {
-    throw badInput(field, `"${zone}" is not a known IANA time zone`);
-  }
-  return zone;
-}
-
-/** A 5-field (minute…weekday) or 6-field (second first) cron expression, checked by cron-parser in the zone. */
-export function normalizeCron(value: string | null | undefined, timezone: string, field: string): string {
-  const cron = (value ?? "").trim().replace(/\s+/g, " ");
-  if (!cron) throw badInput(field, "is required");
-  const fields = cron.split(" ").length;
-  if (fields < 5 || fields > 6 || cron.length > 200) throw badInput(field, "must be a cron expression of 5 fields (minute hour day month weekday) or 6 (with seconds first)");
-  try {
-    CronExpressionParser.parse(cron, { tz: timezone, strict: false }).next();
-  } catch (error) {
-    throw badInput(field, `is not a valid cron expression: ${(error as Error).message}`);
-  }
-  return cron;
-}
-
-/** The next `count` instants of a cron expression in a zone strictly after `after`, none after `until`. */
-export function cronInstants(cron: string, timezone: string, after: Date, count: number, until?: Date | null): Date[] {
-  const expression = CronExpressionParser.parse(cron, { tz: timezone, currentDate: after, ...(until ? { endDate: until } : {}) });
-  const out: Date[] = [];
-  while (out.length < count && expression.hasNext()) out.push(expression.next().toDate());
-  return out;
-}
 
 /** The latest instant of a cron expression at or before `at`, if any. */
 export function cronLatestAtOrBefore(cron: string, timezone: string, at: Date): Date | null {
