@@ -3,9 +3,10 @@ import { badInput } from "@opsconductor/kit/subgraph";
 
 /** Time arithmetic of schedules and blackout windows; pure functions (all instants are UTC Dates). */
 
+/** `global` marks a window that applies to every schedule (GlobalBlackoutWindow), never stored on a schedule. */
 export type BlackoutWindowValue =
-  | { kind: "DATE_RANGE"; startsAt: string; endsAt: string; label: string | null }
-  | { kind: "CRON"; cron: string; timezone: string; durationMinutes: number; label: string | null };
+  | { kind: "DATE_RANGE"; startsAt: string; endsAt: string; label: string | null; global?: true }
+  | { kind: "CRON"; cron: string; timezone: string; durationMinutes: number; label: string | null; global?: true };
 
 const ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 
@@ -78,6 +79,7 @@ export function blackoutAt(windows: readonly BlackoutWindowValue[], at: Date): B
 }
 
 export const describeWindow = (window: BlackoutWindowValue): string =>
-  window.kind === "DATE_RANGE"
+  (window.global ? "global " : "") +
+  (window.kind === "DATE_RANGE"
     ? `blackout window ${window.label ? `"${window.label}" ` : ""}${window.startsAt} – ${window.endsAt}`
-    : `blackout window ${window.label ? `"${window.label}" ` : ""}(${window.cron} ${window.timezone}, ${window.durationMinutes} min)`;
+    : `blackout window ${window.label ? `"${window.label}" ` : ""}(${window.cron} ${window.timezone}, ${window.durationMinutes} min)`);
