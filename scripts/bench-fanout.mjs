@@ -5,8 +5,9 @@
 // with the same key; prints both wall times and the ratio (target: ours ≤ 0.2× Ansible's). The job
 // is created through the gateway (createJob) like a user would; the whole stack is real, on bench ports.
 // Options: --targets <n> (default 200), --forks <n> (Ansible -f, default 50), --port-offset <n> (added
-// to the bench ports). Bounded: everything it starts is stopped at the end, and the whole benchmark
-// gives up after 15 minutes.
+// to the bench ports). Bounded: everything it starts is stopped at the end, and it gives up 15 minutes
+// after the stack started. It also prints where our run's time went: each target's phases from the
+// executions database, the CPU time of every process involved, and the bench databases' wait events.
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -23,23 +24,26 @@ if (!fs.existsSync(ANSIBLE)) {
   process.exit(1);
 }
 
-const deadline = setTimeout(() => {
-  console.error("bench:fanout gave up after 15 minutes");
-  void cleanup().then(() => process.exit(1));
-}, 15 * 60_000);
-
+let deadline;
 let stack;
 let sshd;
+let ansibleChild;
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "opsc-fanout-"));
 async function cleanup() {
+  ansibleChild?.kill("SIGTERM");
   await stack?.stop().catch(() => undefined);
   await sshd?.stop().catch(() => undefined);
-  fs.rmSync(workDir, { recursive: true, force: true });
+  fs.rmSync(workDir, { recursive: true, force: true, maxRetries: 3 });
 }
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void cleanup().then(() => process.exit(130)));
 
 try {
   stack = await startBenchStack({ name: "fanout", portOffset: benchArg("port-offset", 0) });
+  // From here (the build and the stack's start are not counted: on a loaded machine they alone took minutes).
+  deadline = setTimeout(() => {
+    console.error("bench:fanout gave up after 15 minutes");
+    void cleanup().then(() => process.exit(1));
+  }, 15 * 60_000);
   // Loaded after the stack's build.
   const testing = require("../packages/kit/dist/testing/index.js");
   process.stdout.write(`starting ${N} sshd processes on 127.0.0.1 … `);
@@ -93,9 +97,35 @@ try {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  // One warm-up run (first connections, JIT), then the measured one.
+  // One warm-up run (first connections, JIT), then the measured one, with the bench databases' wait
+  // events sampled and the CPU time of every process involved taken while it runs.
   await runOnce();
+  const pg = require("pg");
+  const db = new pg.Client({ connectionString: stack.databaseUrl("executions") });
+  await db.connect();
+  const waits = new Map();
+  let sampling = true;
+  const sampler = (async () => {
+    const monitor = new pg.Client({ connectionString: stack.databaseUrl("executions") });
+    await monitor.connect();
+    while (sampling) {
+      const { rows } = await monitor.query(
+        `SELECT replace(datname, 'opsc_fanout_', '') || ' ' || coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w FROM pg_stat_activity
+          WHERE datname LIKE 'opsc_fanout_%' AND state = 'active' AND pid <> pg_backend_pid()`,
+      );
+      for (const { w } of rows) waits.set(w, (waits.get(w) ?? 0) + 1);
+      waits.set("(samples)", (waits.get("(samples)") ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await monitor.end();
+  })();
+  const cpuBefore = await cpuSnapshot(db);
   const ours = await runOnce();
+  const cpuAfter = await cpuSnapshot(db);
+  sampling = false;
+  await sampler;
+  const breakdown = await fanoutBreakdown(db);
+  await db.end();
 
   const keyFile = path.join(workDir, "id_ed25519");
   fs.writeFileSync(keyFile, key.privateKey, { mode: 0o600 });
@@ -108,7 +138,7 @@ try {
   const ansible = () =>
     new Promise((resolve, reject) => {
       const began = performance.now();
-      execFile(
+      ansibleChild = execFile(
         ANSIBLE,
         ["all", "-i", inventory, "-m", "command", "-a", "uname -a", "-f", String(FORKS)],
         {
@@ -131,9 +161,92 @@ bench:fanout — uname -a on ${N} SSH targets (real sshd processes on 127.0.0.1)
   OpsConductor (gateway runJob → run final):   ${s(ours.ms)}   (run's own duration ${s(ours.run.durationMs ?? 0)}; ${ours.run.counts.succeeded} succeeded, ${ours.run.counts.failed} failed)
   Ansible (-m command -f ${FORKS}):                ${s(theirs.ms)}   (${theirs.ok} changed)
   ratio ours / ansible:                         ${(ours.ms / theirs.ms).toFixed(3)}   (target ≤ 0.2)
+
+Where our run's time went (per target, from the executions database; ms, p50 / p90 / max):
+${breakdown}
+  CPU time spent during the measured run, by process (s; from /proc, so other helpers' load does not count):
+    ${cpuReport(cpuBefore, cpuAfter)}
+  bench databases, active sessions by database and wait event (sampled every 20 ms during the measured run):
+    ${[...waits].sort((a, b) => b[1] - a[1]).map(([w, n]) => `${w} ${n}`).join(", ")}
 `);
 } finally {
   clearTimeout(deadline);
   await cleanup();
 }
 process.exit(0);
+
+/** CPU seconds (user + system, with waited-for children: sshd's per-connection processes) of a pid, or undefined. */
+function cpuOf(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    // After "pid (comm) ": state is field 3, so utime (14), stime, cutime, cstime are at 11..14.
+    // Clock ticks: USER_HZ is 100 on Linux.
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds so far of the stack's processes, the sshd servers and the bench databases' Postgres backends. */
+async function cpuSnapshot(db) {
+  const groups = {};
+  const add = (group, pid) => {
+    const cpu = cpuOf(pid);
+    if (cpu !== undefined) (groups[group] ??= {})[pid] = cpu;
+  };
+  for (const [name, proc] of Object.entries(stack.procs)) add(name.replace(/-worker-\d+$/, "-worker"), proc.pid);
+  for (const server of sshd.servers) add("sshd (200 servers, their sessions)", server.process.pid);
+  const { rows } = await db.query("SELECT pid, datname FROM pg_stat_activity WHERE datname LIKE 'opsc_fanout_%'");
+  for (const row of rows) add(`postgres ${row.datname.replace("opsc_fanout_", "")}`, row.pid);
+  return groups;
+}
+
+function cpuReport(before, after) {
+  const totals = Object.entries(after).map(([group, pids]) => [
+    group,
+    // A backend that appeared during the run counts from zero.
+    Object.entries(pids).reduce((sum, [pid, cpu]) => sum + cpu - (before[group]?.[pid] ?? 0), 0),
+  ]);
+  const all = totals.reduce((sum, [, cpu]) => sum + cpu, 0);
+  return [...totals.filter(([, cpu]) => cpu >= 0.01).sort((a, b) => b[1] - a[1]).map(([group, cpu]) => `${group} ${cpu.toFixed(2)}`), `total ${all.toFixed(2)}`].join(", ");
+}
+
+/**
+ * The measured run's phases per target, from its own timestamps: run created → queued (dispatch),
+ * queued → claimed (BullMQ pick-up and the claim), claimed → step started (connection bundle, SSH
+ * connect), the step itself, step ended → target finished (the finish transition); and how many
+ * targets were between claim and finish at once.
+ */
+async function fanoutBreakdown(db) {
+  const { rows } = await db.query(`
+    SELECT extract(epoch FROM t.queued_at - r.created_at) * 1000 AS dispatch,
+           extract(epoch FROM t.started_at - t.queued_at) * 1000 AS claim,
+           extract(epoch FROM s.started_at - t.started_at) * 1000 AS connect,
+           extract(epoch FROM s.finished_at - s.started_at) * 1000 AS step,
+           extract(epoch FROM t.finished_at - s.finished_at) * 1000 AS finish,
+           extract(epoch FROM t.started_at - r.created_at) * 1000 AS claimed_at,
+           extract(epoch FROM t.finished_at - r.created_at) * 1000 AS finished_at,
+           extract(epoch FROM r.finished_at - r.created_at) * 1000 AS run_total
+      FROM runs r JOIN run_targets t ON t.run_id = r.id JOIN step_results s ON s.run_target_id = t.id
+     WHERE r.id = (SELECT id FROM runs ORDER BY created_at DESC LIMIT 1)`);
+  const pick = (name) => rows.map((row) => Number(row[name])).sort((a, b) => a - b);
+  const q = (values, p) => values[Math.min(values.length - 1, Math.floor(p * values.length))] ?? NaN;
+  const line = (label, name) => {
+    const values = pick(name);
+    return `    ${label.padEnd(44)} ${[q(values, 0.5), q(values, 0.9), values.at(-1)].map((v) => v.toFixed(0).padStart(6)).join(" /")}`;
+  };
+  const events = rows.flatMap((row) => [[Number(row.claimed_at), 1], [Number(row.finished_at), -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let most = 0;
+  for (const [, delta] of events) most = Math.max(most, (open += delta));
+  return [
+    line("run created → target queued", "dispatch"),
+    line("queued → claimed (BullMQ pick-up + claim)", "claim"),
+    line("claimed → step started (bundle + SSH connect)", "connect"),
+    line("step (exec uname -a)", "step"),
+    line("step ended → target finished (finish tx)", "finish"),
+    line("run created → target claimed", "claimed_at"),
+    line("run created → target finished", "finished_at"),
+    `    run created → run finished: ${Number(rows[0]?.run_total ?? NaN).toFixed(0)} ms; targets in flight at once, at most: ${most}`,
+  ].join("\n");
+}

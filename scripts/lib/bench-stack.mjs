@@ -92,5 +92,5 @@ export async function startBenchStack({ beforeStart, ...options }) {
   const bench = await prepareBenchStack(options);
   await beforeStart?.({ databases: bench.databases, databaseUrl: bench.databaseUrl });
   const stack = await bench.start();
-  return { ...bench, stop: () => stack.stop() };
+  return { ...bench, procs: stack.procs, stop: () => stack.stop() };
 }

@@ -176,6 +176,7 @@ export const eventSchemas = {
   "jobs.job.created": jobSnapshot.extend({ clonedFromId: z.string().uuid().nullable() }),
   "jobs.job.updated": jobSnapshot.extend({ changed: z.array(z.string()) }),
   "jobs.job.deleted": jobSnapshot.pick({ id: true, name: true, version: true }),
+  "jobs.job.restored": jobSnapshot.pick({ id: true, name: true, version: true }),
   "jobs.schedule.created": scheduleSnapshot,
   "jobs.schedule.updated": scheduleSnapshot.extend({ changed: z.array(z.string()) }),
   "jobs.schedule.deleted": scheduleSnapshot.pick({ id: true, jobId: true }),
@@ -186,6 +187,9 @@ export const eventSchemas = {
     runNumber: z.number().int().nullable(),
     reason: z.string().nullable(),
   }),
+  /** A blackout window for every schedule, created or removed by an administrator. */
+  "jobs.blackout.created": z.object({ id: z.string().uuid(), kind: z.enum(["DATE_RANGE", "CRON"]), label: z.string().nullable() }),
+  "jobs.blackout.deleted": z.object({ id: z.string().uuid(), kind: z.enum(["DATE_RANGE", "CRON"]), label: z.string().nullable() }),
   /** A tick inside a blackout window: no run. */
   "jobs.schedule.skipped": occurrenceEvent.extend({ reason: z.string() }),
   // Runs: ids, names and statuses only; never parameter values (SECRET ones least of all) or output.

@@ -3,6 +3,8 @@ import { baseEnv, envBool, redisEnv, serviceUrl, z } from "@opsconductor/kit/sub
 export const envSchema = z.object({
   ...baseEnv,
   ...redisEnv,
+  /** The targets service, which says whether a job's saved group exists (its resolve contract). */
+  TARGETS_URL: serviceUrl(),
   /** The executions service, which starts the runs a schedule fires (POST /internal/runs). Unset: ticks are recorded FAILED. */
   EXECUTIONS_URL: serviceUrl().optional(),
   /** Run the schedule worker in this process (BullMQ job schedulers in Redis). Off: schedules are kept in sync but fired elsewhere. */

@@ -1,8 +1,10 @@
+import { callInternal, InternalCallError, resolveTargetSelectionContract } from "@opsconductor/kit";
 import { defineSubgraph, internalRoutes, pgAdapter } from "@opsconductor/kit/subgraph";
 import type { JobsContext } from "./context";
 import { envSchema } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
 import { jobSnapshotRoute } from "./internal/job-snapshot.route";
+import { GlobalBlackoutService } from "./blackout/blackout.service";
 import { JobService } from "./job/job.service";
 import { Scheduler } from "./schedule/scheduler";
 import { ScheduleService } from "./schedule/schedule.service";
@@ -16,8 +18,26 @@ export default defineSubgraph({
   prisma: (url, poolSize) => new PrismaClient({ adapter: pgAdapter(url, poolSize) }),
   schema: jobsSchema,
   async services({ prisma, transaction, env, logger, onShutdown }) {
-    const jobs = new JobService(prisma, transaction);
-    const schedules = new ScheduleService(prisma, transaction, logger, { minIntervalSeconds: env.JOBS_SCHEDULE_MIN_INTERVAL_SECONDS });
+    // A saved group exists when the targets service resolves it; it answers 404 on field groupId when it does not.
+    const groupExists = async (groupId: string, requestId?: string) => {
+      try {
+        await callInternal(env.TARGETS_URL, resolveTargetSelectionContract, {
+          body: { targetIds: [], tags: [], groupId },
+          serviceToken: env.SERVICE_TOKEN,
+          requestId,
+          timeoutMs: 10_000,
+          retries: 2,
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof InternalCallError && error.status === 404 && error.failure?.field === "groupId") return false;
+        throw error;
+      }
+    };
+    const jobs = new JobService(prisma, transaction, groupExists);
+    const blackouts = new GlobalBlackoutService(prisma, transaction);
+    const globalWindows = () => blackouts.values();
+    const schedules = new ScheduleService(prisma, transaction, logger, { minIntervalSeconds: env.JOBS_SCHEDULE_MIN_INTERVAL_SECONDS }, globalWindows);
     const scheduler = new Scheduler(prisma, transaction, logger, {
       redisUrl: env.REDIS_URL,
       keyPrefix: env.REDIS_KEY_PREFIX,
@@ -26,13 +46,13 @@ export default defineSubgraph({
       executionsUrl: env.EXECUTIONS_URL,
       serviceToken: env.SERVICE_TOKEN,
       reconcileEveryMs: 60_000,
-    });
+    }, globalWindows);
     schedules.sync = scheduler;
     jobs.onDeleted = (tx, ctx, jobId) => schedules.deleteOfJob(tx, ctx, jobId);
     jobs.afterDeleted = (ids) => schedules.removeAfterCommit(ids);
     onShutdown("schedule worker", () => scheduler.stop());
     await scheduler.start();
-    return { jobs, schedules, scheduler };
+    return { jobs, schedules, scheduler, blackouts };
   },
   context: (base, services): JobsContext => ({ ...base, ...services }),
   routes: (app, _services, { env, logger, prisma }) =>

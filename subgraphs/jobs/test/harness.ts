@@ -1,7 +1,7 @@
-import type { Permission } from "@opsconductor/kit";
-import type { RunningOf } from "@opsconductor/kit/subgraph";
-import { createTestSigner, outboxEvents, startTestSubgraph, subgraphClient, type GraphQLResponse, type SubgraphClient } from "@opsconductor/kit/testing";
-import { randomUUID } from "node:crypto";
+import { resolveTargetSelectionContract, type Permission } from "@opsconductor/kit";
+import { internalFailure, route, type RunningOf } from "@opsconductor/kit/subgraph";
+import { createTestSigner, fakeInternalService, outboxEvents, startTestSubgraph, subgraphClient, type GraphQLResponse, type SubgraphClient } from "@opsconductor/kit/testing";
+import { randomBytes, randomUUID } from "node:crypto";
 import jobsSubgraph from "../src/subgraph";
 
 /** In-process jobs subgraph on a free port against the migrated test database; its schedule worker off unless asked. */
@@ -12,6 +12,8 @@ export interface Harness {
   subgraph: JobsSubgraph;
   graphql: SubgraphClient;
   signer: ReturnType<typeof createTestSigner>;
+  /** Saved group ids the stand-in targets service knows (its resolve contract answers 404 for others). */
+  groups: Set<string>;
   /** A token with these permissions (default: read, write and execute jobs). */
   token(permissions?: Permission[], id?: string): string;
   /** GraphQL as a user with every jobs permission; throws on errors. */
@@ -22,13 +24,29 @@ export interface Harness {
 export const ALL: Permission[] = ["jobs:read", "jobs:write", "jobs:execute"];
 
 export async function startJobs(env: Record<string, string> = {}, signer = createTestSigner()): Promise<Harness> {
-  const subgraph = await startTestSubgraph(jobsSubgraph, { keys: signer.keys, env: { JOBS_SCHEDULE_WORKER_ENABLED: "false", ...env } });
+  const serviceToken = env.SERVICE_TOKEN ?? randomBytes(24).toString("hex");
+  // The targets service's resolve contract, as the jobs service asks it whether a saved group exists.
+  const groups = new Set<string>();
+  const targets = await fakeInternalService({
+    serviceToken,
+    routes: [
+      route(resolveTargetSelectionContract, async ({ body }) => {
+        if (body.groupId && !groups.has(body.groupId)) throw internalFailure(404, `saved group ${body.groupId} not found`, "groupId");
+        return { targets: [], missingIds: body.targetIds };
+      }),
+    ],
+  });
+  const subgraph = await startTestSubgraph(jobsSubgraph, {
+    keys: signer.keys,
+    env: { JOBS_SCHEDULE_WORKER_ENABLED: "false", TARGETS_URL: targets.url, ...env, SERVICE_TOKEN: serviceToken },
+  });
   const graphql = subgraphClient(subgraph);
   const token = (permissions: Permission[] = ALL, id = randomUUID()) => signer.sign({ id, username: "tester", permissions });
   return {
     subgraph,
     graphql,
     signer,
+    groups,
     token,
     async ok<T>(query: string, variables: Record<string, unknown> = {}) {
       const result: GraphQLResponse<T> = await graphql<T>(query, variables, { token: token() });
@@ -36,7 +54,10 @@ export async function startJobs(env: Record<string, string> = {}, signer = creat
       return result.data;
     },
     // startTestSubgraph's stop also deletes what the start left under its own Redis prefix (schedulers, delayed ticks).
-    stop: () => subgraph.stop(),
+    stop: async () => {
+      await subgraph.stop();
+      await targets.close();
+    },
   };
 }
 

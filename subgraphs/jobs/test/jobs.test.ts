@@ -25,6 +25,7 @@ describe("job definitions", () => {
 
   it("creates version 1 with defaults, steps in order, typed parameters and a created event", async () => {
     const groupId = randomUUID();
+    h.groups.add(groupId);
     const job = await createJob(h, {
       description: "  two steps ",
       steps: [
@@ -175,6 +176,49 @@ describe("job definitions", () => {
     expect(await h.subgraph.prisma.jobVersion.count({ where: { jobId: job.id } })).toBe(1);
     const [event] = await eventsOf(h, { type: "jobs.job.deleted", subjectId: job.id });
     expect(event?.data).toEqual({ id: job.id, name: job.name, version: 1 });
+  });
+
+  it("refuses a saved group the targets service does not know, on create and on update, naming the field and writing nothing", async () => {
+    const [jobs, versions] = [await countJobs(), await countVersions()];
+    const missing = randomUUID();
+    const created = await h.graphql(CREATE_JOB, { input: { name: unique("g"), steps: [{ content: "true" }], targets: { groupId: missing } } }, { token: h.token() });
+    expect(errorCodes(created)).toEqual(["BAD_USER_INPUT"]);
+    expect(created.errors?.[0]?.extensions?.field).toBe("input.targets.groupId");
+    expect(created.errors?.[0]?.message).toContain(missing);
+    const job = await createJob(h);
+    const updated = await h.graphql(UPDATE, { id: job.id, input: { targets: { groupId: missing } } }, { token: h.token() });
+    expect(updated.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.targets.groupId" });
+    expect([await countJobs(), await countVersions()]).toEqual([jobs + 1, versions + 1]);
+    // A group the targets service knows is saved.
+    const known = randomUUID();
+    h.groups.add(known);
+    const ok = await h.ok<{ updateJob: JobData }>(UPDATE, { id: job.id, input: { targets: { groupId: known } } });
+    expect(ok.updateJob.targets.groupId).toBe(known);
+    expect(ok.updateJob.version).toBe(2);
+  });
+
+  it("restores a soft-deleted job with its versions; refuses while its name is taken, a live job, an unknown id; needs jobs:write", async () => {
+    const RESTORE = `mutation($id: ID!) { restoreJob(id: $id) { id name version } }`;
+    const job = await createJob(h);
+    await h.ok(UPDATE, { id: job.id, input: { description: "second version" } });
+    expect(errorCodes(await h.graphql(RESTORE, { id: job.id }, { token: h.token() }))).toEqual(["CONFLICT"]);
+    await h.ok("mutation($id: ID!) { deleteJob(id: $id) }", { id: job.id });
+    expect(errorCodes(await h.graphql(RESTORE, { id: job.id }, { token: h.token(["jobs:read"]) }))).toEqual(["FORBIDDEN"]);
+    // Another live job took the name: CONFLICT, nothing restored.
+    const taker = await createJob(h, { name: job.name.toUpperCase() });
+    const taken = await h.graphql(RESTORE, { id: job.id }, { token: h.token() });
+    expect(taken.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "id" });
+    expect((await h.ok<{ job: unknown }>("query($id: ID!) { job(id: $id) { id } }", { id: job.id })).job).toBeNull();
+    await h.ok("mutation($id: ID!) { deleteJob(id: $id) }", { id: taker.id });
+    const restored = await h.ok<{ restoreJob: { id: string; name: string; version: number } }>(RESTORE, { id: job.id });
+    expect(restored.restoreJob).toEqual({ id: job.id, name: job.name, version: 2 });
+    const read = await h.ok<{ job: { version: number; versions: { total: number } } }>(JOB, { id: job.id });
+    expect([read.job.version, read.job.versions.total]).toEqual([2, 2]);
+    // Its name is taken again: a new job with it is refused.
+    expect(errorCodes(await h.graphql(CREATE_JOB, { input: { name: job.name, steps: [{ content: "true" }] } }, { token: h.token() }))).toEqual(["CONFLICT"]);
+    const [event] = await eventsOf(h, { type: "jobs.job.restored", subjectId: job.id });
+    expect(event?.data).toEqual({ id: job.id, name: job.name, version: 2 });
+    expect(errorCodes(await h.graphql(RESTORE, { id: randomUUID() }, { token: h.token() }))).toEqual(["NOT_FOUND"]);
   });
 
   it("resolves Job as a federation entity only with jobs:read", async () => {

@@ -142,6 +142,55 @@ describe("schedules", () => {
     expect(blackoutAt([window], new Date("2031-06-02T01:00:00Z"))).toBeNull();
   });
 
+  it("applies global blackout windows (administrators' system:write) to every schedule: nextRuns marks them, a tick inside one is recorded SKIPPED", async () => {
+    const GLOBAL = `mutation($input: BlackoutWindowInput!) { createGlobalBlackoutWindow(input: $input) { id createdAt window { kind label startsAt endsAt cron timezone durationMinutes } } }`;
+    const DELETE = `mutation($id: ID!) { deleteGlobalBlackoutWindow(id: $id) }`;
+    const input = { kind: "DATE_RANGE", label: "company freeze", startsAt: "2032-03-01T01:00:00Z", endsAt: "2032-03-01T03:00:00Z" };
+    // Only system:write manages them; bad input names the field and writes nothing.
+    expect(errorCodes(await h.graphql(GLOBAL, { input }, { token: h.token() }))).toEqual(["FORBIDDEN"]);
+    const admin = h.token(["jobs:read", "system:write"]);
+    const bad = await h.graphql(GLOBAL, { input: { ...input, endsAt: "2032-03-01T00:00:00Z" } }, { token: admin });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.endsAt" });
+    const badCron = await h.graphql(GLOBAL, { input: { kind: "CRON", cron: "0 1 * * *", timezone: "Nowhere/Land", durationMinutes: 5 } }, { token: admin });
+    expect(badCron.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.timezone" });
+    expect(await h.subgraph.prisma.globalBlackoutWindow.count()).toBe(0);
+
+    const created = await h.graphql<{ createGlobalBlackoutWindow: { id: string; window: Record<string, unknown> } }>(GLOBAL, { input }, { token: admin });
+    expect(created.errors).toBeUndefined();
+    const globalId = created.data!.createGlobalBlackoutWindow.id;
+    try {
+      expect(created.data!.createGlobalBlackoutWindow.window).toEqual({ ...input, startsAt: "2032-03-01T01:00:00.000Z", endsAt: "2032-03-01T03:00:00.000Z", cron: null, timezone: null, durationMinutes: null });
+      const listed = await h.ok<{ globalBlackoutWindows: Array<{ id: string }> }>("query { globalBlackoutWindows { id window { label } } }");
+      expect(listed.globalBlackoutWindows.map((window) => window.id)).toEqual([globalId]);
+      const [event] = await eventsOf(h, { type: "jobs.blackout.created", subjectId: globalId });
+      expect(event?.data).toEqual({ id: globalId, kind: "DATE_RANGE", label: "company freeze" });
+
+      // A schedule with no windows of its own: the global one marks its ticks (and does not count them against maxRuns).
+      const schedule = await create({ cron: "0 * * * *", timezone: "UTC", startAt: "2032-03-01T00:00:00Z", maxRuns: 2 });
+      const runs = await nextRuns(schedule.id, 5);
+      expect(runs.map((run) => [run.at.slice(11, 16), run.skipped])).toEqual([
+        ["00:00", false],
+        ["01:00", true],
+        ["02:00", true],
+        ["03:00", false],
+      ]);
+      expect(runs[1]?.reason).toBe('global blackout window "company freeze" 2032-03-01T01:00:00.000Z – 2032-03-01T03:00:00.000Z');
+
+      // The scheduler's tick inside it starts no run: SKIPPED with the window, and a skipped event.
+      const at = new Date("2032-03-01T01:00:00Z");
+      expect(await h.subgraph.services.scheduler.tick(schedule.id, at)).toBe("SKIPPED");
+      const occurrence = await h.subgraph.prisma.scheduleOccurrence.findUniqueOrThrow({ where: { scheduleId_scheduledFor: { scheduleId: schedule.id, scheduledFor: at } } });
+      expect([occurrence.status, occurrence.runId, occurrence.reason]).toEqual(["SKIPPED", null, runs[1]?.reason]);
+      const [skipped] = await eventsOf(h, { type: "jobs.schedule.skipped", subjectId: schedule.id });
+      expect(skipped?.data).toMatchObject({ scheduleId: schedule.id, scheduledFor: at.toISOString(), reason: runs[1]?.reason });
+    } finally {
+      expect(errorCodes(await h.graphql(DELETE, { id: globalId }, { token: h.token() }))).toEqual(["FORBIDDEN"]);
+      expect((await h.graphql<{ deleteGlobalBlackoutWindow: boolean }>(DELETE, { id: globalId }, { token: admin })).data?.deleteGlobalBlackoutWindow).toBe(true);
+    }
+    expect(errorCodes(await h.graphql(DELETE, { id: globalId }, { token: admin }))).toEqual(["NOT_FOUND"]);
+    expect((await eventsOf(h, { type: "jobs.blackout.deleted", subjectId: globalId })).map((event) => event.data)).toEqual([{ id: globalId, kind: "DATE_RANGE", label: "company freeze" }]);
+  });
+
   it("previews INTERVAL and ONCE schedules; a disabled schedule previews nothing", async () => {
     const interval = await create({ kind: "INTERVAL", cron: null, intervalSeconds: 90, startAt: "2031-01-01T00:00:00Z" });
     expect((await nextRuns(interval.id, 3)).map((run) => run.at)).toEqual(["2031-01-01T00:00:00.000Z", "2031-01-01T00:01:30.000Z", "2031-01-01T00:03:00.000Z"]);

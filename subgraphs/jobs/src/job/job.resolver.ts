@@ -57,6 +57,11 @@ export class JobResolver {
     return ctx.jobs.delete(ctx, id);
   }
 
+  @Mutation(() => Job, { description: "Undoes deleteJob: the job is live again with its versions (CONFLICT when a live job has its name; its stopped schedules stay deleted); needs jobs:write." })
+  restoreJob(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string): Promise<Job> {
+    return ctx.jobs.restore(ctx, id);
+  }
+
   @FieldResolver(() => JobVersionPage, { description: "Every version, newest first." })
   versions(@Ctx() ctx: JobsContext, @Root() job: Job, @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput): Promise<JobVersionPage> {
     return ctx.jobs.versions(ctx, job.id, pagination);

@@ -76,6 +76,12 @@ const definitionData = (definition: JobDefinition) => ({
   options: json(definition.options),
 });
 
+/**
+ * Whether a saved group exists now in the targets service (its internal contract). Throws when the
+ * targets service cannot answer: a job is not saved with a group nobody could check.
+ */
+export type GroupCheck = (groupId: string, requestId?: string) => Promise<boolean>;
+
 /** Hook the schedule side registers: a deleted job's schedules stop with it (in the same transaction). */
 export type JobDeletedHook = (tx: Tx, ctx: RequestContext, jobId: string) => Promise<string[]>;
 
@@ -92,7 +98,13 @@ export class JobService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly transaction: Transact<Tx>,
+    private readonly groupExists: GroupCheck,
   ) {}
+
+  /** A selection's saved group must exist when the job is saved (checked before any write). */
+  private async assertGroup(ctx: RequestContext, groupId: string | null, field: string): Promise<void> {
+    if (groupId && !(await this.groupExists(groupId, ctx.requestId))) throw badInput(field, `saved group ${groupId} does not exist`);
+  }
 
   async findLiveByIds(ids: readonly string[]): Promise<Job[]> {
     const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
@@ -144,6 +156,7 @@ export class JobService {
   async create(ctx: RequestContext, input: CreateJobInput): Promise<Job> {
     const user = requirePermission(ctx, "jobs:write");
     const definition = validateCreate(input);
+    await this.assertGroup(ctx, definition.targets.groupId, "input.targets.groupId");
     return this.insert(ctx, definition, isUuid(user.id) ? user.id : null, null);
   }
 
@@ -187,6 +200,7 @@ export class JobService {
     if (input.steps != null) changes.steps = normalizeSteps(input.steps);
     if (input.parameters != null) changes.parameters = normalizeParameters(input.parameters);
     if (input.targets != null) changes.targets = normalizeTargets(input.targets);
+    await this.assertGroup(ctx, changes.targets?.groupId ?? null, "input.targets.groupId");
     const row = await this.transaction(
       async (tx) => {
         await tx.$executeRawUnsafe("SELECT 1 FROM jobs WHERE id = $1::uuid AND deleted_at IS NULL FOR UPDATE", id);
@@ -226,6 +240,30 @@ export class JobService {
     });
     await this.afterDeleted?.(stopped);
     return true;
+  }
+
+  /**
+   * Undoes a soft delete: the job is live again with its versions (its current version unchanged).
+   * Its name must be free among live jobs (CONFLICT otherwise: rename the other one first). Schedules
+   * the delete stopped stay deleted: they are made again on purpose, not revived silently.
+   */
+  async restore(ctx: RequestContext, id: string): Promise<Job> {
+    requirePermission(ctx, "jobs:write");
+    if (!isUuid(id)) throw notFound("Job", id);
+    const row = await this.transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe("SELECT 1 FROM jobs WHERE id = $1::uuid FOR UPDATE", id);
+        const current = await tx.job.findUnique({ where: { id } });
+        if (!current) throw notFound("Job", id);
+        if (!current.deletedAt) throw conflict("id", "the job is not deleted");
+        await this.assertNameFree(tx, current.name, id, "id");
+        const restored = await tx.job.update({ where: { id }, data: { deletedAt: null, active: true } });
+        await emitEvent(tx, "jobs.job.restored", { actor: ctx.actor, subject: { type: "Job", id }, data: { id, name: current.name, version: current.version } });
+        return restored;
+      },
+      { onUniqueViolation: () => conflict("id", "a live job has this job's name; rename it first") },
+    );
+    return jobView(row);
   }
 
   private async assertNameFree(tx: Tx, name: string, exceptId?: string, field = "input.name") {

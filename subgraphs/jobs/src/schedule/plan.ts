@@ -31,11 +31,14 @@ export interface PlannedRun {
   reason: string | null;
 }
 
-/** The next `n` ticks from `now`, blackout ones marked skipped; stops where maxRuns would end the schedule. */
-export function upcoming(row: ScheduleRow, now: Date, n: number): PlannedRun[] {
+/**
+ * The next `n` ticks from `now`, blackout ones (the schedule's own windows and the global ones) marked
+ * skipped; stops where maxRuns would end the schedule.
+ */
+export function upcoming(row: ScheduleRow, now: Date, n: number, globalWindows: readonly BlackoutWindowValue[] = []): PlannedRun[] {
   if (!isLive(row, now)) return [];
   let remaining = row.maxRuns === null ? Infinity : row.maxRuns - row.runCount;
-  const windows = windowsOf(row);
+  const windows = [...windowsOf(row), ...globalWindows];
   const out: PlannedRun[] = [];
   let after = new Date(now.getTime() - 1);
   while (out.length < n && remaining > 0) {

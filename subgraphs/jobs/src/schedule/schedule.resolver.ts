@@ -59,9 +59,9 @@ export class ScheduleResolver {
   }
 
   @FieldResolver(() => [ScheduledRun], {
-    description: "The next n ticks (1-100, UTC) from now; those inside a blackout window are marked skipped. Empty when disabled, finished or deleted; stops where maxRuns ends the schedule.",
+    description: "The next n ticks (1-100, UTC) from now; those inside a blackout window (the schedule's own or a global one) are marked skipped. Empty when disabled, finished or deleted; stops where maxRuns ends the schedule.",
   })
-  nextRuns(@Ctx() ctx: JobsContext, @Root() schedule: Schedule, @Arg("n", () => Int, { defaultValue: 5 }) n: number): ScheduledRun[] {
+  nextRuns(@Ctx() ctx: JobsContext, @Root() schedule: Schedule, @Arg("n", () => Int, { defaultValue: 5 }) n: number): Promise<ScheduledRun[]> {
     return ctx.schedules.nextRuns(ctx, schedule, n);
   }
 

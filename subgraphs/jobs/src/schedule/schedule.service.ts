@@ -15,6 +15,7 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { JobParameter } from "../job/job.type";
 import { upcoming, windowsOf, type PlannedRun, type ScheduleRow } from "./plan";
 import type { Schedule, ScheduleInput, ScheduleOccurrencePage, SchedulePage } from "./schedule.type";
+import type { BlackoutWindowValue } from "./timing";
 import { normalizeScheduleParameters, normalizeTiming, normalizeWindows, type ScheduleTiming } from "./schedule.validation";
 
 type Tx = Prisma.TransactionClient;
@@ -75,6 +76,8 @@ export class ScheduleService {
     private readonly transaction: Transact<Tx>,
     private readonly logger: Logger,
     private readonly settings: { minIntervalSeconds: number },
+    /** The global blackout windows, which apply to every schedule's ticks too. */
+    private readonly globalWindows: () => Promise<BlackoutWindowValue[]>,
   ) {}
 
   async get(ctx: RequestContext, id: string): Promise<Schedule | null> {
@@ -112,10 +115,10 @@ export class ScheduleService {
     return { items, total };
   }
 
-  nextRuns(ctx: RequestContext, schedule: Schedule, count: number): PlannedRun[] {
+  async nextRuns(ctx: RequestContext, schedule: Schedule, count: number): Promise<PlannedRun[]> {
     requirePermission(ctx, "jobs:read");
     if (!Number.isInteger(count) || count < 1 || count > 100) throw badInput("count", "must be an integer from 1 to 100");
-    return upcoming(schedule as unknown as ScheduleRow, new Date(), count);
+    return upcoming(schedule as unknown as ScheduleRow, new Date(), count, await this.globalWindows());
   }
 
   /** Needs jobs:write and jobs:execute: a schedule starts runs. */

@@ -106,8 +106,12 @@ export function normalizeScheduleParameters(values: ScheduleParameterInput[], pa
 
 export function normalizeWindows(windows: BlackoutWindowInput[], field = "input.blackoutWindows"): BlackoutWindowValue[] {
   if (windows.length > WINDOWS_MAX) throw badInput(field, `must have at most ${WINDOWS_MAX} windows`);
-  return windows.map((window, index) => {
-    const at = `${field}.${index}`;
+  return windows.map((window, index) => normalizeWindow(window, `${field}.${index}`));
+}
+
+/** One blackout window, its fields named under `at`. */
+export function normalizeWindow(window: BlackoutWindowInput, at: string): BlackoutWindowValue {
+  {
     const label = window.label?.trim() || null;
     if (label && label.length > 100) throw badInput(`${at}.label`, "must be at most 100 characters");
     if (window.kind === BlackoutKind.DATE_RANGE) {
@@ -126,7 +130,7 @@ export function normalizeWindows(windows: BlackoutWindowInput[], field = "input.
     if (minutes == null) throw badInput(`${at}.durationMinutes`, "is required for a CRON window");
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > WINDOW_MINUTES_MAX) throw badInput(`${at}.durationMinutes`, `must be an integer from 1 to ${WINDOW_MINUTES_MAX}`);
     return { kind: "CRON", cron, timezone, durationMinutes: minutes, label };
-  });
+  }
 }
 
 /** The window as GraphQL shows it. */

@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { OccurrenceStatus, ScheduleKind } from "../generated/prisma/enums";
 import { isLive, repeatOptions, windowsOf, type ScheduleRow } from "./plan";
-import { blackoutAt, describeWindow } from "./timing";
+import { blackoutAt, describeWindow, type BlackoutWindowValue } from "./timing";
 
 type Tx = Prisma.TransactionClient;
 
@@ -34,7 +34,7 @@ export type TickOutcome = "STARTED" | "FAILED" | "SKIPPED" | "DUPLICATE" | "INAC
  * Schedules as BullMQ job schedulers (one per schedule, keyed by its id, so however many replicas
  * upsert it there is one delayed job per tick), and the worker that handles each tick: one
  * ScheduleOccurrence per (schedule, instant) — the unique key decides between racing workers —
- * SKIPPED inside a blackout window, else a run asked of executions with an idempotency key.
+ * SKIPPED inside a blackout window (its own or a global one), else a run asked of executions with an idempotency key.
  */
 export class Scheduler {
   readonly queue: Queue;
@@ -48,6 +48,8 @@ export class Scheduler {
     private readonly transaction: Transact<Tx>,
     private readonly logger: Logger,
     private readonly options: SchedulerOptions,
+    /** The global blackout windows, read at each tick (they apply to every schedule). */
+    private readonly globalWindows: () => Promise<BlackoutWindowValue[]> = async () => [],
   ) {
     // BullMQ blocks on Redis and requires maxRetriesPerRequest: null on its connections.
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
@@ -180,7 +182,7 @@ export class Scheduler {
       await this.finish(row.id);
       return "INACTIVE";
     }
-    const window = resume ? null : blackoutAt(windowsOf(row), at);
+    const window = resume ? null : blackoutAt([...windowsOf(row), ...(await this.globalWindows())], at);
     if (window) {
       const reason = describeWindow(window);
       const skipped = await this.transaction(async (tx) => {

@@ -6,9 +6,10 @@ export { cronInstants, normalizeCron, normalizeTimezone };
 
 /** Time arithmetic of schedules and blackout windows; pure functions (all instants are UTC Dates). */
 
+/** `global` marks a window that applies to every schedule (GlobalBlackoutWindow), never stored on a schedule. */
 export type BlackoutWindowValue =
-  | { kind: "DATE_RANGE"; startsAt: string; endsAt: string; label: string | null }
-  | { kind: "CRON"; cron: string; timezone: string; durationMinutes: number; label: string | null };
+  | { kind: "DATE_RANGE"; startsAt: string; endsAt: string; label: string | null; global?: true }
+  | { kind: "CRON"; cron: string; timezone: string; durationMinutes: number; label: string | null; global?: true };
 
 /** The latest instant of a cron expression at or before `at`, if any. */
 export function cronLatestAtOrBefore(cron: string, timezone: string, at: Date): Date | null {
@@ -45,6 +46,7 @@ export function blackoutAt(windows: readonly BlackoutWindowValue[], at: Date): B
 }
 
 export const describeWindow = (window: BlackoutWindowValue): string =>
-  window.kind === "DATE_RANGE"
+  (window.global ? "global " : "") +
+  (window.kind === "DATE_RANGE"
     ? `blackout window ${window.label ? `"${window.label}" ` : ""}${window.startsAt} – ${window.endsAt}`
-    : `blackout window ${window.label ? `"${window.label}" ` : ""}(${window.cron} ${window.timezone}, ${window.durationMinutes} min)`;
+    : `blackout window ${window.label ? `"${window.label}" ` : ""}(${window.cron} ${window.timezone}, ${window.durationMinutes} min)`);

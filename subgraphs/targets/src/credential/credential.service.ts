@@ -230,8 +230,22 @@ export class CredentialService {
     return { id, type: row.type, username: row.username, settings: (row.settings ?? {}) as SnmpV3Settings, secrets };
   }
 
+  /**
+   * Records a use (lastUsedAt, to the second) without ever waiting for another transaction: one
+   * credential usually serves every target of a run, and its connection bundles are fetched all at
+   * once. An UPDATE of the credential's row in each bundle's transaction held the row until that
+   * transaction committed, so 200 fetches queued behind each other's commits (bench:fanout: bundle
+   * fetches of 1.5-18 s). A use while another transaction is recording one, or within a second of
+   * the last recorded use, leaves the row alone (each use still has its event).
+   */
   async markUsed(tx: Tx, id: string) {
-    await tx.credential.update({ where: { id }, data: { lastUsedAt: new Date() } });
+    await tx.$executeRawUnsafe(
+      `UPDATE credentials SET last_used_at = (now() AT TIME ZONE 'UTC')
+        WHERE id = (SELECT id FROM credentials
+                     WHERE id = $1::uuid AND (last_used_at IS NULL OR last_used_at < (now() AT TIME ZONE 'UTC') - interval '1 second')
+                     FOR UPDATE SKIP LOCKED)`,
+      id,
+    );
   }
 
   /**
