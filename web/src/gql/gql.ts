@@ -14,6 +14,15 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment CredentialRowFields on Credential {\n    id\n    name\n    type\n    username\n    description\n    hasSecret\n    secretFields\n    keyAlgorithm\n    publicKeyFingerprint\n    securityLevel\n    lastUsedAt\n    updatedAt\n  }\n": typeof types.CredentialRowFieldsFragmentDoc,
+    "\n  query Credentials($pagination: PaginationInput) {\n    credentials(pagination: $pagination) {\n      total\n      items {\n        ...CredentialRowFields\n      }\n    }\n  }\n": typeof types.CredentialsDocument,
+    "\n  mutation CreateCredential($input: CreateCredentialInput!) {\n    createCredential(input: $input) {\n      ...CredentialRowFields\n    }\n  }\n": typeof types.CreateCredentialDocument,
+    "\n  mutation UpdateCredential($id: ID!, $input: UpdateCredentialInput!) {\n    updateCredential(id: $id, input: $input) {\n      ...CredentialRowFields\n    }\n  }\n": typeof types.UpdateCredentialDocument,
+    "\n  mutation DeleteCredential($id: ID!) {\n    deleteCredential(id: $id)\n  }\n": typeof types.DeleteCredentialDocument,
+    "\n  query GlobalSearchTargets($search: String!) {\n    targets(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        name\n        address\n      }\n    }\n  }\n": typeof types.GlobalSearchTargetsDocument,
+    "\n  query GlobalSearchUsers($search: String!) {\n    users(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": typeof types.GlobalSearchUsersDocument,
+    "\n  mutation ImportTargets($input: ImportTargetsInput!) {\n    importTargets(input: $input) {\n      ok\n      dryRun\n      total\n      valid\n      created\n      errors {\n        row\n        field\n        message\n      }\n    }\n  }\n": typeof types.ImportTargetsDocument,
+    "\n  query ExportTargets($filter: TargetFilter, $format: TransferFormat!) {\n    exportTargets(filter: $filter, format: $format) {\n      format\n      contentType\n      count\n      content\n    }\n  }\n": typeof types.ExportTargetsDocument,
     "\n  fragment SessionUserFields on User {\n    id\n    username\n    displayName\n    roles\n    permissions\n  }\n": typeof types.SessionUserFieldsFragmentDoc,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Refresh($refreshToken: String!) {\n    refreshToken(token: $refreshToken) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": typeof types.RefreshDocument,
@@ -29,6 +38,15 @@ type Documents = {
     "\n  query Targets($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetRowFields\n      }\n    }\n  }\n": typeof types.TargetsDocument,
 };
 const documents: Documents = {
+    "\n  fragment CredentialRowFields on Credential {\n    id\n    name\n    type\n    username\n    description\n    hasSecret\n    secretFields\n    keyAlgorithm\n    publicKeyFingerprint\n    securityLevel\n    lastUsedAt\n    updatedAt\n  }\n": types.CredentialRowFieldsFragmentDoc,
+    "\n  query Credentials($pagination: PaginationInput) {\n    credentials(pagination: $pagination) {\n      total\n      items {\n        ...CredentialRowFields\n      }\n    }\n  }\n": types.CredentialsDocument,
+    "\n  mutation CreateCredential($input: CreateCredentialInput!) {\n    createCredential(input: $input) {\n      ...CredentialRowFields\n    }\n  }\n": types.CreateCredentialDocument,
+    "\n  mutation UpdateCredential($id: ID!, $input: UpdateCredentialInput!) {\n    updateCredential(id: $id, input: $input) {\n      ...CredentialRowFields\n    }\n  }\n": types.UpdateCredentialDocument,
+    "\n  mutation DeleteCredential($id: ID!) {\n    deleteCredential(id: $id)\n  }\n": types.DeleteCredentialDocument,
+    "\n  query GlobalSearchTargets($search: String!) {\n    targets(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        name\n        address\n      }\n    }\n  }\n": types.GlobalSearchTargetsDocument,
+    "\n  query GlobalSearchUsers($search: String!) {\n    users(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": types.GlobalSearchUsersDocument,
+    "\n  mutation ImportTargets($input: ImportTargetsInput!) {\n    importTargets(input: $input) {\n      ok\n      dryRun\n      total\n      valid\n      created\n      errors {\n        row\n        field\n        message\n      }\n    }\n  }\n": types.ImportTargetsDocument,
+    "\n  query ExportTargets($filter: TargetFilter, $format: TransferFormat!) {\n    exportTargets(filter: $filter, format: $format) {\n      format\n      contentType\n      count\n      content\n    }\n  }\n": types.ExportTargetsDocument,
     "\n  fragment SessionUserFields on User {\n    id\n    username\n    displayName\n    roles\n    permissions\n  }\n": types.SessionUserFieldsFragmentDoc,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Refresh($refreshToken: String!) {\n    refreshToken(token: $refreshToken) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": types.RefreshDocument,
@@ -58,6 +76,42 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CredentialRowFields on Credential {\n    id\n    name\n    type\n    username\n    description\n    hasSecret\n    secretFields\n    keyAlgorithm\n    publicKeyFingerprint\n    securityLevel\n    lastUsedAt\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment CredentialRowFields on Credential {\n    id\n    name\n    type\n    username\n    description\n    hasSecret\n    secretFields\n    keyAlgorithm\n    publicKeyFingerprint\n    securityLevel\n    lastUsedAt\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Credentials($pagination: PaginationInput) {\n    credentials(pagination: $pagination) {\n      total\n      items {\n        ...CredentialRowFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Credentials($pagination: PaginationInput) {\n    credentials(pagination: $pagination) {\n      total\n      items {\n        ...CredentialRowFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCredential($input: CreateCredentialInput!) {\n    createCredential(input: $input) {\n      ...CredentialRowFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCredential($input: CreateCredentialInput!) {\n    createCredential(input: $input) {\n      ...CredentialRowFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateCredential($id: ID!, $input: UpdateCredentialInput!) {\n    updateCredential(id: $id, input: $input) {\n      ...CredentialRowFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateCredential($id: ID!, $input: UpdateCredentialInput!) {\n    updateCredential(id: $id, input: $input) {\n      ...CredentialRowFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteCredential($id: ID!) {\n    deleteCredential(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteCredential($id: ID!) {\n    deleteCredential(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GlobalSearchTargets($search: String!) {\n    targets(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        name\n        address\n      }\n    }\n  }\n"): (typeof documents)["\n  query GlobalSearchTargets($search: String!) {\n    targets(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        name\n        address\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GlobalSearchUsers($search: String!) {\n    users(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        username\n        displayName\n      }\n    }\n  }\n"): (typeof documents)["\n  query GlobalSearchUsers($search: String!) {\n    users(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        username\n        displayName\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ImportTargets($input: ImportTargetsInput!) {\n    importTargets(input: $input) {\n      ok\n      dryRun\n      total\n      valid\n      created\n      errors {\n        row\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ImportTargets($input: ImportTargetsInput!) {\n    importTargets(input: $input) {\n      ok\n      dryRun\n      total\n      valid\n      created\n      errors {\n        row\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExportTargets($filter: TargetFilter, $format: TransferFormat!) {\n    exportTargets(filter: $filter, format: $format) {\n      format\n      contentType\n      count\n      content\n    }\n  }\n"): (typeof documents)["\n  query ExportTargets($filter: TargetFilter, $format: TransferFormat!) {\n    exportTargets(filter: $filter, format: $format) {\n      format\n      contentType\n      count\n      content\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
