@@ -4,9 +4,11 @@ import { useAuth } from "./auth";
 import { Forbidden, Shell } from "./components/Shell";
 import { permissionOf } from "./navigation";
 import { Overview } from "./pages/Overview";
+import { CredentialsPage } from "./pages/CredentialsPage";
 import { SignInForm } from "./pages/SignIn";
 import { TargetDetailPage } from "./pages/TargetDetailPage";
 import { TargetsPage } from "./pages/TargetsPage";
+import { TransferPage } from "./pages/TransferPage";
 import { UsersPage } from "./pages/UsersPage";
 
 /** A screen that needs a permission: a user without it reaching the URL directly sees the 403 page. */
@@ -42,6 +44,22 @@ export function App() {
           element={
             <Guarded permission={permissionOf("/targets")} what="viewing targets">
               <TargetDetailPage />
+            </Guarded>
+          }
+        />
+        <Route
+          path="/targets/transfer"
+          element={
+            <Guarded permission={permissionOf("/targets/transfer")} what="importing or exporting targets">
+              <TransferPage />
+            </Guarded>
+          }
+        />
+        <Route
+          path="/credentials"
+          element={
+            <Guarded permission={permissionOf("/credentials")} what="viewing credentials">
+              <CredentialsPage />
             </Guarded>
           }
         />

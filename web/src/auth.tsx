@@ -60,6 +60,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return refreshing;
   }, [client]);
 
+  // A request refused for an expired token is retried after one refresh (apollo.ts) only with "stay signed
+  // in": otherwise the session ends with its access token, as the warning said.
+  useEffect(() => {
+    sessionStore.setRenewer(async () => staySignedIn() && sessionStore.get() !== null && (await refresh()) !== null);
+    return () => sessionStore.setRenewer(() => Promise.resolve(false));
+  }, [refresh]);
+
   // On load: a refresh cookie from an earlier visit signs the user in silently.
   useEffect(() => {
     if (!sessionStore.get()) void refresh();

@@ -106,29 +106,3 @@ export const DeleteUserMutation = graphql(`
     deleteUser(id: $id)
   }
 `);
-
-export const TargetRowFields = graphql(`
-  fragment TargetRowFields on Target {
-    id
-    serialNumber
-    name
-    address
-    port
-    osType
-    environment
-    tags
-    healthStatus
-    lastCheckedAt
-  }
-`);
-
-export const TargetsQuery = graphql(`
-  query Targets($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {
-    targets(filter: $filter, sort: $sort, pagination: $pagination) {
-      total
-      items {
-        ...TargetRowFields
-      }
-    }
-  }
-`);

@@ -23,9 +23,15 @@ type Listener = (session: Session | null) => void;
 
 let current: Session | null = null;
 const listeners = new Set<Listener>();
+let renewer: () => Promise<boolean> = () => Promise.resolve(false);
 
 export const sessionStore = {
   get: (): Session | null => current,
+  /** One refresh, if the session may be renewed without asking; resolves to whether it was. */
+  renew: (): Promise<boolean> => renewer(),
+  setRenewer(next: () => Promise<boolean>) {
+    renewer = next;
+  },
   set(next: Session | null) {
     current = next;
     for (const listener of listeners) listener(next);

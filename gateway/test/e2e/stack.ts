@@ -10,7 +10,7 @@ const launcher = require("../../../scripts/lib/stack.cjs") as {
   startProcess(
     name: string,
     env: Record<string, string>,
-    options?: { log?: NodeJS.WritableStream | null; readyPorts?: string[]; onSpawn?: (child: import("node:child_process").ChildProcess) => void },
+    options?: { log?: NodeJS.WritableStream | null; readyPorts?: string[]; timeoutMs?: number; onSpawn?: (child: import("node:child_process").ChildProcess) => void },
   ): Promise<StartedProcess>;
   stopProcess(proc: StartedProcess): Promise<void>;
 };
@@ -130,11 +130,19 @@ export async function startWorker(service: string, index = 1, extraEnv: Record<s
 }
 
 /** Starts a second gateway on its own port with extra settings (e.g. a lower depth limit). */
-export async function startExtraGateway(port: number, extraEnv: Record<string, string>) {
+export async function startExtraGateway(port: number, extraEnv: Record<string, string>, options: { timeoutMs?: number } = {}) {
   const state = stack();
   const log = fs.createWriteStream(state.logFile, { flags: "a" });
-  const proc = await launcher.startProcess("gateway", { ...state.envs.gateway, PORT: String(port), ...extraEnv }, { log });
+  const proc = await launcher.startProcess("gateway", { ...state.envs.gateway, PORT: String(port), ...extraEnv }, { log, ...options });
   return { url: `http://127.0.0.1:${port}/graphql`, stop: () => launcher.stopProcess(proc) };
+}
+
+/** Starts a second copy of a subgraph (same database) on its own port with extra settings (e.g. a short token TTL). */
+export async function startExtraSubgraph(name: string, port: number, extraEnv: Record<string, string>, options: { timeoutMs?: number } = {}) {
+  const state = stack();
+  const log = fs.createWriteStream(state.logFile, { flags: "a" });
+  const proc = await launcher.startProcess(name, { ...state.envs[name], PORT: String(port), ...extraEnv }, { log, ...options });
+  return { url: `http://127.0.0.1:${port}`, stop: () => launcher.stopProcess(proc) };
 }
 
 /** Signs a token with the auth service's real signing key (read from its database) — for expiry tests. */

@@ -2,16 +2,13 @@
 // web.test.ts), against real sshd processes on 127.0.0.1. Screenshots of each screen go to .data/screenshots/.
 import { startSshd, withFreshPort, type SshdFixture } from "@opsconductor/kit/testing";
 import net from "node:net";
-import path from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { browsers, screenshots, signIn, tableReady } from "./browser";
+import { closeBrowsers, newPage, shot, signIn, tableReady } from "./browser";
 import { createUserAndLogin, gql, loginAsAdmin, stack, unique } from "./stack";
 
 const TEST_TIMEOUT = 180_000;
 const webUrl = (stack() as ReturnType<typeof stack> & { webUrl: string }).webUrl;
 const adminPassword = stack().adminPassword;
-const shot = screenshots(path.join(__dirname, "../../../.data/screenshots"));
-const chromium = browsers();
 
 let sshd: SshdFixture;
 let token: string;
@@ -82,7 +79,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await chromium.closeAll();
+  await closeBrowsers();
   sockets.forEach((socket) => socket.destroy());
   silent?.close();
   await sshd?.stop();
@@ -95,7 +92,7 @@ describe("web console: targets", () => {
       const taken = `taken-${unique("h").toLowerCase()}.example.test`;
       await call("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", { input: { name: unique("taken"), address: taken, port: 22 } });
       const name = unique("web");
-      const { page } = await chromium.newPage();
+      const { page } = await newPage();
       await signIn(page, webUrl, "admin", adminPassword);
       await openTargets(page);
       await shot(page, "targets-01-list");
@@ -170,7 +167,7 @@ describe("web console: targets", () => {
         await sshTarget(`${prefix}-6`, tag, (silent.address() as net.AddressInfo).port, good),
       ];
 
-      const { page } = await chromium.newPage();
+      const { page } = await newPage();
       await signIn(page, webUrl, "admin", adminPassword);
       await openTargets(page);
       await filterByTag(page, tag, 6);
@@ -273,7 +270,7 @@ describe("web console: targets", () => {
       const tag = unique("view").toLowerCase().replace(/[^a-z0-9-]/g, "").slice(0, 40);
       const id = await sshTarget(unique("viewed"), tag, sshd.ports[0]!, await credential(sshd.password));
       const viewer = await createUserAndLogin(token, ["VIEWER"]);
-      const { page } = await chromium.newPage();
+      const { page } = await newPage();
       await signIn(page, webUrl, viewer.username, viewer.password);
       await openTargets(page);
       await filterByTag(page, tag, 1);

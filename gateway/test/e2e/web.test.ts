@@ -1,62 +1,16 @@
 // The web console in a real browser: Debian's Chromium driven by playwright-core, through the console's
 // own server (web/server.cjs on 3000 + the e2e offset, /graphql passed to the gateway), as a user would.
-// Screenshots of each screen go to .data/web-screens/.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+// Screenshots of each screen go to .data/screenshots/ (helpers in browser.ts).
+import { type Page } from "playwright-core";
+import { closeBrowsers, newPage, shot, signIn as signInAt, tableReady, TEST_TIMEOUT } from "./browser";
 import { stack, unique } from "./stack";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// No packets leave loopback: Chromium's own background traffic is switched off (see .ci/run).
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const SCREENS = path.join(__dirname, "../../../.data/web-screens");
-const WAIT = 30_000;
-const TEST_TIMEOUT = 180_000;
 
 const state = stack() as ReturnType<typeof stack> & { webUrl: string };
 const webUrl = state.webUrl;
 
-const contexts: BrowserContext[] = [];
-const profiles: string[] = [];
+const signIn = (page: Page, username: string, password: string, stay = false) => signInAt(page, webUrl, username, password, stay);
 
-/** A fresh browser profile (a new user-data-dir: no cookies from another test). */
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "opsc-chromium-"));
-  profiles.push(profile);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    headless: true,
-    viewport: { width: 1280, height: 720 },
-  });
-  contexts.push(context);
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(WAIT);
-  return { context, page };
-}
-
-/** A list screen is ready once its table has rendered its first answer (a row, or the "No … match." line). */
-const tableReady = (table: ReturnType<Page["getByRole"]>) => table.locator("tbody tr").first().waitFor();
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
-
-async function signIn(page: Page, username: string, password: string, stay = false) {
-  await page.goto(webUrl);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  if (stay) await page.getByLabel("Stay signed in").check();
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-beforeAll(() => {
-  fs.mkdirSync(SCREENS, { recursive: true });
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  for (const profile of profiles) fs.rmSync(profile, { recursive: true, force: true });
-});
+afterAll(closeBrowsers);
 
 describe("web console", () => {
   const viewer = { username: unique("viewer").toLowerCase().slice(0, 32), password: "viewer-password-long-enough" };

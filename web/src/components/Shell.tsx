@@ -1,8 +1,9 @@
 import { ActionIcon, Anchor, AppShell, Avatar, Breadcrumbs, Button, Group, Menu, Modal, NavLink, Text, Title, useMantineColorScheme } from "@mantine/core";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { Link, useLocation } from "react-router";
 import { useAuth } from "../auth";
-import { breadcrumbs, SCREENS } from "../navigation";
+import { breadcrumbs, SCREENS, screenOf } from "../navigation";
+import { GlobalSearch } from "./GlobalSearch";
 
 export function Shell({ children }: { children: ReactNode }) {
   const { user, can, signOut, expiring, extend } = useAuth();
@@ -10,15 +11,25 @@ export function Shell({ children }: { children: ReactNode }) {
   const { colorScheme, toggleColorScheme } = useMantineColorScheme();
   const dark = colorScheme === "dark";
   const visible = SCREENS.filter((screen) => !screen.permission || can(screen.permission));
+  const current = screenOf(location.pathname);
+  const crumbs = breadcrumbs(location.pathname);
+  useEffect(() => {
+    document.title = `${current.label} · OpsConductor`;
+  }, [current.label]);
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: "sm" }} padding="md">
       <AppShell.Header>
+        {/* The first stop of the Tab key: past the header and navigation, straight to the screen. */}
+        <Anchor href="#main" className="opsc-skip-link">
+          Skip to main content
+        </Anchor>
         <Group h="100%" px="md" justify="space-between">
-          <Title order={2} size="h4">
+          <Text component="span" fw={700} size="lg">
             OpsConductor
-          </Title>
+          </Text>
           <Group gap="xs">
+            <GlobalSearch />
             <ActionIcon variant="default" size="lg" onClick={toggleColorScheme} aria-label={dark ? "Switch to light theme" : "Switch to dark theme"}>
               <span aria-hidden>{dark ? "☀" : "☾"}</span>
             </ActionIcon>
@@ -52,18 +63,27 @@ export function Shell({ children }: { children: ReactNode }) {
             component={Link}
             to={screen.path}
             label={screen.label}
-            active={screen.path === "/" ? location.pathname === "/" : location.pathname.startsWith(screen.path)}
+            active={screen.path === current.path}
+            aria-current={screen.path === current.path ? "page" : undefined}
           />
         ))}
       </AppShell.Navbar>
-      <AppShell.Main>
-        <Breadcrumbs mb="md" aria-label="Breadcrumbs">
-          {breadcrumbs(location.pathname).map((crumb) => (
-            <Anchor key={crumb.path} component={Link} to={crumb.path}>
-              {crumb.label}
-            </Anchor>
-          ))}
-        </Breadcrumbs>
+      <AppShell.Main id="main" tabIndex={-1}>
+        <nav aria-label="Breadcrumbs">
+          <Breadcrumbs mb="md">
+            {crumbs.map((crumb, index) =>
+              index === crumbs.length - 1 ? (
+                <Text key={crumb.path} size="sm" aria-current="page">
+                  {crumb.label}
+                </Text>
+              ) : (
+                <Anchor key={crumb.path} component={Link} to={crumb.path} size="sm">
+                  {crumb.label}
+                </Anchor>
+              ),
+            )}
+          </Breadcrumbs>
+        </nav>
         {children}
       </AppShell.Main>
       <Modal opened={expiring} onClose={() => void extend()} title="Your session ends in 2 minutes">

@@ -14,6 +14,13 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment CredentialRowFields on Credential {\n    id\n    name\n    type\n    username\n    description\n    hasSecret\n    secretFields\n    keyAlgorithm\n    publicKeyFingerprint\n    securityLevel\n    lastUsedAt\n    updatedAt\n  }\n": typeof types.CredentialRowFieldsFragmentDoc,
+    "\n  query Credentials($pagination: PaginationInput) {\n    credentials(pagination: $pagination) {\n      total\n      items {\n        ...CredentialRowFields\n      }\n    }\n  }\n": typeof types.CredentialsDocument,
+    "\n  mutation CreateCredential($input: CreateCredentialInput!) {\n    createCredential(input: $input) {\n      ...CredentialRowFields\n    }\n  }\n": typeof types.CreateCredentialDocument,
+    "\n  mutation UpdateCredential($id: ID!, $input: UpdateCredentialInput!) {\n    updateCredential(id: $id, input: $input) {\n      ...CredentialRowFields\n    }\n  }\n": typeof types.UpdateCredentialDocument,
+    "\n  mutation DeleteCredential($id: ID!) {\n    deleteCredential(id: $id)\n  }\n": typeof types.DeleteCredentialDocument,
+    "\n  query GlobalSearchTargets($search: String!) {\n    targets(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        name\n        address\n      }\n    }\n  }\n": typeof types.GlobalSearchTargetsDocument,
+    "\n  query GlobalSearchUsers($search: String!) {\n    users(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": typeof types.GlobalSearchUsersDocument,
     "\n  fragment TargetListFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    description\n    healthStatus\n    lastCheckedAt\n    updatedAt\n    deviceType {\n      id\n      name\n    }\n  }\n": typeof types.TargetListFieldsFragmentDoc,
     "\n  query TargetList($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetListFields\n      }\n    }\n  }\n": typeof types.TargetListDocument,
     "\n  query TargetChoices {\n    deviceTypes {\n      id\n      key\n      name\n      category\n    }\n    savedGroups {\n      id\n      name\n      description\n      filter {\n        search\n        tags\n        environment\n        osType\n        deviceTypeId\n        namePattern\n        healthStatus\n      }\n    }\n  }\n": typeof types.TargetChoicesDocument,
@@ -30,6 +37,8 @@ type Documents = {
     "\n  query TargetDetail($id: ID!, $history: Int) {\n    target(id: $id) {\n      ...TargetListFields\n      createdAt\n      createdBy {\n        id\n        username\n      }\n      connectionMethods {\n        id\n        type\n        port\n        isPrimary\n        username\n        https\n        authType\n        snmpVersion\n        basePath\n        tlsVerify\n        hostKeyFingerprint\n        pendingHostKeyFingerprint\n        credentialId\n        credential {\n          id\n          name\n          type\n          username\n          hasSecret\n          secretFields\n          keyAlgorithm\n          publicKeyFingerprint\n          lastUsedAt\n        }\n      }\n      checkHistory(limit: $history) {\n        ...ConnectionCheckFields\n      }\n    }\n  }\n": typeof types.TargetDetailDocument,
     "\n  mutation TestTargetConnection($id: ID!, $methodId: ID) {\n    testTargetConnection(id: $id, methodId: $methodId) {\n      ...ConnectionCheckFields\n    }\n  }\n": typeof types.TestTargetConnectionDocument,
     "\n  mutation AcceptTargetHostKey($methodId: ID!) {\n    acceptTargetHostKey(methodId: $methodId) {\n      id\n      hostKeyFingerprint\n      pendingHostKeyFingerprint\n    }\n  }\n": typeof types.AcceptTargetHostKeyDocument,
+    "\n  mutation ImportTargets($input: ImportTargetsInput!) {\n    importTargets(input: $input) {\n      ok\n      dryRun\n      total\n      valid\n      created\n      errors {\n        row\n        field\n        message\n      }\n    }\n  }\n": typeof types.ImportTargetsDocument,
+    "\n  query ExportTargets($filter: TargetFilter, $format: TransferFormat!) {\n    exportTargets(filter: $filter, format: $format) {\n      format\n      contentType\n      count\n      content\n    }\n  }\n": typeof types.ExportTargetsDocument,
     "\n  fragment SessionUserFields on User {\n    id\n    username\n    displayName\n    roles\n    permissions\n  }\n": typeof types.SessionUserFieldsFragmentDoc,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Refresh($refreshToken: String!) {\n    refreshToken(token: $refreshToken) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": typeof types.RefreshDocument,
@@ -41,10 +50,15 @@ type Documents = {
     "\n  mutation DeactivateUser($id: ID!) {\n    deactivateUser(id: $id) {\n      ...UserRowFields\n    }\n  }\n": typeof types.DeactivateUserDocument,
     "\n  mutation ActivateUser($id: ID!) {\n    activateUser(id: $id) {\n      ...UserRowFields\n    }\n  }\n": typeof types.ActivateUserDocument,
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": typeof types.DeleteUserDocument,
-    "\n  fragment TargetRowFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    healthStatus\n    lastCheckedAt\n  }\n": typeof types.TargetRowFieldsFragmentDoc,
-    "\n  query Targets($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetRowFields\n      }\n    }\n  }\n": typeof types.TargetsDocument,
 };
 const documents: Documents = {
+    "\n  fragment CredentialRowFields on Credential {\n    id\n    name\n    type\n    username\n    description\n    hasSecret\n    secretFields\n    keyAlgorithm\n    publicKeyFingerprint\n    securityLevel\n    lastUsedAt\n    updatedAt\n  }\n": types.CredentialRowFieldsFragmentDoc,
+    "\n  query Credentials($pagination: PaginationInput) {\n    credentials(pagination: $pagination) {\n      total\n      items {\n        ...CredentialRowFields\n      }\n    }\n  }\n": types.CredentialsDocument,
+    "\n  mutation CreateCredential($input: CreateCredentialInput!) {\n    createCredential(input: $input) {\n      ...CredentialRowFields\n    }\n  }\n": types.CreateCredentialDocument,
+    "\n  mutation UpdateCredential($id: ID!, $input: UpdateCredentialInput!) {\n    updateCredential(id: $id, input: $input) {\n      ...CredentialRowFields\n    }\n  }\n": types.UpdateCredentialDocument,
+    "\n  mutation DeleteCredential($id: ID!) {\n    deleteCredential(id: $id)\n  }\n": types.DeleteCredentialDocument,
+    "\n  query GlobalSearchTargets($search: String!) {\n    targets(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        name\n        address\n      }\n    }\n  }\n": types.GlobalSearchTargetsDocument,
+    "\n  query GlobalSearchUsers($search: String!) {\n    users(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        username\n        displayName\n      }\n    }\n  }\n": types.GlobalSearchUsersDocument,
     "\n  fragment TargetListFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    description\n    healthStatus\n    lastCheckedAt\n    updatedAt\n    deviceType {\n      id\n      name\n    }\n  }\n": types.TargetListFieldsFragmentDoc,
     "\n  query TargetList($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetListFields\n      }\n    }\n  }\n": types.TargetListDocument,
     "\n  query TargetChoices {\n    deviceTypes {\n      id\n      key\n      name\n      category\n    }\n    savedGroups {\n      id\n      name\n      description\n      filter {\n        search\n        tags\n        environment\n        osType\n        deviceTypeId\n        namePattern\n        healthStatus\n      }\n    }\n  }\n": types.TargetChoicesDocument,
@@ -61,6 +75,8 @@ const documents: Documents = {
     "\n  query TargetDetail($id: ID!, $history: Int) {\n    target(id: $id) {\n      ...TargetListFields\n      createdAt\n      createdBy {\n        id\n        username\n      }\n      connectionMethods {\n        id\n        type\n        port\n        isPrimary\n        username\n        https\n        authType\n        snmpVersion\n        basePath\n        tlsVerify\n        hostKeyFingerprint\n        pendingHostKeyFingerprint\n        credentialId\n        credential {\n          id\n          name\n          type\n          username\n          hasSecret\n          secretFields\n          keyAlgorithm\n          publicKeyFingerprint\n          lastUsedAt\n        }\n      }\n      checkHistory(limit: $history) {\n        ...ConnectionCheckFields\n      }\n    }\n  }\n": types.TargetDetailDocument,
     "\n  mutation TestTargetConnection($id: ID!, $methodId: ID) {\n    testTargetConnection(id: $id, methodId: $methodId) {\n      ...ConnectionCheckFields\n    }\n  }\n": types.TestTargetConnectionDocument,
     "\n  mutation AcceptTargetHostKey($methodId: ID!) {\n    acceptTargetHostKey(methodId: $methodId) {\n      id\n      hostKeyFingerprint\n      pendingHostKeyFingerprint\n    }\n  }\n": types.AcceptTargetHostKeyDocument,
+    "\n  mutation ImportTargets($input: ImportTargetsInput!) {\n    importTargets(input: $input) {\n      ok\n      dryRun\n      total\n      valid\n      created\n      errors {\n        row\n        field\n        message\n      }\n    }\n  }\n": types.ImportTargetsDocument,
+    "\n  query ExportTargets($filter: TargetFilter, $format: TransferFormat!) {\n    exportTargets(filter: $filter, format: $format) {\n      format\n      contentType\n      count\n      content\n    }\n  }\n": types.ExportTargetsDocument,
     "\n  fragment SessionUserFields on User {\n    id\n    username\n    displayName\n    roles\n    permissions\n  }\n": types.SessionUserFieldsFragmentDoc,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Refresh($refreshToken: String!) {\n    refreshToken(token: $refreshToken) {\n      accessToken\n      refreshToken\n      expiresAt\n      user {\n        ...SessionUserFields\n      }\n    }\n  }\n": types.RefreshDocument,
@@ -72,8 +88,6 @@ const documents: Documents = {
     "\n  mutation DeactivateUser($id: ID!) {\n    deactivateUser(id: $id) {\n      ...UserRowFields\n    }\n  }\n": types.DeactivateUserDocument,
     "\n  mutation ActivateUser($id: ID!) {\n    activateUser(id: $id) {\n      ...UserRowFields\n    }\n  }\n": types.ActivateUserDocument,
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": types.DeleteUserDocument,
-    "\n  fragment TargetRowFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    healthStatus\n    lastCheckedAt\n  }\n": types.TargetRowFieldsFragmentDoc,
-    "\n  query Targets($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetRowFields\n      }\n    }\n  }\n": types.TargetsDocument,
 };
 
 /**
@@ -90,6 +104,34 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CredentialRowFields on Credential {\n    id\n    name\n    type\n    username\n    description\n    hasSecret\n    secretFields\n    keyAlgorithm\n    publicKeyFingerprint\n    securityLevel\n    lastUsedAt\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment CredentialRowFields on Credential {\n    id\n    name\n    type\n    username\n    description\n    hasSecret\n    secretFields\n    keyAlgorithm\n    publicKeyFingerprint\n    securityLevel\n    lastUsedAt\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Credentials($pagination: PaginationInput) {\n    credentials(pagination: $pagination) {\n      total\n      items {\n        ...CredentialRowFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Credentials($pagination: PaginationInput) {\n    credentials(pagination: $pagination) {\n      total\n      items {\n        ...CredentialRowFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCredential($input: CreateCredentialInput!) {\n    createCredential(input: $input) {\n      ...CredentialRowFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCredential($input: CreateCredentialInput!) {\n    createCredential(input: $input) {\n      ...CredentialRowFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateCredential($id: ID!, $input: UpdateCredentialInput!) {\n    updateCredential(id: $id, input: $input) {\n      ...CredentialRowFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateCredential($id: ID!, $input: UpdateCredentialInput!) {\n    updateCredential(id: $id, input: $input) {\n      ...CredentialRowFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteCredential($id: ID!) {\n    deleteCredential(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteCredential($id: ID!) {\n    deleteCredential(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GlobalSearchTargets($search: String!) {\n    targets(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        name\n        address\n      }\n    }\n  }\n"): (typeof documents)["\n  query GlobalSearchTargets($search: String!) {\n    targets(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        name\n        address\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GlobalSearchUsers($search: String!) {\n    users(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        username\n        displayName\n      }\n    }\n  }\n"): (typeof documents)["\n  query GlobalSearchUsers($search: String!) {\n    users(filter: { search: $search }, pagination: { limit: 5 }) {\n      items {\n        id\n        username\n        displayName\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -157,6 +199,14 @@ export function graphql(source: "\n  mutation AcceptTargetHostKey($methodId: ID!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation ImportTargets($input: ImportTargetsInput!) {\n    importTargets(input: $input) {\n      ok\n      dryRun\n      total\n      valid\n      created\n      errors {\n        row\n        field\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ImportTargets($input: ImportTargetsInput!) {\n    importTargets(input: $input) {\n      ok\n      dryRun\n      total\n      valid\n      created\n      errors {\n        row\n        field\n        message\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExportTargets($filter: TargetFilter, $format: TransferFormat!) {\n    exportTargets(filter: $filter, format: $format) {\n      format\n      contentType\n      count\n      content\n    }\n  }\n"): (typeof documents)["\n  query ExportTargets($filter: TargetFilter, $format: TransferFormat!) {\n    exportTargets(filter: $filter, format: $format) {\n      format\n      contentType\n      count\n      content\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment SessionUserFields on User {\n    id\n    username\n    displayName\n    roles\n    permissions\n  }\n"): (typeof documents)["\n  fragment SessionUserFields on User {\n    id\n    username\n    displayName\n    roles\n    permissions\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -198,14 +248,6 @@ export function graphql(source: "\n  mutation ActivateUser($id: ID!) {\n    acti
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  fragment TargetRowFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    healthStatus\n    lastCheckedAt\n  }\n"): (typeof documents)["\n  fragment TargetRowFields on Target {\n    id\n    serialNumber\n    name\n    address\n    port\n    osType\n    environment\n    tags\n    healthStatus\n    lastCheckedAt\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query Targets($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetRowFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Targets($filter: TargetFilter, $sort: TargetSort, $pagination: PaginationInput) {\n    targets(filter: $filter, sort: $sort, pagination: $pagination) {\n      total\n      items {\n        ...TargetRowFields\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -2,7 +2,8 @@ import { useMutation, useQuery } from "@apollo/client/react";
 import { Alert, Button, Group, Modal, Pagination, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import type { SortingState } from "@tanstack/react-table";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { useSearchParams } from "react-router";
 import { useAuth } from "../auth";
 import { serverError } from "../errors";
 import type { Role, UserRowFieldsFragment, UserSortField } from "../gql/graphql";
@@ -14,7 +15,13 @@ const PAGE_SIZE = 25;
 
 export function UsersPage() {
   const { can } = useAuth();
-  const [search, setSearch] = useState("");
+  const [params] = useSearchParams();
+  const [search, setSearch] = useState(() => params.get("search") ?? "");
+  // The global search opens this screen with ?search=<username>, also while it is already open.
+  useEffect(() => {
+    const wanted = params.get("search");
+    if (wanted !== null) setSearch(wanted);
+  }, [params]);
   const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
   const [role, setRole] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);

@@ -39,7 +39,7 @@ export function UsersTable({ users, sorting, onSortingChange, actions }: UsersTa
         id: "status",
         header: "Status",
         enableSorting: false,
-        cell: ({ row }) => <Badge styles={NO_TRUNCATE} color={row.original.isActive ? "green" : "gray"}>{row.original.isActive ? "active" : "inactive"}</Badge>,
+        cell: ({ row }) => <Badge styles={NO_TRUNCATE} color={row.original.isActive ? "teal" : "gray"}>{row.original.isActive ? "active" : "inactive"}</Badge>,
       },
       { id: "lastLoginAt", header: "Last sign-in", accessorFn: (user) => when(user.lastLoginAt) },
       { id: "createdAt", header: "Created", accessorFn: (user) => when(user.createdAt) },
@@ -57,7 +57,7 @@ export function UsersTable({ users, sorting, onSortingChange, actions }: UsersTa
             <Button size="compact-xs" variant="default" onClick={() => actions.onToggleActive(row.original)} aria-label={`${row.original.isActive ? "Deactivate" : "Activate"} ${row.original.username}`}>
               {row.original.isActive ? "Deactivate" : "Activate"}
             </Button>
-            <Button size="compact-xs" color="red" variant="light" onClick={() => actions.onDelete(row.original)} aria-label={`Delete ${row.original.username}`}>
+            <Button size="compact-xs" variant="default" onClick={() => actions.onDelete(row.original)} aria-label={`Delete ${row.original.username}`}>
               Delete
             </Button>
           </Group>

@@ -65,6 +65,16 @@ function snapshot(row: Row): EventData<"targets.credential.created"> {
 }
 
 const subject = (id: string) => ({ type: "Credential", id });
+
+/** How many of the targets using a credential a refused delete names (the console shows the message as is). */
+const IN_USE_NAMED = 5;
+
+/** `Credential "k" is in use by web-01 (SSH), db-01 (SSH) and more`: says where, so the user can fix it. */
+export function inUseMessage(name: string, users: { type: string; target: { name: string } }[]): string {
+  const named = users.slice(0, IN_USE_NAMED).map((user) => `${user.target.name} (${user.type})`);
+  const more = users.length > IN_USE_NAMED ? " and more" : "";
+  return `Credential "${name}" is in use by the connection methods of ${named.join(", ")}${more}; change or remove them first`;
+}
 const withSecrets = { secrets: { select: { field: true } } } as const;
 
 /** A credential opened for use: its non-secret facts and its decrypted secrets. */
@@ -210,8 +220,13 @@ export class CredentialService {
       await tx.$executeRawUnsafe("SELECT 1 FROM credentials WHERE id = $1::uuid AND deleted_at IS NULL FOR UPDATE", id);
       const current = await tx.credential.findFirst({ where: { id, deletedAt: null } });
       if (!current) throw notFound("Credential", id);
-      const users = await tx.connectionMethod.count({ where: { credentialId: id, target: { deletedAt: null } } });
-      if (users) throw conflict("id", `Credential "${current.name}" is used by ${users} connection method(s)`);
+      const users = await tx.connectionMethod.findMany({
+        where: { credentialId: id, target: { deletedAt: null } },
+        select: { type: true, target: { select: { name: true } } },
+        orderBy: { target: { name: "asc" } },
+        take: IN_USE_NAMED + 1,
+      });
+      if (users.length) throw conflict("id", inUseMessage(current.name, users));
       await tx.credentialSecret.deleteMany({ where: { credentialId: id } });
       await tx.credential.update({ where: { id }, data: { deletedAt: new Date(), active: null } });
       await emitEvent(tx, "targets.credential.deleted", { actor: ctx.actor, subject: subject(id), data: { id, name: current.name, type: current.type } });
