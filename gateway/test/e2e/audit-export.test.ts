@@ -133,6 +133,14 @@ describe("streamed audit export through the gateway", () => {
     expect(denied.status).toBe(403);
     expect(denied.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await denied.json()).toMatchObject({ errors: [{ extensions: { code: "FORBIDDEN" } }] });
+    // The refusal is audited like a refused GraphQL field: who, what, FAILURE.
+    await eventually(async () => {
+      const { auditEvents } = await call<{ auditEvents: { items: Array<{ action: string; outcome: string; resourceId: string; actor: { username: string } }> } }>(
+        "query($f: AuditEventFilter) { auditEvents(filter: $f) { items { action outcome resourceId actor { username } } } }",
+        { f: { actionPrefix: "audit.permission.denied", actor: viewer.username } },
+      );
+      expect(auditEvents.items).toEqual([{ action: "audit.permission.denied", outcome: "FAILURE", resourceId: "GET /export/audit", actor: { username: viewer.username } }]);
+    });
 
     const auditor = await createUserAndLogin(admin, ["ADMIN"]);
     const empty = await download("format=ndjson&actionPrefix=nothing.", auditor.accessToken);

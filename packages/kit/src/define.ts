@@ -3,7 +3,7 @@ import type { GraphQLError, GraphQLSchema } from "graphql";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
 import { AmqpConnection } from "./amqp";
-import { remoteJwks, type KeyResolver } from "./auth";
+import { remoteJwks, requiredPermissionsOf, type KeyResolver } from "./auth";
 import { EventConsumer, type EventHandlers } from "./consumer";
 import { parseEnv } from "./env";
 import { Lifecycle } from "./lifecycle";
@@ -118,6 +118,12 @@ export interface SubgraphDefinition<E extends SubgraphEnv = SubgraphEnv, P exten
 export interface RouteAuth {
   gatewayOnly: RequestHandler;
   authenticate(req: Request, res: Response): Promise<RequestContext>;
+  /**
+   * Records a FORBIDDEN answer of the route as `<service>.permission.denied` (as /graphql does for its
+   * refused fields), with the permissions the error says were missing; anything else is ignored.
+   * Never throws: a failure to record is logged.
+   */
+  recordDenial(error: unknown, context: RequestContext, route: string): Promise<void>;
 }
 
 /** What a service's `workers` hook returns: stopped once at shutdown (finish or hand back the jobs in hand). */
@@ -272,9 +278,26 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
     // behind the gateway is not enough, a sibling or a leaked proof reaches it directly.
     const revocations = new TokenRevocations(deps.redis(), env.REDIS_KEY_PREFIX);
     const verify = { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, notBefore: (userId: string, sessionId?: string) => revocations.notBefore(userId, sessionId) };
+    const recordDenial = denialRecorder(definition.name, prisma, relayRef);
     const routeAuth: RouteAuth = {
       gatewayOnly: requireGatewayProof(env.SERVICE_TOKEN),
       authenticate: (req, res) => authenticate(req, currentRequestId() ?? requestIdFrom(req), verify, { trustForwarded: res.locals.viaGateway === true }),
+      async recordDenial(error, context, route) {
+        if ((error as GraphQLError | undefined)?.extensions?.code !== "FORBIDDEN" || !recordDenial) return;
+        const denial: PermissionDenial = {
+          operationName: null,
+          operationType: "http",
+          field: route,
+          path: [],
+          requiredPermissions: requiredPermissionsOf(error),
+          requestId: context.requestId ?? null,
+        };
+        try {
+          await recordDenial(denial, context);
+        } catch (failure) {
+          logger.error("could not record a permission denial", { error: failure, field: route });
+        }
+      },
     };
     const server = await startSubgraphServer<RequestContext>({
       name: definition.name,
@@ -291,7 +314,7 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
       introspection: env.NODE_ENV !== "production",
       metricsToken: env.METRICS_TOKEN,
       knownOperations: env.METRICS_OPERATIONS,
-      onForbidden: denialRecorder(definition.name, prisma, relayRef),
+      onForbidden: recordDenial,
     });
     lifecycle.onShutdown("http server", () => server.stop());
     relay?.start();

@@ -55,7 +55,7 @@ export function auditExportRoute(app: Express, audit: AuditService, auth: RouteA
   app.get(EXPORT_PATH, auth.gatewayOnly, async (req, res) => {
     let batches: AsyncGenerator<AuditEvent[]>;
     let format: ExportFormat;
-    let ctx: RequestContext;
+    let ctx: RequestContext | undefined;
     try {
       ctx = await auth.authenticate(req, res);
       if (!ctx.user) throw new GraphQLError("Authentication required", { extensions: { code: "UNAUTHENTICATED" } });
@@ -65,6 +65,8 @@ export function auditExportRoute(app: Express, audit: AuditService, auth: RouteA
     } catch (error) {
       const status = (error as { status?: number }).status;
       if (status === 401) return void sendError(res, new GraphQLError((error as Error).message, { extensions: { code: "UNAUTHENTICATED" } }), logger);
+      // A refused export is audited like a refused GraphQL field (audit.permission.denied).
+      if (ctx) await auth.recordDenial(error, ctx, `GET ${EXPORT_PATH}`);
       return void sendError(res, error, logger);
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
@@ -75,7 +77,7 @@ export function auditExportRoute(app: Express, audit: AuditService, auth: RouteA
     try {
       // highWaterMark 1: at most one serialized batch waits beside the socket's own buffer.
       await pipeline(Readable.from(serialize(format, batches), { highWaterMark: 1 }), res);
-      logger.info("audit export streamed", { format, userId: ctx.user!.id });
+      logger.info("audit export streamed", { format, userId: ctx?.user?.id });
     } catch (error) {
       if (!res.destroyed || (error as NodeJS.ErrnoException).code !== "ERR_STREAM_PREMATURE_CLOSE") logger.warn("audit export stopped", { error: (error as Error).message });
     }
