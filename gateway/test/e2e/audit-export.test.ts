@@ -140,6 +140,7 @@ describe("streamed audit export through the gateway", () => {
         { f: { actionPrefix: "audit.permission.denied", actor: viewer.username } },
       );
       expect(auditEvents.items).toEqual([{ action: "audit.permission.denied", outcome: "FAILURE", resourceId: "GET /export/audit", actor: { username: viewer.username } }]);
+      return true;
     });
 
     const auditor = await createUserAndLogin(admin, ["ADMIN"]);
