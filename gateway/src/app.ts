@@ -8,10 +8,6 @@ import {
   createRedis,
   createServiceApp,
   currentRequestId,
-  FLOOR_CHECKED_HEADER,
-  floorCheckedProof,
-  gatewayProof,
-  GATEWAY_PROOF_HEADER,
   graphqlBody,
   ISSUED_TOKEN_HEADER,
   Lifecycle,
@@ -19,7 +15,6 @@ import {
   limitsGate,
   listen,
   queryLimitOptions,
-  REQUEST_ID_HEADER,
   remoteJwks,
   requestIdFrom,
   TokenRevocations,
@@ -35,6 +30,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { dedupeInFlight } from "./dedupe";
+import { forwardedHeaders } from "./forward";
 import { subgraphFetcher } from "./subgraph-fetch";
 import { subgraphUrls, type Env } from "./env";
 import { explorerRouter } from "./explorer";
@@ -65,14 +61,7 @@ export class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayCon
   override willSendRequest({ request, context }: Parameters<NonNullable<DataSource["willSendRequest"]>>[0]) {
     const headers = request.http?.headers;
     if (!headers || !context?.requestId) return;
-    headers.set(REQUEST_ID_HEADER, context.requestId);
-    headers.set(GATEWAY_PROOF_HEADER, gatewayProof(this.serviceToken, context.requestId));
-    const token = context.token ?? context.issuedToken;
-    if (token) headers.set("authorization", `Bearer ${token}`);
-    // The floor of the caller's own token was checked when this request's context was built.
-    if (context.token && context.floorChecked) headers.set(FLOOR_CHECKED_HEADER, floorCheckedProof(this.serviceToken, context.requestId, context.token));
-    if (context.actor.ip) headers.set("x-forwarded-for", context.actor.ip);
-    if (context.actor.userAgent) headers.set("user-agent", context.actor.userAgent);
+    for (const [name, value] of Object.entries(forwardedHeaders(context as GatewayContext, this.serviceToken))) headers.set(name, value);
   }
 
   /** A session started by this operation (login, refresh) is used for its remaining fetches when the caller sent no token. */

@@ -5,14 +5,12 @@ import type { RequestHandler } from "express";
 import {
   authenticate,
   currentRequestId,
-  gatewayProof,
-  GATEWAY_PROOF_HEADER,
-  REQUEST_ID_HEADER,
   requestIdFrom,
   sendJsonError,
   type Logger,
   type VerifyOptions,
 } from "@opsconductor/kit/gateway";
+import { forwardedHeaders } from "./forward";
 
 /** Response headers of the subgraph's stream that reach the client. */
 const PASSED_HEADERS = ["content-type", "content-disposition", "cache-control"];
@@ -28,7 +26,7 @@ export interface StreamProxyOptions {
 /**
  * A streamed HTTP download that a subgraph serves (the audit export), through the front door: the
  * caller's bearer token is verified here (signature, expiry, recall; none or a bad one is 401 JSON)
- * and forwarded with the gateway proof, the request id and the client address, as for /graphql; the
+ * and forwarded with the headers of every subgraph call (forward.ts); the
  * subgraph checks the permission and the query string itself. The body is piped as it arrives
  * (undici's stream into the socket, so a slow client slows the subgraph's reads), and a client that
  * goes away aborts the upstream request.
@@ -54,13 +52,7 @@ export function streamProxy(options: StreamProxyOptions): RequestHandler {
       upstream = await fetch(`${options.target}${query}`, {
         signal: abort.signal,
         redirect: "manual",
-        headers: {
-          [REQUEST_ID_HEADER]: requestId,
-          [GATEWAY_PROOF_HEADER]: gatewayProof(options.serviceToken, requestId),
-          authorization: `Bearer ${context.token}`,
-          ...(context.actor.ip ? { "x-forwarded-for": context.actor.ip } : {}),
-          ...(context.actor.userAgent ? { "user-agent": context.actor.userAgent } : {}),
-        },
+        headers: forwardedHeaders(context, options.serviceToken),
       });
     } catch (error) {
       if (abort.signal.aborted) return;

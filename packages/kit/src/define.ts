@@ -16,9 +16,8 @@ import { limitsFromEnv, type LimitsEnv } from "./limits";
 import { createRedis, TokenRevocations } from "./revocation";
 import { buildFederatedSchema, subgraphSdl, type FederatedSchemaOptions } from "./schema";
 import type { ReadinessChecks } from "./server";
-import { authenticate, requestIdFrom, type RequestContext } from "./context";
-import { currentRequestId } from "./logger";
-import { requireGatewayProof, startSubgraphServer, type PermissionDenial, type RunningServer } from "./subgraph-server";
+import type { RequestContext } from "./context";
+import { authenticateBehindDoor, requireGatewayProof, startSubgraphServer, type PermissionDenial, type RunningServer } from "./subgraph-server";
 
 /** The environment fields every subgraph has (see `baseEnv`). */
 export interface SubgraphEnv extends LimitsEnv {
@@ -281,7 +280,7 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
     const recordDenial = denialRecorder(definition.name, prisma, relayRef);
     const routeAuth: RouteAuth = {
       gatewayOnly: requireGatewayProof(env.SERVICE_TOKEN),
-      authenticate: (req, res) => authenticate(req, currentRequestId() ?? requestIdFrom(req), verify, { trustForwarded: res.locals.viaGateway === true }),
+      authenticate: (req, res) => authenticateBehindDoor(req, res, verify, env.SERVICE_TOKEN),
       async recordDenial(error, context, route) {
         if ((error as GraphQLError | undefined)?.extensions?.code !== "FORBIDDEN" || !recordDenial) return;
         const denial: PermissionDenial = {

@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
-import type { Express, Request, RequestHandler } from "express";
+import type { Express, Request, RequestHandler, Response } from "express";
 import type { GraphQLSchema } from "graphql";
 import { requiredPermissionsOf, type VerifyOptions } from "./auth";
 import { authenticate, REQUEST_ID_HEADER, requestIdFrom, type RequestContext } from "./context";
@@ -98,6 +98,20 @@ export function requireGatewayProof(serviceToken: string): RequestHandler {
   };
 }
 
+/**
+ * The caller of a request that passed the door (requireGatewayProof), for /graphql and a service's own
+ * routes alike: its `x-forwarded-for` and its attestation that the gateway already checked the token's
+ * revocation floor for this request (FLOOR_CHECKED_HEADER) count only with a valid gateway proof.
+ */
+export function authenticateBehindDoor(req: Request, res: Response, verify: VerifyOptions, serviceToken: string): Promise<RequestContext> {
+  const viaGateway = res.locals.viaGateway === true;
+  const requestId = currentRequestId() ?? requestIdFrom(req);
+  return authenticate(req, requestId, verify, {
+    trustForwarded: viaGateway,
+    floorCheckedBySender: (token) => viaGateway && verifyFloorChecked(req.header(FLOOR_CHECKED_HEADER), serviceToken, requestId, token),
+  });
+}
+
 /** Hands an access token issued during the request (login, refresh) back to the gateway in a header. */
 const issuedTokenPlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
@@ -152,12 +166,7 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
     limitsGate(limits),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const viaGateway = res.locals.viaGateway === true;
-        const requestId = currentRequestId() ?? requestIdFrom(req);
-        const base = await authenticate(req, requestId, options.verify, {
-          trustForwarded: viaGateway,
-          floorCheckedBySender: (token) => viaGateway && verifyFloorChecked(req.header(FLOOR_CHECKED_HEADER), options.serviceToken, requestId, token),
-        });
+        const base = await authenticateBehindDoor(req, res, options.verify, options.serviceToken);
         return options.context ? options.context(base, req) : (base as C);
       },
     }),
