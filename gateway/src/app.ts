@@ -1,14 +1,13 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
-import { expressMiddleware } from "@as-integrations/express5";
 import {
   apolloDefaults,
+  apolloHandler,
   authenticate,
   createLogger,
   createRedis,
   createServiceApp,
   currentRequestId,
-  graphqlBody,
   ISSUED_TOKEN_HEADER,
   Lifecycle,
   limitsFromEnv,
@@ -174,15 +173,13 @@ export async function start(env: Env, options: GatewayOptions = {}) {
     ...queryLimitOptions(limits),
   });
   await apollo.start();
-  app.use(
-    "/graphql",
-    ...graphqlBody(),
-    sessionCookies(env.REFRESH_COOKIE_MAX_AGE_SECONDS),
-    limitsGate(limits),
-    expressMiddleware(apollo, {
-      context: ({ req }) => authenticate(req, currentRequestId() ?? requestIdFrom(req), verify),
-    }),
-  );
+  service.graphqlRoute("/graphql", {
+    afterBody: [
+      sessionCookies(env.REFRESH_COOKIE_MAX_AGE_SECONDS),
+      limitsGate(limits),
+      apolloHandler(apollo, ({ req }) => authenticate(req, currentRequestId() ?? requestIdFrom(req), verify)),
+    ],
+  });
   service.finishRoutes();
 
   // Subscriptions (ARCHITECTURE.md): graphql-ws on the same server and path; each event's payload is a

@@ -5,4 +5,5 @@ export * from "./input-guard";
 export * from "./limits";
 export * from "./metrics";
 export * from "./revocation";
+export * from "./graphql-http";
 export * from "./server";

@@ -22,6 +22,8 @@ describe("HTTP errors outside GraphQL are JSON (kit server)", () => {
   const lines: string[] = [];
   let server: RunningServer;
   let origin: string;
+  /** Requests to /graphql that Express's router saw (the lean path bypasses it). */
+  const expressSaw: string[] = [];
 
   beforeAll(async () => {
     const { schema } = await buildFederatedSchema({ resolvers: [WidgetResolver] });
@@ -35,6 +37,10 @@ describe("HTTP errors outside GraphQL are JSON (kit server)", () => {
       serviceToken: SERVICE_TOKEN,
       readiness: {},
       routes: (app) => {
+        app.use("/graphql", (req, _res, next) => {
+          expressSaw.push(req.originalUrl);
+          next();
+        });
         // Like auth's internal endpoints: their own parser and a handler that can fail.
         app.post("/internal/echo", express.json({ limit: "1kb" }), (req, res) => void res.json(req.body));
         app.get("/internal/items/:id", (req, res) => void res.json({ id: req.params.id }));
@@ -114,5 +120,52 @@ describe("HTTP errors outside GraphQL are JSON (kit server)", () => {
     const response = await post("/graphql", JSON.stringify({ query: '{ widget(id: "w1") { id } }' }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { widget: { id: "w1" } } });
+  });
+
+  describe("the lean /graphql path and the Express route answer alike", () => {
+    // "/graphql" exactly with a plain JSON body takes the lean path; "/graphql?via=express" the Express route.
+    const both = async (body: string | undefined, headers: Record<string, string> = {}) => {
+      const answers = [];
+      expressSaw.length = 0;
+      for (const path of ["/graphql", "/graphql?via=express"]) {
+        const response = await fetch(`${origin}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-request-id": "same-id", ...gatewayProofHeaders(SERVICE_TOKEN, "same-id"), ...headers },
+          body,
+        });
+        answers.push({ status: response.status, type: response.headers.get("content-type"), requestId: response.headers.get("x-request-id"), body: await response.text() });
+      }
+      expect(expressSaw).toEqual(["/graphql?via=express"]);
+      expect(answers[0]).toEqual(answers[1]);
+      return answers[0];
+    };
+
+    it.each([
+      ["a valid query", JSON.stringify({ query: '{ widget(id: "w2") { id name } }' }), 200],
+      ["the caller as the context sees it (request id, address)", JSON.stringify({ query: "{ caller { requestId username ip } }" }), 200],
+      ["a resolver error (masked, with the request id)", JSON.stringify({ query: "{ boom }" }), 200],
+      ["malformed JSON", '{"query": "{ widget(id: \\"w1\\") { id } }",', 400],
+      ["JSON that is not an object or array", "123", 400],
+      ["an empty body", "", 400],
+      ["a body over the limit", JSON.stringify({ query: "x".repeat(1_100_000) }), 413],
+      ["a query over the limits", JSON.stringify({ query: `{ ${Array.from({ length: 200 }, (_, i) => `a${i}: widget(id: "w1") { id }`).join(" ")} }` }), 400],
+    ])("%s", async (_name, body, status) => {
+      const answer = await both(body);
+      expect(answer.status).toBe(status);
+      expect(answer.requestId).toBe("same-id");
+      expectNoInternals(answer.body);
+    });
+
+    it("a request without gateway proof", async () => {
+      const answers = [];
+      for (const path of ["/graphql", "/graphql?via=express"]) {
+        const response = await fetch(`${origin}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ _service { sdl } }"}' });
+        answers.push({ status: response.status, body: ((await response.json()) as ErrorBody).errors[0].extensions.code });
+      }
+      expect(answers).toEqual([
+        { status: 401, body: "UNAUTHENTICATED" },
+        { status: 401, body: "UNAUTHENTICATED" },
+      ]);
+    });
   });
 });

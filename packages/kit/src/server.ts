@@ -1,12 +1,13 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import express, { type Express, type Request } from "express";
+import express, { type Express, type Request, type RequestHandler, type Response } from "express";
 import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { REQUEST_ID_HEADER, requestIdFrom } from "./context";
 import { createErrorFormatter } from "./errors";
+import { asExpress, GRAPHQL_BODY_LIMIT_BYTES, isPlainJsonPost, readJsonBody, runHandlers } from "./graphql-http";
 import { DEFAULT_INPUT_LIMITS, inputGuardPlugin, type InputLimits } from "./input-guard";
 import { jsonErrorHandler, jsonNotFound, requireJsonBody, sendJsonError } from "./http-errors";
 import { currentRequestId, type Logger, withRequestId } from "./logger";
@@ -50,6 +51,14 @@ export interface ServiceApp {
   metrics: Metrics;
   /** Adds the JSON 404 and the JSON error handler; call once, after the last route is mounted. */
   finishRoutes(): void;
+  /**
+   * Mounts POST `path` (GraphQL): `beforeBody` handlers, the JSON body (415/413/400 as JSON errors), then
+   * `afterBody` handlers, the last of which answers. A plain JSON POST to exactly `path` skips Express's
+   * router and body parser (the same handlers run, on Express's request and response objects); any other
+   * request to `path` (GET, another content type or encoding, another spelling of the path) takes the
+   * Express route with the same handlers, so both answer alike.
+   */
+  graphqlRoute(path: string, route: { beforeBody?: RequestHandler[]; afterBody: RequestHandler[] }): void;
 }
 
 export interface ServiceAppOptions {
@@ -67,7 +76,7 @@ export interface ServiceAppOptions {
 }
 
 /** The JSON body parser for /graphql: 415 for other content types, 413 past `limit` (as JSON errors). */
-export const graphqlBody = (limit = "1mb") => [requireJsonBody, express.json({ limit })];
+export const graphqlBody = (limit: string | number = GRAPHQL_BODY_LIMIT_BYTES) => [requireJsonBody, express.json({ limit })];
 
 /** Bearer-token check in constant time (digests of equal length, so neither content nor length leaks). */
 function bearerMatches(header: string | undefined, token: string): boolean {
@@ -96,17 +105,24 @@ export function createServiceApp(name: string, readiness: ReadinessChecks, optio
   // An ETag is a hash of every response body; no client here revalidates API answers with one.
   app.set("etag", false);
   app.set("trust proxy", options.trustProxy?.length ? [...options.trustProxy] : false);
-  const httpServer = http.createServer(app);
   const metrics = createMetrics(name, { knownOperations: options.knownOperations });
+  // The lean /graphql path (graphqlRoute) answers what it takes; Express answers everything else.
+  let lean: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined;
+  const httpServer = http.createServer((req, res) => {
+    if (lean?.(req, res)) return;
+    app(req, res);
+  });
 
-  app.use((req, res, next) => {
+  /** Request id (header and logs) and the request's metrics, on both paths. */
+  const track = (req: Request, res: Response, route: () => string, next: () => void) => {
     const requestId = requestIdFrom(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const end = metrics.httpDuration.startTimer({ method: req.method });
-    // Label by route pattern or mount point, never the raw path: scanners would create unbounded series.
-    res.on("finish", () => end({ route: routeLabel(req), status: String(res.statusCode) }));
-    withRequestId(requestId, () => next());
-  });
+    res.on("finish", () => end({ route: route(), status: String(res.statusCode) }));
+    withRequestId(requestId, next);
+  };
+  // Label by route pattern or mount point, never the raw path: scanners would create unbounded series.
+  app.use((req, res, next) => track(req, res, () => routeLabel(req), () => next()));
   app.get("/health", (_req, res) => {
     res.json({ status: "ok", service: name });
   });
@@ -123,13 +139,33 @@ export function createServiceApp(name: string, readiness: ReadinessChecks, optio
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   let finished = false;
+  const onError = jsonErrorHandler(options.logger);
   const finishRoutes = () => {
     if (finished) return;
     finished = true;
     app.use(jsonNotFound);
-    app.use(jsonErrorHandler(options.logger));
+    app.use(onError);
   };
-  return { app, httpServer, metrics, finishRoutes };
+  const graphqlRoute: ServiceApp["graphqlRoute"] = (path, { beforeBody = [], afterBody }) => {
+    app.use(path, ...beforeBody, ...graphqlBody(), ...afterBody);
+    const label = path.toLowerCase();
+    lean = (rawReq, rawRes) => {
+      if (rawReq.url !== path || !isPlainJsonPost(rawReq)) return false;
+      const { req, res } = asExpress(app, rawReq, rawRes);
+      const fail = (error: unknown) => onError(error, req, res, () => res.destroy());
+      track(req, res, () => label, () =>
+        runHandlers(beforeBody, req, res, fail, () =>
+          readJsonBody(req, GRAPHQL_BODY_LIMIT_BYTES, (error, body) => {
+            if (error) return fail(error);
+            req.body = body;
+            runHandlers(afterBody, req, res, fail, () => sendJsonError(res, 404));
+          }),
+        ),
+      );
+      return true;
+    };
+  };
+  return { app, httpServer, metrics, finishRoutes, graphqlRoute };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
-import { expressMiddleware } from "@as-integrations/express5";
 import type { Express, Request, RequestHandler, Response } from "express";
 import type { GraphQLSchema } from "graphql";
 import { requiredPermissionsOf, type VerifyOptions } from "./auth";
@@ -11,7 +10,8 @@ import { limitsFromEnv, limitsGate, queryLimitOptions, type QueryLimits } from "
 import { currentRequestId, type Logger } from "./logger";
 import type { Metrics } from "./metrics";
 import { FLOOR_CHECKED_HEADER, GATEWAY_PROOF_HEADER, ISSUED_TOKEN_HEADER, verifyFloorChecked, verifyGatewayProof } from "./proof";
-import { apolloDefaults, createServiceApp, graphqlBody, listen, type ReadinessChecks } from "./server";
+import { apolloHandler } from "./graphql-http";
+import { apolloDefaults, createServiceApp, listen, type ReadinessChecks } from "./server";
 
 export interface SubgraphServerOptions<C extends RequestContext> {
   name: string;
@@ -159,18 +159,16 @@ export async function startSubgraphServer<C extends RequestContext>(options: Sub
     ...queryLimitOptions(limits),
   });
   await apollo.start();
-  app.use(
-    "/graphql",
-    requireGatewayProof(options.serviceToken),
-    ...graphqlBody(),
-    limitsGate(limits),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
+  service.graphqlRoute("/graphql", {
+    beforeBody: [requireGatewayProof(options.serviceToken)],
+    afterBody: [
+      limitsGate(limits),
+      apolloHandler(apollo, async ({ req, res }) => {
         const base = await authenticateBehindDoor(req, res, options.verify, options.serviceToken);
         return options.context ? options.context(base, req) : (base as C);
-      },
-    }),
-  );
+      }),
+    ],
+  });
   service.finishRoutes();
 
   const port = await listen(httpServer, options.host, options.port);
