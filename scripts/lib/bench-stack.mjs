@@ -51,8 +51,10 @@ export async function prepareBenchStack({ name, extra = {}, portOffset = 0 }) {
     ports,
     databases,
     postgresUrl: POSTGRES_URL,
-    // No background health checks: probing bench targets would compete with the load measured.
-    extra: { LOG_LEVEL: "error", EVENTS_EXCHANGE: `opsconductor.${name}.events`, REDIS_KEY_PREFIX: `opsc-${name}:`, HEALTH_CHECK_INTERVAL_SECONDS: "0", ...extra },
+    // No background health checks: probing bench targets would compete with the load measured. Measured as
+    // deployed (docker-compose and the Dockerfile set NODE_ENV=production: libraries such as graphql-js drop
+    // their development checks; introspection is off), as Hive Gateway is run in bench:gateway.
+    extra: { NODE_ENV: "production", LOG_LEVEL: "error", EVENTS_EXCHANGE: `opsconductor.${name}.events`, REDIS_KEY_PREFIX: `opsc-${name}:`, HEALTH_CHECK_INTERVAL_SECONDS: "0", ...extra },
   });
   const password = `bench-${randomBytes(9).toString("base64url")}`;
   // Loaded after the build above.
