@@ -44,7 +44,8 @@ interface TcpHandle {
   close(): void;
 }
 interface ConnectRequest {
-  oncomplete: (status: number) => void;
+  oncomplete: (this: ConnectRequest, status: number) => void;
+  attempt?: Attempt;
 }
 interface TcpBinding {
   TCP: new (type: number) => TcpHandle;
@@ -71,19 +72,53 @@ const UV_ECONNREFUSED = -111;
 
 export type ProbeCallback = (state: PortState, rttMs: number | null) => void;
 
-interface InFlight {
-  deadline: number;
-  settle(state: PortState, answered: boolean): void;
-  close(): void;
+/** One connect in flight. A class, not closures: a scan makes tens of thousands of these. */
+class Attempt {
+  handle: TcpHandle | null = null;
+  socket: net.Socket | null = null;
+  constructor(
+    readonly connector: Connector,
+    readonly started: number,
+    readonly deadline: number,
+    readonly done: ProbeCallback,
+  ) {}
+
+  settle(state: PortState, answered: boolean): void {
+    if (!this.connector.release(this)) return;
+    this.close();
+    this.done(state, answered ? performance.now() - this.started : null);
+  }
+
+  close(): void {
+    if (this.handle) {
+      this.handle.close();
+      this.handle = null;
+    }
+    if (this.socket) {
+      this.socket.removeAllListeners();
+      this.socket.on("error", () => {});
+      this.socket.destroy();
+      this.socket = null;
+    }
+  }
+}
+
+/** The completion of every handle connect (node calls it with the request as `this`). */
+function onConnect(this: ConnectRequest, status: number): void {
+  if (status === 0) this.attempt?.settle("open", true);
+  else this.attempt?.settle(status === UV_ECONNREFUSED ? "closed" : "filtered", status === UV_ECONNREFUSED);
 }
 
 /**
  * TCP connects without a promise or a timer per connect (a scan makes tens of thousands): each
  * completes through a callback, and one sweep every few milliseconds ends those past their deadline
- * as filtered. `size` is how many are in flight.
+ * as filtered. The sweep only marks them: they are ended in the check phase of the same loop turn,
+ * after the poll phase has taken in every completion the kernel already has. Otherwise a busy
+ * process (its loop late by more than a timeout) would call ports filtered whose answer was waiting
+ * unread, and retry them. `size` is how many are in flight.
  */
 export class Connector {
-  private readonly inFlight = new Set<InFlight>();
+  private readonly inFlight = new Set<Attempt>();
   private sweeper: NodeJS.Timeout | null = null;
 
   get size(): number {
@@ -92,25 +127,23 @@ export class Connector {
 
   probe(host: string, port: number, timeoutMs: number, done: ProbeCallback): void {
     const started = performance.now();
-    const entry: InFlight = {
-      deadline: started + timeoutMs,
-      settle: (state, answered) => {
-        if (!this.inFlight.delete(entry)) return;
-        entry.close();
-        done(state, answered ? performance.now() - started : null);
-      },
-      close: () => {},
-    };
-    this.inFlight.add(entry);
+    const attempt = new Attempt(this, started, started + timeoutMs, done);
+    this.inFlight.add(attempt);
     this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS);
-    entry.close = tcp ? connectHandle(tcp, host, port, entry) : connectSocket(host, port, entry);
+    if (tcp) connectHandle(tcp, host, port, attempt);
+    else connectSocket(host, port, attempt);
+  }
+
+  /** Takes an attempt out of the set; false when it was settled (or stopped) already. */
+  release(attempt: Attempt): boolean {
+    return this.inFlight.delete(attempt);
   }
 
   /** Ends every connect in flight (a cancel); their callbacks are not called. */
   stop(): void {
-    for (const entry of [...this.inFlight]) {
-      this.inFlight.delete(entry);
-      entry.close();
+    for (const attempt of [...this.inFlight]) {
+      this.inFlight.delete(attempt);
+      attempt.close();
     }
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
@@ -118,7 +151,14 @@ export class Connector {
 
   private sweep(): void {
     const now = performance.now();
-    for (const entry of this.inFlight) if (entry.deadline <= now) entry.settle("filtered", false);
+    let due: Attempt[] | null = null;
+    for (const attempt of this.inFlight) if (attempt.deadline <= now) (due ??= []).push(attempt);
+    if (due) {
+      const expired = due;
+      setImmediate(() => {
+        for (const attempt of expired) attempt.settle("filtered", false);
+      });
+    }
     if (!this.inFlight.size && this.sweeper) {
       clearInterval(this.sweeper);
       this.sweeper = null;
@@ -127,33 +167,21 @@ export class Connector {
 }
 const SWEEP_MS = 10;
 
-function connectHandle(binding: TcpBinding, host: string, port: number, entry: InFlight): () => void {
+function connectHandle(binding: TcpBinding, host: string, port: number, attempt: Attempt): void {
   const handle = new binding.TCP(binding.constants.SOCKET);
   const request = new binding.TCPConnectWrap();
-  request.oncomplete = (status) => {
-    if (status === 0) entry.settle("open", true);
-    else entry.settle(status === UV_ECONNREFUSED ? "closed" : "filtered", status === UV_ECONNREFUSED);
-  };
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    handle.close();
-  };
+  request.oncomplete = onConnect;
+  request.attempt = attempt;
+  attempt.handle = handle;
   const error = isIP(host) === 6 ? handle.connect6(request, host, port) : handle.connect(request, host, port);
-  if (error) queueMicrotask(() => entry.settle("filtered", false));
-  return close;
+  if (error) queueMicrotask(() => attempt.settle("filtered", false));
 }
 
-function connectSocket(host: string, port: number, entry: InFlight): () => void {
+function connectSocket(host: string, port: number, attempt: Attempt): void {
   const socket = net.connect({ host, port, noDelay: true });
-  socket.once("connect", () => entry.settle("open", true));
-  socket.once("error", (error: NodeJS.ErrnoException) => entry.settle(error.code === "ECONNREFUSED" ? "closed" : "filtered", error.code === "ECONNREFUSED"));
-  return () => {
-    socket.removeAllListeners();
-    socket.on("error", () => {});
-    socket.destroy();
-  };
+  attempt.socket = socket;
+  socket.once("connect", () => attempt.settle("open", true));
+  socket.once("error", (error: NodeJS.ErrnoException) => attempt.settle(error.code === "ECONNREFUSED" ? "closed" : "filtered", error.code === "ECONNREFUSED"));
 }
 
 /** One connect as a promise (host discovery tests and single checks). */

@@ -45,8 +45,9 @@ export async function startScanWorker(deps: { env: Env; prisma: PrismaClient; sc
       logger.warn("scan re-run from the start: the worker running it died", { scanId, attempt: claim.attempt });
     }
     const attempt = claim.attempt;
-    await scans.publish(scanId);
-    const scan = await prisma.scan.findUniqueOrThrow({ where: { id: scanId } });
+    // Asked for now, used at the first classification: the scan does not wait for the targets service.
+    const types = deviceTypes();
+    const [, scan] = await Promise.all([scans.publish(scanId), prisma.scan.findUniqueOrThrow({ where: { id: scanId } })]);
     const controller = new AbortController();
     running.set(scanId, controller);
     const poll = setInterval(() => {
@@ -74,7 +75,7 @@ export async function startScanWorker(deps: { env: Env; prisma: PrismaClient; sc
           concurrency: scan.concurrency,
           rateLimit: scan.rateLimit,
           bannerWaitMs: env.BANNER_WAIT_MS,
-          deviceTypes: await deviceTypes(),
+          deviceTypes: types,
           snmp,
         },
         writer,
