@@ -208,7 +208,7 @@ export class RunEngine {
       // stopOnFirstFailure's skips; and the run's targets counted by status. The count sees the
       // statement's snapshot, from before its own changes, which are added in below.
       const transition = retry
-        ? `status = 'QUEUED', attempt = $2 + 1, queued_at = $5::timestamptz AT TIME ZONE 'UTC', exit_code = $6, error = $4, heartbeat_at = NULL`
+        ? `status = $7::"TargetStatus", attempt = $2 + 1, queued_at = $5::timestamptz AT TIME ZONE 'UTC', exit_code = $6, error = $4, heartbeat_at = NULL`
         : `status = $7::"TargetStatus", exit_code = $6, error = $4, finished_at = $5::timestamptz AT TIME ZONE 'UTC'`;
       const [row] = await tx.$queryRawUnsafe<Array<{ target_id: string; target_name: string; pgids: number[]; skipped: number; counts: Record<string, number> }>>(
         `WITH ended AS (
@@ -236,7 +236,8 @@ export class RunEngine {
         outcome.error,
         new Date().toISOString(),
         outcome.exitCode,
-        status,
+        // Every parameter is used by both statements: PostgreSQL cannot type an unused one.
+        retry ? "QUEUED" : status,
         job.runId,
         skipPending,
       );
