@@ -5,7 +5,8 @@
 // with the same key; prints both wall times and the ratio (target: ours ≤ 0.2× Ansible's). The job
 // is created through the gateway (createJob) like a user would; the whole stack is real, on bench ports.
 // Options: --targets <n> (default 200), --forks <n> (Ansible -f, default 50), --port-offset <n> (added
-// to the bench ports). Bounded: everything it starts is stopped at the end, and it gives up 15 minutes
+// to the bench ports), --profile <dir> (a V8 CPU profile of every stack process, written into <dir> when the
+// stack stops; the process ids are printed to tell them apart). Bounded: everything it starts is stopped at the end, and it gives up 15 minutes
 // after the stack started. It also prints where our run's time went: each target's phases from the
 // executions database, the CPU time of every process involved, and the bench databases' wait events.
 import { execFile } from "node:child_process";
@@ -13,11 +14,13 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { benchArg, startBenchStack } from "./lib/bench-stack.mjs";
+import { benchArg, prepareBenchStack } from "./lib/bench-stack.mjs";
 
 const require = createRequire(import.meta.url);
 const N = benchArg("targets", 200);
 const FORKS = benchArg("forks", 50);
+const profileIndex = process.argv.indexOf("--profile");
+const profileDir = profileIndex > 0 ? path.resolve(process.argv[profileIndex + 1]) : undefined;
 const ANSIBLE = "/usr/bin/ansible";
 if (!fs.existsSync(ANSIBLE)) {
   console.error(`${ANSIBLE} is missing: apt-get install -y ansible`);
@@ -38,7 +41,11 @@ async function cleanup() {
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void cleanup().then(() => process.exit(130)));
 
 try {
-  stack = await startBenchStack({ name: "fanout", portOffset: benchArg("port-offset", 0) });
+  const bench = await prepareBenchStack({ name: "fanout", portOffset: benchArg("port-offset", 0), extra: profileDir ? { OPSC_CPU_PROFILE_DIR: profileDir } : {} });
+  // Each process gets 2 minutes to be ready: other work on a shared machine made 30 s too short.
+  const started = await bench.start({ timeoutMs: 120_000 });
+  stack = { ...bench, procs: started.procs, stop: () => started.stop() };
+  if (profileDir) console.log(`CPU profiles into ${profileDir}: ${Object.entries(stack.procs).map(([name, proc]) => `${name} ${proc.pid}`).join(", ")}`);
   // From here (the build and the stack's start are not counted: on a loaded machine they alone took minutes).
   deadline = setTimeout(() => {
     console.error("bench:fanout gave up after 15 minutes");
@@ -51,11 +58,16 @@ try {
   console.log("done");
   const gateway = stack.url();
   const { accessToken: token } = await testing.login(gateway, "admin", stack.password);
-  const call = async (query, variables = {}) => {
-    const result = await testing.graphql(gateway, query, variables, { token });
-    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
-    return result.data;
+  const call = async (query, variables = {}, tries = 1) => {
+    for (let attempt = 1; ; attempt++) {
+      const result = await testing.graphql(gateway, query, variables, { token });
+      if (!result.errors?.length) return result.data;
+      if (attempt >= tries || result.errors[0]?.extensions?.code !== "INTERNAL_SERVER_ERROR") throw new Error(JSON.stringify(result.errors));
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+    }
   };
+  // Set-up is not measured: on a machine loaded by other work a method's transaction can time out; try again.
+  const SETUP_TRIES = 3;
 
   // The same targets for both: key authentication with the fixture's ed25519 key.
   const key = sshd.keys.ed25519;
@@ -66,13 +78,16 @@ try {
   for (let start = 0; start < N; start += 20) {
     const batch = sshd.servers.slice(start, start + 20).map(async (server, offset) => {
       const index = start + offset;
-      const { createTarget } = await call("mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }", {
-        input: { name: `fanout-${String(index).padStart(4, "0")}`, address: "127.0.0.1", port: server.port },
-      });
-      await call("mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMethod(targetId: $t, input: $input) { id } }", {
-        t: createTarget.id,
-        input: { type: "SSH", port: server.port, credentialId: createCredential.id },
-      });
+      const { createTarget } = await call(
+        "mutation($input: CreateTargetInput!) { createTarget(input: $input) { id } }",
+        { input: { name: `fanout-${String(index).padStart(4, "0")}`, address: "127.0.0.1", port: server.port } },
+        SETUP_TRIES,
+      );
+      await call(
+        "mutation($t: ID!, $input: ConnectionMethodInput!) { addConnectionMethod(targetId: $t, input: $input) { id } }",
+        { t: createTarget.id, input: { type: "SSH", port: server.port, credentialId: createCredential.id } },
+        SETUP_TRIES,
+      );
       return createTarget.id;
     });
     targetIds.push(...(await Promise.all(batch)));

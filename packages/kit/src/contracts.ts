@@ -98,6 +98,37 @@ export function contractPath(contract: InternalContract, params: Record<string, 
   });
 }
 
+const connectionBundle = z.object({
+  target: z.object({ id: z.string(), name: z.string(), address: z.string(), serialNumber: z.string() }),
+  method: z
+    .object({
+      id: z.string(),
+      type: z.enum(["SSH", "WINRM", "SNMP", "HTTP", "TELNET"]),
+      port: z.number().int(),
+      username: z.string().nullable(),
+      settings: z.record(z.string(), z.unknown()),
+      hostKeyFingerprint: z.string().nullable(),
+    })
+    .nullable(),
+  credential: z
+    .object({
+      id: z.string(),
+      type: z.enum(["PASSWORD", "SSH_KEY", "SNMP_COMMUNITY", "SNMP_V3", "API_TOKEN"]),
+      username: z.string().nullable(),
+      secret: z.object({
+        password: z.string().optional(),
+        privateKey: z.string().optional(),
+        passphrase: z.string().optional(),
+        community: z.string().optional(),
+        token: z.string().optional(),
+        authPassword: z.string().optional(),
+        privPassword: z.string().optional(),
+      }),
+      settings: z.record(z.string(), z.unknown()),
+    })
+    .nullable(),
+});
+
 /**
  * executions → targets: how to reach a target now, with the decrypted secret of its method's
  * credential. Service token only; every call is recorded as a `targets.credential.used` event
@@ -108,38 +139,26 @@ export const targetConnectionBundleContract = defineContract({
   method: "GET",
   path: "/internal/targets/:id/connection",
   params: z.object({ id: uuid() }),
-  response: z.object({
-    target: z.object({ id: z.string(), name: z.string(), address: z.string(), serialNumber: z.string() }),
-    method: z
-      .object({
-        id: z.string(),
-        type: z.enum(["SSH", "WINRM", "SNMP", "HTTP", "TELNET"]),
-        port: z.number().int(),
-        username: z.string().nullable(),
-        settings: z.record(z.string(), z.unknown()),
-        hostKeyFingerprint: z.string().nullable(),
-      })
-      .nullable(),
-    credential: z
-      .object({
-        id: z.string(),
-        type: z.enum(["PASSWORD", "SSH_KEY", "SNMP_COMMUNITY", "SNMP_V3", "API_TOKEN"]),
-        username: z.string().nullable(),
-        secret: z.object({
-          password: z.string().optional(),
-          privateKey: z.string().optional(),
-          passphrase: z.string().optional(),
-          community: z.string().optional(),
-          token: z.string().optional(),
-          authPassword: z.string().optional(),
-          privPassword: z.string().optional(),
-        }),
-        settings: z.record(z.string(), z.unknown()),
-      })
-      .nullable(),
-  }),
+  response: connectionBundle,
 });
 export type TargetConnectionBundle = ContractResponse<typeof targetConnectionBundleContract>;
+
+/**
+ * executions → targets: the connection bundles of many targets in one call (a run's targets start
+ * together), each use recorded exactly as a single fetch is (one `targets.credential.used` per id
+ * asked for). A target that is gone, or whose credential fails to open, is a failure with the status
+ * the single route would answer; the others are still served.
+ */
+export const targetConnectionBundlesContract = defineContract({
+  service: "targets",
+  method: "POST",
+  path: "/internal/targets/connections",
+  body: z.object({ ids: z.array(uuid()).min(1, "must not be empty").max(500, "must be at most 500") }, "must be a JSON object"),
+  response: z.object({
+    bundles: z.array(connectionBundle),
+    failures: z.array(z.object({ id: z.string(), status: z.number().int(), message: z.string() })),
+  }),
+});
 
 // ── jobs / executions / targets contracts for the execution engine ──────────────────────────────
 

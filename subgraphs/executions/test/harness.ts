@@ -2,6 +2,7 @@ import {
   jobSnapshotContract,
   resolveTargetSelectionContract,
   targetConnectionBundleContract,
+  targetConnectionBundlesContract,
   type JobSnapshot,
   type Logger,
   type TargetConnectionBundle,
@@ -91,6 +92,11 @@ export async function startHarness(options: { sshdCount?: number; env?: Record<s
         const target = targets.find((t) => t.id === params.id);
         if (!target) throw internalFailure(404, "not found", "id");
         return target.bundle;
+      }),
+      route(targetConnectionBundlesContract, async ({ body }) => {
+        const found = targets.filter((t) => body.ids.includes(t.id));
+        const missing = body.ids.filter((id) => !found.some((t) => t.id === id));
+        return { bundles: found.map((t) => t.bundle), failures: missing.map((id) => ({ id, status: 404, message: `target ${id} not found` })) };
       }),
     ],
   });

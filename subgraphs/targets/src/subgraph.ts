@@ -9,7 +9,7 @@ import { DeviceTypeService } from "./device-type/device-type.service";
 import { envSchema } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
 import { deviceTypesRoute, importDiscoveredRoute, targetsByAddressRoute } from "./internal/discovery.routes";
-import { connectionBundleRoute } from "./internal/connection-bundle.route";
+import { connectionBundleRoute, connectionBundlesRoute } from "./internal/connection-bundle.route";
 import { credentialTypeRoute, snmpCommunityRoute } from "./internal/snmp-community.route";
 import { resolveSelectionRoute } from "./internal/resolve-selection.route";
 import { GroupService } from "./group/group.service";
@@ -69,6 +69,7 @@ export default defineSubgraph({
       logger,
       routes: [
         connectionBundleRoute(prisma, transaction, credentials),
+        connectionBundlesRoute(prisma, transaction, credentials),
         resolveSelectionRoute(prisma, sql()),
         deviceTypesRoute(prisma),
         targetsByAddressRoute(prisma),

@@ -1,4 +1,4 @@
-import { contractPath, createLogger, SERVICE_TOKEN_HEADER, targetConnectionBundleContract } from "@opsconductor/kit";
+import { callInternal, contractPath, createLogger, SERVICE_TOKEN_HEADER, targetConnectionBundleContract, targetConnectionBundlesContract } from "@opsconductor/kit";
 import { errorCodes, outboxEvents, startSshd, type SshdFixture, withFreshPort } from "@opsconductor/kit/testing";
 import { randomBytes, randomUUID } from "node:crypto";
 import { envSchema } from "../src/env";
@@ -195,6 +195,24 @@ describe("connection bundle for executions", () => {
     const view = await call<{ credential: { lastUsedAt: string | null } }>("query($id: ID!) { credential(id: $id) { lastUsedAt } }", { id: cred.data.createCredential.id });
     expect(view.data.credential.lastUsedAt).not.toBeNull();
     expect((await bundle(randomUUID())).status).toBe(404);
+  });
+
+  it("serves many targets in one call: each id asked for is one recorded use, a missing target is a 404 failure and the others are still served", async () => {
+    const cred = await createCredential({ type: "PASSWORD", username: sshd.user, password: sshd.password });
+    const credentialId = cred.data.createCredential.id;
+    const [a, b] = [await sshTargetWith(credentialId), await sshTargetWith(credentialId)];
+    const missing = randomUUID();
+    const reply = await callInternal(h.url.replace(/\/graphql$/, ""), targetConnectionBundlesContract, {
+      // `a` twice: two attempts on one target are two uses of its secret.
+      body: { ids: [a, b, a, missing] },
+      serviceToken: h.subgraph.env.SERVICE_TOKEN,
+    });
+    expect(reply.bundles.map((served) => served.target.id).sort()).toEqual([a, b].sort());
+    for (const served of reply.bundles) expect(served.credential?.secret.password).toBe(sshd.password);
+    expect(reply.failures).toEqual([{ id: missing, status: 404, message: `target ${missing} not found` }]);
+    const used = await outboxEvents(h.db, { type: "targets.credential.used", subjectId: credentialId });
+    expect(used.map((event) => event.data.targetId).sort()).toEqual([a, a, b].sort());
+    expect(JSON.stringify(used)).not.toContain(sshd.password);
   });
 });
 

@@ -10,6 +10,8 @@ const TX_LIMITS = { maxWait: 15_000, timeout: 30_000 };
 export type RunOptions = JobSnapshot["options"];
 export type TargetOutcome = "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT";
 const FINAL_RUN = ["SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED", "TIMED_OUT"];
+/** At most one coalesced `runUpdated` per run this often (see notifyRun). */
+const PUBLISH_EVERY_MS = 150;
 
 /** The steps an attempt lost to a dead worker left running on its target (their process groups). */
 export interface Orphan {
@@ -43,7 +45,32 @@ export class RunEngine {
     private readonly logger: Logger,
   ) {}
 
-  /** Live event for `runUpdated(runId)`; best effort (a missed one is caught up by the next). */
+  /** Runs with a publish window open: whether a change arrived during it (published when it closes). */
+  private readonly publishWindows = new Map<string, { dirty: boolean }>();
+
+  /**
+   * `runUpdated` for the many per-target changes of a run, coalesced: the first change is published at
+   * once, later ones at most once per PUBLISH_EVERY_MS (the last change always goes out when its window
+   * closes). Hundreds of targets claiming and finishing at once would otherwise make every subscriber
+   * re-resolve the run hundreds of times a second. Run-level changes (final state, cancel) use publishRun.
+   */
+  notifyRun(runId: string): void {
+    const window = this.publishWindows.get(runId);
+    if (window) window.dirty = true;
+    else this.openPublishWindow(runId);
+  }
+
+  private openPublishWindow(runId: string): void {
+    const window = { dirty: false };
+    this.publishWindows.set(runId, window);
+    void this.publishRun(runId);
+    setTimeout(() => {
+      this.publishWindows.delete(runId);
+      if (window.dirty) this.openPublishWindow(runId);
+    }, PUBLISH_EVERY_MS);
+  }
+
+  /** Live event for `runUpdated(runId)`, at once; best effort (a missed one is caught up by the next). */
   async publishRun(runId: string): Promise<void> {
     try {
       await publishLive(this.redis(), this.keyPrefix, liveTopics.runUpdated.channel({ runId }), { __typename: "Run", id: runId });
@@ -96,42 +123,64 @@ export class RunEngine {
    * means there is nothing to do ("skip").
    */
   async claim(job: TargetJob): Promise<ClaimResult> {
-    // No run-row lock here (hundreds of targets claim at once): the conditional update of the target's
-    // own row is what serializes a claim against a cancel or a second copy of the job.
-    const result = await this.transaction(async (tx): Promise<ClaimResult> => {
-      const claimed = await tx.$queryRawUnsafe<Array<{ id: string }>>(
-        `UPDATE run_targets SET status = 'RUNNING', started_at = COALESCE(started_at, now()), heartbeat_at = now(), error = NULL
-          WHERE id = $1::uuid AND attempt = $2 AND status = 'QUEUED' RETURNING id::text`,
-        job.runTargetId,
-        job.attempt,
-      );
-      if (!claimed.length) {
-        const current = await tx.runTarget.findUnique({ where: { id: job.runTargetId }, select: { status: true, attempt: true } });
-        return current?.status === "RUNNING" && current.attempt === job.attempt ? { kind: "lost" } : { kind: "skip" };
-      }
-      await tx.run.updateMany({ where: { id: job.runId, status: "QUEUED" }, data: { status: "RUNNING", startedAt: new Date() } });
-      const row = await tx.run.findUniqueOrThrow({
-        where: { id: job.runId },
-        select: { id: true, number: true, steps: true, options: true, secretsEncrypted: true, parameters: true },
-      });
-      const target = await tx.runTarget.findUniqueOrThrow({
-        where: { id: job.runTargetId },
-        select: { id: true, targetId: true, targetName: true, targetAddress: true, attempt: true },
-      });
-      return { kind: "claimed", run: { ...row, options: row.options as RunOptions }, target };
-    }, TX_LIMITS);
-    if (result.kind === "claimed") await this.publishRun(job.runId);
-    return result;
+    // One statement, no run-row lock (hundreds of targets claim at once): the conditional update of the
+    // target's own row is what serializes a claim against a cancel or a second copy of the job. The run
+    // becomes RUNNING with its first claim; its snapshot (steps, options, sealed SECRET values) comes along.
+    const [row] = await this.prisma.$queryRawUnsafe<
+      Array<{
+        id: string;
+        target_id: string;
+        target_name: string;
+        target_address: string;
+        attempt: number;
+        number: number;
+        steps: unknown;
+        options: RunOptions;
+        secrets_encrypted: string | null;
+        parameters: unknown;
+      }>
+    >(
+      `WITH claimed AS (
+         UPDATE run_targets SET status = 'RUNNING', started_at = COALESCE(started_at, $3::timestamptz AT TIME ZONE 'UTC'),
+                heartbeat_at = $3::timestamptz AT TIME ZONE 'UTC', error = NULL
+          WHERE id = $1::uuid AND attempt = $2 AND status = 'QUEUED'
+          RETURNING id, target_id, target_name, target_address, attempt, run_id),
+       started AS (
+         UPDATE runs SET status = 'RUNNING', started_at = $3::timestamptz AT TIME ZONE 'UTC'
+          WHERE id = (SELECT run_id FROM claimed) AND status = 'QUEUED')
+       SELECT c.id::text, c.target_id::text, c.target_name, c.target_address, c.attempt,
+              r.number, r.steps, r.options, r.secrets_encrypted, r.parameters
+         FROM claimed c JOIN runs r ON r.id = c.run_id`,
+      job.runTargetId,
+      job.attempt,
+      new Date().toISOString(),
+    );
+    if (!row) {
+      const current = await this.prisma.runTarget.findUnique({ where: { id: job.runTargetId }, select: { status: true, attempt: true } });
+      return current?.status === "RUNNING" && current.attempt === job.attempt ? { kind: "lost" } : { kind: "skip" };
+    }
+    this.notifyRun(job.runId);
+    return {
+      kind: "claimed",
+      run: { id: job.runId, number: row.number, steps: row.steps, options: row.options, secretsEncrypted: row.secrets_encrypted, parameters: row.parameters },
+      target: { id: row.id, targetId: row.target_id, targetName: row.target_name, targetAddress: row.target_address, attempt: row.attempt },
+    };
   }
 
   /** Proves a running attempt alive; false when it is no longer current (cancelled run, reaped). */
   async heartbeat(job: TargetJob): Promise<{ current: boolean; cancelRequested: boolean }> {
-    const updated = await this.prisma.runTarget.updateMany({
-      where: { id: job.runTargetId, attempt: job.attempt, status: "RUNNING" },
-      data: { heartbeatAt: new Date() },
-    });
-    const run = await this.prisma.run.findUnique({ where: { id: job.runId }, select: { cancelRequestedAt: true } });
-    return { current: updated.count === 1, cancelRequested: !!run?.cancelRequestedAt };
+    const [row] = await this.prisma.$queryRawUnsafe<Array<{ current: boolean; cancel_requested: boolean }>>(
+      `WITH beat AS (
+         UPDATE run_targets SET heartbeat_at = $3::timestamptz AT TIME ZONE 'UTC'
+          WHERE id = $1::uuid AND attempt = $2 AND status = 'RUNNING' RETURNING id)
+       SELECT EXISTS (SELECT 1 FROM beat) AS current,
+              EXISTS (SELECT 1 FROM runs WHERE id = $4::uuid AND cancel_requested_at IS NOT NULL) AS cancel_requested`,
+      job.runTargetId,
+      job.attempt,
+      new Date().toISOString(),
+      job.runId,
+    );
+    return { current: !!row?.current, cancelRequested: !!row?.cancel_requested };
   }
 
   /**
@@ -144,66 +193,94 @@ export class RunEngine {
     const jobs: TargetJob[] = [];
     let retryDelay = 0;
     let orphan: Orphan | undefined;
+    let finalized = false;
     const changed = await this.transaction(async (tx) => {
       const run = await this.lockRun(tx, job.runId);
       if (!run) return false;
-      const current = await tx.runTarget.findUnique({ where: { id: job.runTargetId } });
-      if (!current || current.status !== "RUNNING" || current.attempt !== job.attempt) return false;
       const options = run.options;
-      // Steps an attempt left RUNNING (its worker died) end with it, in the same statement that reads the
-      // process groups they may have left running on the target (one round trip under the run's lock).
-      const left = await tx.$queryRawUnsafe<Array<{ remote_pgid: number | null }>>(
-        `UPDATE step_results SET status = $3::"StepStatus", error = $4, finished_at = ($5::timestamptz AT TIME ZONE 'UTC')
-          WHERE run_target_id = $1::uuid AND attempt = $2 AND status = 'RUNNING'
-          RETURNING remote_pgid`,
+      const retryable = (outcome.status === "FAILED" || outcome.status === "TIMED_OUT") && !run.cancel_requested_at;
+      const retry = retryable && job.attempt <= options.retries;
+      const status: TargetOutcome = run.cancel_requested_at && outcome.status !== "SUCCEEDED" ? "CANCELLED" : outcome.status;
+      const skipPending = !retry && (status === "FAILED" || status === "TIMED_OUT") && options.stopOnFirstFailure;
+      // One statement under the run's lock, and only if the attempt is still current (RUNNING, this
+      // number): the target's transition (next attempt, or final); the steps the attempt left RUNNING
+      // (its worker died) ended, with the process groups they may have left on the target;
+      // stopOnFirstFailure's skips; and the run's targets counted by status. The count sees the
+      // statement's snapshot, from before its own changes, which are added in below.
+      const transition = retry
+        ? `status = $7::"TargetStatus", attempt = $2 + 1, queued_at = $5::timestamptz AT TIME ZONE 'UTC', exit_code = $6, error = $4, heartbeat_at = NULL`
+        : `status = $7::"TargetStatus", exit_code = $6, error = $4, finished_at = $5::timestamptz AT TIME ZONE 'UTC'`;
+      const [row] = await tx.$queryRawUnsafe<Array<{ target_id: string; target_name: string; pgids: number[]; skipped: number; counts: Record<string, number> }>>(
+        `WITH ended AS (
+           UPDATE step_results SET status = $3::"StepStatus", error = $4, finished_at = $5::timestamptz AT TIME ZONE 'UTC'
+            WHERE run_target_id = $1::uuid AND attempt = $2 AND status = 'RUNNING'
+              AND EXISTS (SELECT 1 FROM run_targets WHERE id = $1::uuid AND attempt = $2 AND status = 'RUNNING')
+            RETURNING remote_pgid),
+         moved AS (
+           UPDATE run_targets SET ${transition}
+            WHERE id = $1::uuid AND attempt = $2 AND status = 'RUNNING'
+            RETURNING target_id, target_name),
+         skipped AS (
+           UPDATE run_targets SET status = 'SKIPPED', finished_at = $5::timestamptz AT TIME ZONE 'UTC'
+            WHERE run_id = $8::uuid AND status = 'PENDING' AND $9::boolean AND EXISTS (SELECT 1 FROM moved)
+            RETURNING id)
+         SELECT m.target_id::text, m.target_name,
+                (SELECT coalesce(json_agg(remote_pgid), '[]'::json) FROM ended WHERE remote_pgid IS NOT NULL) AS pgids,
+                (SELECT count(*) FROM skipped)::int AS skipped,
+                (SELECT coalesce(json_object_agg(status, n), '{}'::json)
+                   FROM (SELECT status::text AS status, count(*)::int AS n FROM run_targets WHERE run_id = $8::uuid GROUP BY status) c) AS counts
+           FROM moved m`,
         job.runTargetId,
         job.attempt,
         outcome.status === "CANCELLED" ? "CANCELLED" : "FAILED",
         outcome.error,
         new Date().toISOString(),
+        outcome.exitCode,
+        // Every parameter is used by both statements: PostgreSQL cannot type an unused one.
+        retry ? "QUEUED" : status,
+        job.runId,
+        skipPending,
       );
-      const pgids = left.map((step) => step.remote_pgid).filter((pgid): pgid is number => pgid !== null);
-      if (pgids.length) orphan = { runId: job.runId, targetId: current.targetId, attempt: job.attempt, pgids };
-      const retryable = (outcome.status === "FAILED" || outcome.status === "TIMED_OUT") && !run.cancel_requested_at;
-      if (retryable && job.attempt <= options.retries) {
+      if (!row) return false;
+      if (row.pgids.length) orphan = { runId: job.runId, targetId: row.target_id, attempt: job.attempt, pgids: row.pgids };
+      if (retry) {
         retryDelay = options.retryBackoffSeconds * 1000 * 2 ** (job.attempt - 1);
-        await tx.runTarget.update({
-          where: { id: job.runTargetId },
-          data: { status: "QUEUED", attempt: job.attempt + 1, queuedAt: new Date(), exitCode: outcome.exitCode, error: outcome.error, heartbeatAt: null },
-        });
         jobs.push({ runId: job.runId, runTargetId: job.runTargetId, attempt: job.attempt + 1 });
         return true;
       }
-      const status = run.cancel_requested_at && outcome.status !== "SUCCEEDED" ? "CANCELLED" : outcome.status;
-      await tx.runTarget.update({
-        where: { id: job.runTargetId },
-        data: { status, exitCode: outcome.exitCode, error: outcome.error, finishedAt: new Date() },
-      });
+      const counts = { ...row.counts };
+      const add = (key: string, n: number) => (counts[key] = (counts[key] ?? 0) + n);
+      add("RUNNING", -1);
+      add(status, 1);
+      add("PENDING", -row.skipped);
+      add("SKIPPED", row.skipped);
       await emitEvent(tx, "executions.target.finished", {
         actor: SYSTEM_ACTOR,
         subject: { type: "Run", id: job.runId },
-        data: { runId: job.runId, targetId: current.targetId, targetName: current.targetName, status, attempt: job.attempt, exitCode: outcome.exitCode },
+        data: { runId: job.runId, targetId: row.target_id, targetName: row.target_name, status, attempt: job.attempt, exitCode: outcome.exitCode },
       });
-      if ((status === "FAILED" || status === "TIMED_OUT") && options.stopOnFirstFailure) {
-        await tx.runTarget.updateMany({ where: { runId: job.runId, status: "PENDING" }, data: { status: "SKIPPED", finishedAt: new Date() } });
-      }
-      if (!run.cancel_requested_at) jobs.push(...(await this.dispatchIn(tx, job.runId, options)));
-      await this.finalizeIfDone(tx, job.runId);
+      if ((counts.PENDING ?? 0) > 0 && !run.cancel_requested_at) jobs.push(...(await this.dispatchIn(tx, job.runId, options)));
+      else finalized = await this.finalizeIfDone(tx, job.runId, counts);
       return true;
     }, TX_LIMITS);
     if (!changed) return undefined;
     await this.queue.add(jobs.map((next) => (next.runTargetId === job.runTargetId ? { ...next, delayMs: retryDelay } : next)));
-    await this.publishRun(job.runId);
+    // The run's final state goes out at once; a target's own change joins the run's coalesced updates.
+    if (finalized) await this.publishRun(job.runId);
+    else this.notifyRun(job.runId);
     return orphan;
   }
 
   /**
    * Finalizes a run none of whose targets is pending, queued or running: the status follows from the
-   * targets; the SECRET values are deleted; executions.run.finished is written.
+   * targets; the SECRET values are deleted; executions.run.finished is written. `counted` is the run's
+   * targets by status when the caller has just counted them under the run's lock.
    */
-  async finalizeIfDone(tx: Tx, runId: string): Promise<boolean> {
-    const groups = await tx.runTarget.groupBy({ by: ["status"], where: { runId }, _count: { _all: true } });
-    const counts: Record<string, number> = Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
+  async finalizeIfDone(tx: Tx, runId: string, counted?: Record<string, number>): Promise<boolean> {
+    const counts: Record<string, number> =
+      counted ??
+      Object.fromEntries((await tx.runTarget.groupBy({ by: ["status"], where: { runId }, _count: { _all: true } })).map((group) => [group.status, group._count._all]));
+    for (const [status, n] of Object.entries(counts)) if (n === 0) delete counts[status];
     if ((counts.PENDING ?? 0) + (counts.QUEUED ?? 0) + (counts.RUNNING ?? 0) > 0) return false;
     const run = await tx.run.findUniqueOrThrow({ where: { id: runId } });
     if (FINAL_RUN.includes(run.status)) return false;

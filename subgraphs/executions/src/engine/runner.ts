@@ -1,6 +1,7 @@
-import { callInternal, decrypt, parseKey, targetConnectionBundleContract, liveTopics, publishLive, type JobStep, type Logger } from "@opsconductor/kit";
+import { decrypt, parseKey, liveTopics, publishLive, type JobStep, type Logger } from "@opsconductor/kit";
 import type { Redis } from "ioredis";
 import type { PrismaClient } from "../generated/prisma/client";
+import type { BundleLoader } from "./bundles";
 import type { Claimed, Orphan, TargetOutcome } from "./engine";
 import { ConnectError, connectSsh, isLocalTarget, LocalSession, orphanKillCommand, sshLoginOf, stepArgv, type Session, type StepExit, type StopReason } from "./executor";
 import { redact, StreamCapture } from "./output";
@@ -42,7 +43,7 @@ const FLUSH_BYTES = 16 * 1024;
  */
 export async function runAttempt(
   claimed: Claimed,
-  deps: { prisma: PrismaClient; redis: () => Redis; config: RunnerConfig; logger: Logger },
+  deps: { prisma: PrismaClient; redis: () => Redis; config: RunnerConfig; bundles: BundleLoader; logger: Logger },
   signal: AbortSignal,
 ): Promise<AttemptOutcome> {
   const { run, target } = claimed;
@@ -59,7 +60,7 @@ export async function runAttempt(
 
   let session: Session;
   try {
-    session = await openSession(target.targetId, config);
+    session = await openSession(target.targetId, config, deps.bundles);
   } catch (error) {
     const message = error instanceof ConnectError ? error.message : `could not reach the target: ${(error as Error).message}`;
     return { status: "FAILED", exitCode: null, error: redact(message, secretValues) };
@@ -94,15 +95,8 @@ export async function runAttempt(
  * A session on a target: its connection bundle is fetched from targets now (never stored), then SSH,
  * or the LOCAL executor for the built-in `localhost` target.
  */
-export async function openSession(targetId: string, config: RunnerConfig): Promise<Session> {
-  const bundle = await callInternal(config.targetsUrl, targetConnectionBundleContract, {
-    params: { id: targetId },
-    serviceToken: config.serviceToken,
-    timeoutMs: 10_000,
-    // A read: repeated on a 5xx or a network failure (200 targets starting at once can exhaust the
-    // callee's pool; measured: 43 of 200 bench targets failed on a 500 without retries).
-    retries: 3,
-  });
+export async function openSession(targetId: string, config: RunnerConfig, bundles: BundleLoader): Promise<Session> {
+  const bundle = await bundles.load(targetId);
   if (!isLocalTarget(bundle)) return connectSsh(sshLoginOf(bundle, config.connectTimeoutMs));
   if (!config.localTarget) {
     throw new ConnectError(
@@ -116,11 +110,11 @@ export async function openSession(targetId: string, config: RunnerConfig): Promi
  * Kills the process groups an attempt lost to a dead worker left running on its target (closing the
  * dead worker's SSH connection does not stop them). Best effort: an unreachable target is logged.
  */
-export async function killOrphans(orphan: Orphan, config: RunnerConfig, logger: Logger): Promise<void> {
+export async function killOrphans(orphan: Orphan, config: RunnerConfig, bundles: BundleLoader, logger: Logger): Promise<void> {
   if (!orphan.pgids.length) return;
   let session: Session | undefined;
   try {
-    session = await openSession(orphan.targetId, config);
+    session = await openSession(orphan.targetId, config, bundles);
     for (const pgid of orphan.pgids) {
       await session.runQuiet(orphanKillCommand(pgid, { OPSC_RUN_ID: orphan.runId, OPSC_ATTEMPT: String(orphan.attempt) }), 10_000);
     }
@@ -151,10 +145,11 @@ async function runStep(
   const { run, target } = claimed;
   const { prisma, config } = deps;
   const started = new Date();
-  const result = await prisma.stepResult.create({
-    data: { runId: run.id, runTargetId: target.id, stepIndex: index, stepName: step.name, attempt: target.attempt, status: "RUNNING", startedAt: started },
-    select: { id: true },
-  });
+  // The step's row is written once its process group is known (RUNNING, with the group the orphan
+  // reaper needs should this worker die), else at its end: one write less per step than writing it
+  // before the start as well.
+  const key = { runId: run.id, runTargetId: target.id, stepIndex: index, stepName: step.name, attempt: target.attempt, startedAt: started };
+  let stored: string | undefined;
   const captures = { STDOUT: new StreamCapture(secretValues, config.outputLimitBytes), STDERR: new StreamCapture(secretValues, config.outputLimitBytes) };
   // Output goes out in order: one chain of writes per attempt; text is batched for up to FLUSH_MS.
   const pending = { STDOUT: "", STDERR: "" };
@@ -194,7 +189,9 @@ async function runStep(
       onStderr: (data) => collect("STDERR", captures.STDERR.write(data)),
       onStarted: (pgid) => {
         chain = chain
-          .then(async () => void (await prisma.stepResult.update({ where: { id: result.id }, data: { remotePgid: pgid } })))
+          .then(async () => {
+            stored = (await prisma.stepResult.create({ data: { ...key, status: "RUNNING", remotePgid: pgid }, select: { id: true } })).id;
+          })
           .catch((error: Error) => deps.logger.warn("could not record the step's process group", { error: error.message }));
       },
       signal: controller.signal,
@@ -212,20 +209,19 @@ async function runStep(
   await chain;
   const finished = new Date();
   const status = exit.stopped === "timeout" ? "TIMED_OUT" : exit.stopped === "cancel" ? "CANCELLED" : exit.exitCode === 0 ? "SUCCEEDED" : "FAILED";
-  await prisma.stepResult.update({
-    where: { id: result.id },
-    data: {
-      status,
-      exitCode: exit.exitCode,
-      stdout: captures.STDOUT.text(),
-      stderr: captures.STDERR.text(),
-      stdoutTruncated: captures.STDOUT.truncated,
-      stderrTruncated: captures.STDERR.truncated,
-      error: exit.stopped === "timeout" ? `timed out after ${step.timeoutSeconds} s` : exit.stopped === "cancel" ? "cancelled" : null,
-      finishedAt: finished,
-      durationMs: finished.getTime() - started.getTime(),
-    },
-  });
+  const ended = {
+    status,
+    exitCode: exit.exitCode,
+    stdout: captures.STDOUT.text(),
+    stderr: captures.STDERR.text(),
+    stdoutTruncated: captures.STDOUT.truncated,
+    stderrTruncated: captures.STDERR.truncated,
+    error: exit.stopped === "timeout" ? `timed out after ${step.timeoutSeconds} s` : exit.stopped === "cancel" ? "cancelled" : null,
+    finishedAt: finished,
+    durationMs: finished.getTime() - started.getTime(),
+  } as const;
+  if (stored) await prisma.stepResult.update({ where: { id: stored }, data: ended });
+  else await prisma.stepResult.create({ data: { ...key, ...ended }, select: { id: true } });
   return exit;
 }
 

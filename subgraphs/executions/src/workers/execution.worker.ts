@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import type { Logger } from "@opsconductor/kit";
 import type { WorkerHandle } from "@opsconductor/kit/subgraph";
 import type { PrismaClient } from "../generated/prisma/client";
+import { BundleLoader } from "../engine/bundles";
 import { lostOutcome, type RunEngine } from "../engine/engine";
 import { bullPrefix, cancelChannel, EXECUTION_QUEUE, type ExecutionQueue, type TargetJob } from "../engine/queue";
 import { killOrphans, runAttempt, type AttemptOutcome, type RunnerConfig } from "../engine/runner";
@@ -44,6 +45,7 @@ export async function startExecutionWorker(deps: {
     connectTimeoutMs: env.SSH_CONNECT_TIMEOUT_MS,
     localTarget: env.LOCAL_TARGET_EXECUTION === "enabled",
   };
+  const bundles = new BundleLoader(config);
   /** Attempts running in this process, by run: a cancel aborts them. */
   const running = new Map<string, Map<string, AbortController>>();
   const abortRun = (runId: string) => {
@@ -58,7 +60,7 @@ export async function startExecutionWorker(deps: {
       // Recovered after its worker died mid-attempt: that attempt is not executed again, and what it
       // left running on the target is killed.
       const orphan = await engine.finishAttempt(data, lostOutcome("recovered by stall detection"));
-      if (orphan) await killOrphans(orphan, config, logger);
+      if (orphan) await killOrphans(orphan, config, bundles, logger);
       return "lost";
     }
     const controller = new AbortController();
@@ -77,7 +79,7 @@ export async function startExecutionWorker(deps: {
     try {
       let outcome: AttemptOutcome;
       try {
-        outcome = await runAttempt(claim, { prisma: deps.prisma, redis: deps.redis, config, logger }, controller.signal);
+        outcome = await runAttempt(claim, { prisma: deps.prisma, redis: deps.redis, config, bundles, logger }, controller.signal);
       } catch (error) {
         logger.error("attempt failed unexpectedly", { runId: data.runId, runTargetId: data.runTargetId, error: (error as Error).message });
         outcome = { status: "FAILED", exitCode: null, error: "internal error while executing" };
@@ -120,7 +122,7 @@ export async function startExecutionWorker(deps: {
       .reap(env.STALE_AFTER_SECONDS, isLocal)
       .then(async ({ orphans, ...result }) => {
         if (result.lost || result.requeued || result.finalized) logger.info("reaper recovered work", result);
-        for (const orphan of orphans) await killOrphans(orphan, config, logger);
+        for (const orphan of orphans) await killOrphans(orphan, config, bundles, logger);
       })
       .catch((error: Error) => logger.warn("reaper sweep failed", { error: error.message }))
       .finally(() => (sweeping = false));

@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR, targetConnectionBundleContract, type TargetConnectionBundle } from "@opsconductor/kit";
+import { SYSTEM_ACTOR, targetConnectionBundleContract, targetConnectionBundlesContract, type TargetConnectionBundle } from "@opsconductor/kit";
 import { emitEvent, internalFailure, route, type InternalRoute, type Transact } from "@opsconductor/kit/subgraph";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { CredentialService } from "../credential/credential.service";
@@ -6,54 +6,102 @@ import { DecryptionError } from "../credential/keyring";
 import type { MethodSettings } from "../method/method.validation";
 
 type Tx = Prisma.TransactionClient;
+interface Failure {
+  id: string;
+  status: number;
+  message: string;
+}
 
 /**
- * GET /internal/targets/:id/connection for the executions service: the primary method and its
- * credential, decrypted. The use is recorded (event + lastUsedAt) in the same transaction that
- * reads the secret, so no secret leaves without a trace; the event never carries it.
+ * The connection bundles of the targets asked for: each one's primary method (else the oldest) and
+ * its credential, decrypted. Every use is recorded (one `targets.credential.used` per id asked for,
+ * and the credential's lastUsedAt) in the transaction that reads the secrets, so no secret leaves
+ * without a trace; the event never carries it. A credential serving many of the targets is read and
+ * opened once. Targets that are gone, or whose credential fails to open, are failures (404, 409).
  */
-export function connectionBundleRoute(prisma: PrismaClient, transaction: Transact<Tx>, credentials: CredentialService): InternalRoute {
-  return route(targetConnectionBundleContract, async ({ params, requestId }): Promise<TargetConnectionBundle> => {
-    const target = await prisma.target.findFirst({ where: { id: params.id, deletedAt: null } });
-    if (!target) throw internalFailure(404, `target ${params.id} not found`, "id");
-    const method = await prisma.connectionMethod.findFirst({ where: { targetId: target.id }, orderBy: [{ isPrimary: "desc" }, { createdAt: "asc" }] });
-    const settings = (method?.settings ?? {}) as MethodSettings & Record<string, unknown>;
-    return transaction(async (tx) => {
-      let credential: TargetConnectionBundle["credential"] = null;
-      if (method?.credentialId) {
-        let opened;
+async function openBundles(
+  prisma: PrismaClient,
+  transaction: Transact<Tx>,
+  credentials: CredentialService,
+  ids: string[],
+  requestId: string | undefined,
+): Promise<{ bundles: TargetConnectionBundle[]; failures: Failure[] }> {
+  const unique = [...new Set(ids)];
+  const targets = await prisma.target.findMany({ where: { id: { in: unique }, deletedAt: null } });
+  const methods = targets.length
+    ? await prisma.connectionMethod.findMany({ where: { targetId: { in: targets.map((target) => target.id) } }, orderBy: [{ isPrimary: "desc" }, { createdAt: "asc" }] })
+    : [];
+  const methodOf = new Map<string, (typeof methods)[number]>();
+  for (const method of methods) if (!methodOf.has(method.targetId)) methodOf.set(method.targetId, method);
+  const found = new Set(targets.map((target) => target.id));
+  const failures: Failure[] = unique.filter((id) => !found.has(id)).map((id) => ({ id, status: 404, message: `target ${id} not found` }));
+  // How many times each target was asked for: each ask is a use of its secret, recorded as such.
+  const asks = new Map<string, number>();
+  for (const id of ids) asks.set(id, (asks.get(id) ?? 0) + 1);
+
+  return transaction(
+    async (tx) => {
+      const opened = new Map<string, TargetConnectionBundle["credential"] | DecryptionError>();
+      for (const credentialId of new Set([...methodOf.values()].flatMap((method) => (method.credentialId ? [method.credentialId] : [])))) {
         try {
-          opened = await credentials.open(method.credentialId, tx);
+          const credential = await credentials.open(credentialId, tx);
+          opened.set(credentialId, credential && { id: credential.id, type: credential.type, username: credential.username, secret: credential.secrets, settings: { ...credential.settings } });
+          if (credential) await credentials.markUsed(tx, credential.id);
         } catch (error) {
-          if (error instanceof DecryptionError) throw internalFailure(409, "the credential's secret failed to decrypt (tampered or swapped)", "credential");
-          throw error;
-        }
-        if (opened) {
-          credential = { id: opened.id, type: opened.type, username: opened.username, secret: opened.secrets, settings: { ...opened.settings } };
-          await credentials.markUsed(tx, opened.id);
-          await emitEvent(tx, "targets.credential.used", {
-            actor: { ...SYSTEM_ACTOR, username: "service" },
-            subject: { type: "Credential", id: opened.id },
-            data: { credentialId: opened.id, targetId: target.id, methodId: method.id, purpose: "execution", requestId: requestId ?? null },
-          });
+          if (!(error instanceof DecryptionError)) throw error;
+          opened.set(credentialId, error);
         }
       }
-      return {
-        target: { id: target.id, name: target.name, address: target.address, serialNumber: `TGT-${String(target.serial).padStart(6, "0")}` },
-        method: method
-          ? {
-              id: method.id,
-              type: method.type,
-              port: method.port,
-              username: settings.username ?? credential?.username ?? null,
-              settings,
-              hostKeyFingerprint: method.hostKeyFingerprint,
-            }
-          : null,
-        credential,
-      };
-      // Executions asks for hundreds of bundles at once when a run starts: wait for a pooled
-      // connection rather than fail at Prisma's default 2 s.
-    }, { maxWait: 10_000, timeout: 15_000 });
+      const bundles: TargetConnectionBundle[] = [];
+      for (const target of targets) {
+        const method = methodOf.get(target.id);
+        const credential = method?.credentialId ? (opened.get(method.credentialId) ?? null) : null;
+        if (credential instanceof DecryptionError) {
+          failures.push({ id: target.id, status: 409, message: "the credential's secret failed to decrypt (tampered or swapped)" });
+          continue;
+        }
+        for (let ask = 0; credential && method && ask < (asks.get(target.id) ?? 1); ask++) {
+          await emitEvent(tx, "targets.credential.used", {
+            actor: { ...SYSTEM_ACTOR, username: "service" },
+            subject: { type: "Credential", id: credential.id },
+            data: { credentialId: credential.id, targetId: target.id, methodId: method.id, purpose: "execution", requestId: requestId ?? null },
+          });
+        }
+        const settings = (method?.settings ?? {}) as MethodSettings & Record<string, unknown>;
+        bundles.push({
+          target: { id: target.id, name: target.name, address: target.address, serialNumber: `TGT-${String(target.serial).padStart(6, "0")}` },
+          method: method
+            ? {
+                id: method.id,
+                type: method.type,
+                port: method.port,
+                username: settings.username ?? credential?.username ?? null,
+                settings,
+                hostKeyFingerprint: method.hostKeyFingerprint,
+              }
+            : null,
+          credential,
+        });
+      }
+      return { bundles, failures };
+    },
+    // Executions asks for hundreds of bundles at once when a run starts: wait for a pooled
+    // connection rather than fail at Prisma's default 2 s.
+    { maxWait: 10_000, timeout: 15_000 },
+  );
+}
+
+/** GET /internal/targets/:id/connection for the executions service: one target's connection bundle. */
+export function connectionBundleRoute(prisma: PrismaClient, transaction: Transact<Tx>, credentials: CredentialService): InternalRoute {
+  return route(targetConnectionBundleContract, async ({ params, requestId }): Promise<TargetConnectionBundle> => {
+    const { bundles, failures } = await openBundles(prisma, transaction, credentials, [params.id], requestId);
+    const failure = failures[0];
+    if (failure) throw internalFailure(failure.status, failure.message, failure.status === 404 ? "id" : "credential");
+    return bundles[0]!;
   });
+}
+
+/** POST /internal/targets/connections for the executions workers: the bundles of a run's targets in one call. */
+export function connectionBundlesRoute(prisma: PrismaClient, transaction: Transact<Tx>, credentials: CredentialService): InternalRoute {
+  return route(targetConnectionBundlesContract, async ({ body, requestId }) => openBundles(prisma, transaction, credentials, body.ids, requestId));
 }
