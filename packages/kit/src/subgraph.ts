@@ -3,6 +3,7 @@
 import "reflect-metadata";
 export * from "./gateway";
 export * from "./amqp";
+export * from "./bull";
 export * from "./consumer";
 export * from "./cron";
 export * from "./define";

@@ -1,15 +1,49 @@
 import DataLoader from "dataloader";
-import { Directive, Field, ID, Int, ObjectType, registerEnumType, type ClassType } from "type-graphql";
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType, type ClassType } from "type-graphql";
+
+/** The values of an enum object made by `graphqlEnum`, as a type. */
+export type EnumOf<E> = E[keyof E];
+
+type EnumOptions<E extends object> = Omit<Parameters<typeof registerEnumType<E>>[1], "name">;
+
+/**
+ * A GraphQL enum defined once: the values object for code (`Status.OPEN`) and its type-graphql registration.
+ * Values name themselves (`["OPEN", "CLOSED"]`) or map GraphQL names to stored values (`{ BASH: "bash" }`).
+ * `export const Status = graphqlEnum("Status", [...]); export type Status = EnumOf<typeof Status>;`
+ */
+export function graphqlEnum<const V extends string>(name: string, values: readonly V[], options?: EnumOptions<{ [K in V]: K }>): { readonly [K in V]: K };
+export function graphqlEnum<const E extends Record<string, string>>(name: string, values: E, options?: EnumOptions<E>): E;
+export function graphqlEnum(name: string, values: readonly string[] | Record<string, string>, options?: object): object {
+  const object = Array.isArray(values) ? Object.freeze(Object.fromEntries(values.map((value) => [value, value]))) : values;
+  registerEnumType(object, { ...options, name });
+  return object;
+}
 
 /** The one sort direction of the supergraph. */
-export enum SortDirection {
-  ASC = "ASC",
-  DESC = "DESC",
-}
-registerEnumType(SortDirection, { name: "SortDirection" });
+export const SortDirection = graphqlEnum("SortDirection", ["ASC", "DESC"]);
+export type SortDirection = EnumOf<typeof SortDirection>;
 
 /** Prisma's spelling of a direction; ascending when none is given. */
 export const prismaOrder = (direction?: SortDirection | null): "asc" | "desc" => (direction === SortDirection.DESC ? "desc" : "asc");
+
+/**
+ * A list's sort input, a field of the given enum and a direction, each with its default:
+ * `@InputType() class TargetSort extends SortInput(TargetSortField, { field: "NAME", direction: "ASC" }) {}`.
+ * `required`: the fields are non-null in the schema (they still have their defaults).
+ */
+export function SortInput<F extends string>(fieldEnum: { readonly [key: string]: F }, defaults: { field: F; direction: SortDirection }, options: { required?: boolean } = {}) {
+  const nullable = !options.required;
+  // Not emitted itself (like Page): only the subclasses are reachable.
+  @InputType()
+  abstract class SortClass {
+    @Field(() => fieldEnum, { nullable, defaultValue: defaults.field })
+    field?: F | null;
+
+    @Field(() => SortDirection, { nullable, defaultValue: defaults.direction })
+    direction?: SortDirection | null;
+  }
+  return SortClass;
+}
 
 /**
  * A page of items and the total matching the filter (offset pagination, see PaginationInput):

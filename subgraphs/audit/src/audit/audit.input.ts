@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, InputType, registerEnumType } from "type-graphql";
+import { SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { Field, GraphQLISODateTime, InputType } from "type-graphql";
 import { AuditOutcome, AuditSeverity } from "./audit.type";
 
 @InputType({ description: "Every given condition must hold." })
@@ -28,31 +29,11 @@ export class AuditEventFilter {
   to?: Date | null;
 }
 
-export enum AuditSortField {
-  SEQ = "SEQ",
-  OCCURRED_AT = "OCCURRED_AT",
-  ACTION = "ACTION",
-  SEVERITY = "SEVERITY",
-}
-registerEnumType(AuditSortField, { name: "AuditSortField" });
-
-export enum SortDirection {
-  ASC = "ASC",
-  DESC = "DESC",
-}
-registerEnumType(SortDirection, { name: "AuditSortDirection" });
+export const AuditSortField = graphqlEnum("AuditSortField", ["SEQ", "OCCURRED_AT", "ACTION", "SEVERITY"]);
+export type AuditSortField = EnumOf<typeof AuditSortField>;
 
 @InputType()
-export class AuditSortInput {
-  @Field(() => AuditSortField, { nullable: true, defaultValue: AuditSortField.SEQ })
-  field?: AuditSortField;
+export class AuditSortInput extends SortInput(AuditSortField, { field: "SEQ", direction: "DESC" }) {}
 
-  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.DESC })
-  direction?: SortDirection;
-}
-
-export enum AuditExportFormat {
-  CSV = "CSV",
-  JSON = "JSON",
-}
-registerEnumType(AuditExportFormat, { name: "AuditExportFormat" });
+export const AuditExportFormat = graphqlEnum("AuditExportFormat", ["CSV", "JSON"]);
+export type AuditExportFormat = EnumOf<typeof AuditExportFormat>;

@@ -1,20 +1,12 @@
-import { Page } from "@opsconductor/kit/subgraph";
+import { Page, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
 import { GraphQLJSONObject } from "graphql-scalars";
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from "type-graphql";
 
-export enum AuditOutcome {
-  SUCCESS = "SUCCESS",
-  FAILURE = "FAILURE",
-}
-registerEnumType(AuditOutcome, { name: "AuditOutcome", description: "Whether the recorded action succeeded or was refused/failed." });
+export const AuditOutcome = graphqlEnum("AuditOutcome", ["SUCCESS", "FAILURE"], { description: "Whether the recorded action succeeded or was refused/failed." });
+export type AuditOutcome = EnumOf<typeof AuditOutcome>;
 
-export enum AuditSeverity {
-  INFO = "INFO",
-  NOTICE = "NOTICE",
-  WARNING = "WARNING",
-  CRITICAL = "CRITICAL",
-}
-registerEnumType(AuditSeverity, { name: "AuditSeverity" });
+export const AuditSeverity = graphqlEnum("AuditSeverity", ["INFO", "NOTICE", "WARNING", "CRITICAL"]);
+export type AuditSeverity = EnumOf<typeof AuditSeverity>;
 
 @ObjectType({ description: "Who did it: the user (if signed in) and the client address the gateway saw." })
 export class AuditActor {

@@ -1,7 +1,5 @@
 import { Queue, Worker } from "bullmq";
-import { Redis } from "ioredis";
-import type { Logger } from "@opsconductor/kit";
-import type { WorkerHandle } from "@opsconductor/kit/subgraph";
+import { bullConnection, bullPrefix, type Logger, type WorkerHandle } from "@opsconductor/kit/subgraph";
 import type { AuditService } from "../audit/audit.service";
 
 /** Retention on a schedule: one BullMQ job scheduler fires `applyRetention` (AUDIT_RETENTION_CRON, UTC). */
@@ -23,10 +21,8 @@ export interface RetentionOptions {
  * processes there are, and exactly one of them takes it; a failed run is retried with back-off.
  */
 export async function startRetention(options: RetentionOptions, audit: AuditService, logger: Logger): Promise<WorkerHandle> {
-  // BullMQ blocks on Redis and requires maxRetriesPerRequest: null on its connections.
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  connection.on("error", (error: Error) => logger.warn("retention redis error", { error: error.message }));
-  const prefix = `${options.keyPrefix}bull`;
+  const connection = bullConnection(options.redisUrl, logger, "retention");
+  const prefix = bullPrefix(options.keyPrefix);
   const queue = new Queue(RETENTION_QUEUE, { connection, prefix });
   if (options.cron) {
     await queue.upsertJobScheduler(

@@ -1,6 +1,7 @@
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import type { Logger } from "@opsconductor/kit";
+import { BullQueue, bullPrefix, type Logger } from "@opsconductor/kit/subgraph";
+
+// Where the workers and tests take it from.
+export { bullPrefix };
 
 /** The BullMQ queue of scans: one job per scan; payload = its id only (the scan row holds the rest). */
 export const SCAN_QUEUE = "discovery-scans";
@@ -9,20 +10,12 @@ export interface ScanJob {
   scanId: string;
 }
 
-/** Keys under REDIS_KEY_PREFIX, so stacks sharing one Redis never take each other's jobs. */
-export const bullPrefix = (keyPrefix: string) => `${keyPrefix}bull`;
 /** The Redis channel on which a cancel reaches the worker running the scan at once. */
 export const cancelChannel = (keyPrefix: string) => `${keyPrefix}discovery:cancel`;
 
-export class ScanQueue {
-  readonly queue: Queue<ScanJob>;
-  private readonly connection: Redis;
-
+export class ScanQueue extends BullQueue<ScanJob> {
   constructor(redisUrl: string, keyPrefix: string, logger: Logger) {
-    // BullMQ blocks on Redis and requires maxRetriesPerRequest: null on its connections.
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    this.connection.on("error", (error: Error) => logger.warn("scan queue redis error", { error: error.message }));
-    this.queue = new Queue<ScanJob>(SCAN_QUEUE, { connection: this.connection, prefix: bullPrefix(keyPrefix) });
+    super(SCAN_QUEUE, redisUrl, keyPrefix, logger, "scan queue");
   }
 
   async add(scanId: string): Promise<void> {
@@ -43,10 +36,5 @@ export class ScanQueue {
   async removeWaiting(scanId: string): Promise<void> {
     const job = await this.queue.getJob(scanId);
     if (job && ["waiting", "delayed", "prioritized"].includes(await job.getState())) await job.remove().catch(() => undefined);
-  }
-
-  async close(): Promise<void> {
-    await this.queue.close();
-    this.connection.disconnect();
   }
 }

@@ -1,7 +1,6 @@
 import { Queue, Worker, type Job } from "bullmq";
-import { Redis } from "ioredis";
-import type { Logger } from "@opsconductor/kit/subgraph";
-import { bullPrefix } from "../engine/queue";
+import type { Redis } from "ioredis";
+import { bullConnection, bullPrefix, type Logger } from "@opsconductor/kit/subgraph";
 
 /** The BullMQ queue of template ticks: one job scheduler per scheduled template, keyed by its id. */
 export const TEMPLATE_TICK_QUEUE = "discovery-template-ticks";
@@ -35,9 +34,7 @@ export class TemplateScheduler {
     private readonly keyPrefix: string,
     private readonly logger: Logger,
   ) {
-    // BullMQ blocks on Redis and requires maxRetriesPerRequest: null on its connections.
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    this.connection.on("error", (error: Error) => logger.warn("template scheduler redis error", { error: error.message }));
+    this.connection = bullConnection(redisUrl, logger, "template scheduler");
     this.queue = new Queue(TEMPLATE_TICK_QUEUE, { connection: this.connection, prefix: bullPrefix(keyPrefix) });
   }
 

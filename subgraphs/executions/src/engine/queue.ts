@@ -1,6 +1,7 @@
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import type { Logger } from "@opsconductor/kit";
+import { BullQueue, bullPrefix, type Logger } from "@opsconductor/kit/subgraph";
+
+// Where the workers and tests take it from.
+export { bullPrefix };
 
 /** The BullMQ queue of target executions: one job per (run, target, attempt); payload = ids only. */
 export const EXECUTION_QUEUE = "executions-targets";
@@ -14,21 +15,13 @@ export interface TargetJob {
 /** The job id is derived from (run target, attempt): adding the same attempt twice is a no-op. */
 export const targetJobId = (job: TargetJob) => `${job.runId}.${job.runTargetId}.${job.attempt}`;
 
-/** Keys under REDIS_KEY_PREFIX, so stacks sharing one Redis never take each other's jobs. */
-export const bullPrefix = (keyPrefix: string) => `${keyPrefix}bull`;
 
 /** The Redis channel on which a cancel reaches every worker at once. */
 export const cancelChannel = (keyPrefix: string) => `${keyPrefix}executions:cancel`;
 
-export class ExecutionQueue {
-  readonly queue: Queue<TargetJob>;
-  private readonly connection: Redis;
-
+export class ExecutionQueue extends BullQueue<TargetJob> {
   constructor(redisUrl: string, keyPrefix: string, logger: Logger) {
-    // BullMQ blocks on Redis and requires maxRetriesPerRequest: null on its connections.
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    this.connection.on("error", (error: Error) => logger.warn("execution queue redis error", { error: error.message }));
-    this.queue = new Queue<TargetJob>(EXECUTION_QUEUE, { connection: this.connection, prefix: bullPrefix(keyPrefix) });
+    super(EXECUTION_QUEUE, redisUrl, keyPrefix, logger, "execution queue");
   }
 
   async add(jobs: Array<TargetJob & { delayMs?: number }>): Promise<void> {
@@ -62,10 +55,5 @@ export class ExecutionQueue {
   async stateOf(job: TargetJob): Promise<string | undefined> {
     const found = await this.queue.getJob(targetJobId(job));
     return found ? await found.getState() : undefined;
-  }
-
-  async close(): Promise<void> {
-    await this.queue.close();
-    this.connection.disconnect();
   }
 }

@@ -1,5 +1,5 @@
-import { SortDirection } from "@opsconductor/kit/subgraph";
-import { Field, GraphQLISODateTime, ID, InputType, registerEnumType } from "type-graphql";
+import { SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { Field, GraphQLISODateTime, ID, InputType } from "type-graphql";
 import { RunStatus, RunTrigger } from "./run.type";
 
 @InputType({ description: "A value for one of the job's parameters (all values are strings, coerced by the parameter's type)." })
@@ -29,19 +29,8 @@ export class RunFilter {
   to?: Date | null;
 }
 
-export enum RunSortField {
-  CREATED_AT = "CREATED_AT",
-  NUMBER = "NUMBER",
-  STATUS = "STATUS",
-  FINISHED_AT = "FINISHED_AT",
-}
-registerEnumType(RunSortField, { name: "RunSortField" });
+export const RunSortField = graphqlEnum("RunSortField", ["CREATED_AT", "NUMBER", "STATUS", "FINISHED_AT"]);
+export type RunSortField = EnumOf<typeof RunSortField>;
 
 @InputType()
-export class RunSort {
-  @Field(() => RunSortField, { defaultValue: RunSortField.CREATED_AT })
-  field!: RunSortField;
-
-  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
-  direction!: SortDirection;
-}
+export class RunSort extends SortInput(RunSortField, { field: "CREATED_AT", direction: "DESC" }, { required: true }) {}

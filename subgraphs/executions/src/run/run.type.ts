@@ -1,53 +1,20 @@
-import { Directive, Field, Float, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { Page } from "@opsconductor/kit/subgraph";
+import { Directive, Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from "type-graphql";
+import { Page, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
 
-export enum RunStatus {
-  QUEUED = "QUEUED",
-  RUNNING = "RUNNING",
-  SUCCEEDED = "SUCCEEDED",
-  FAILED = "FAILED",
-  PARTIAL = "PARTIAL",
-  CANCELLED = "CANCELLED",
-  TIMED_OUT = "TIMED_OUT",
-}
-registerEnumType(RunStatus, { name: "RunStatus", description: "QUEUED → RUNNING → one of the final states." });
+export const RunStatus = graphqlEnum("RunStatus", ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED", "TIMED_OUT"], { description: "QUEUED → RUNNING → one of the final states." });
+export type RunStatus = EnumOf<typeof RunStatus>;
 
-export enum RunTrigger {
-  MANUAL = "MANUAL",
-  SCHEDULE = "SCHEDULE",
-  API = "API",
-}
-registerEnumType(RunTrigger, { name: "RunTrigger" });
+export const RunTrigger = graphqlEnum("RunTrigger", ["MANUAL", "SCHEDULE", "API"]);
+export type RunTrigger = EnumOf<typeof RunTrigger>;
 
-export enum RunTargetStatus {
-  PENDING = "PENDING",
-  QUEUED = "QUEUED",
-  RUNNING = "RUNNING",
-  SUCCEEDED = "SUCCEEDED",
-  FAILED = "FAILED",
-  CANCELLED = "CANCELLED",
-  TIMED_OUT = "TIMED_OUT",
-  SKIPPED = "SKIPPED",
-}
-registerEnumType(RunTargetStatus, {
-  name: "RunTargetStatus",
-  description: "PENDING: waiting for a free slot (maxParallel); QUEUED: handed to the workers; SKIPPED: not run (stop on first failure).",
-});
+export const RunTargetStatus = graphqlEnum("RunTargetStatus", ["PENDING", "QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "SKIPPED"], { description: "PENDING: waiting for a free slot (maxParallel); QUEUED: handed to the workers; SKIPPED: not run (stop on first failure)." });
+export type RunTargetStatus = EnumOf<typeof RunTargetStatus>;
 
-export enum RunStepStatus {
-  RUNNING = "RUNNING",
-  SUCCEEDED = "SUCCEEDED",
-  FAILED = "FAILED",
-  CANCELLED = "CANCELLED",
-  TIMED_OUT = "TIMED_OUT",
-}
-registerEnumType(RunStepStatus, { name: "RunStepStatus" });
+export const RunStepStatus = graphqlEnum("RunStepStatus", ["RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT"]);
+export type RunStepStatus = EnumOf<typeof RunStepStatus>;
 
-export enum RunOutputStream {
-  STDOUT = "STDOUT",
-  STDERR = "STDERR",
-}
-registerEnumType(RunOutputStream, { name: "RunOutputStream" });
+export const RunOutputStream = graphqlEnum("RunOutputStream", ["STDOUT", "STDERR"]);
+export type RunOutputStream = EnumOf<typeof RunOutputStream>;
 
 /** The jobs subgraph owns Job; a run points at it by id. */
 @ObjectType("Job")

@@ -1,5 +1,5 @@
-import { SortDirection } from "@opsconductor/kit/subgraph";
-import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
+import { SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { Field, ID, InputType, Int } from "type-graphql";
 import { ParameterType, ScriptInterpreter, StepType } from "./job.type";
 
 @InputType()
@@ -140,18 +140,8 @@ export class JobFilter {
   isTemplate?: boolean | null;
 }
 
-export enum JobSortField {
-  NAME = "NAME",
-  CREATED_AT = "CREATED_AT",
-  UPDATED_AT = "UPDATED_AT",
-}
-registerEnumType(JobSortField, { name: "JobSortField" });
+export const JobSortField = graphqlEnum("JobSortField", ["NAME", "CREATED_AT", "UPDATED_AT"]);
+export type JobSortField = EnumOf<typeof JobSortField>;
 
 @InputType()
-export class JobSort {
-  @Field(() => JobSortField, { nullable: true, defaultValue: JobSortField.NAME })
-  field?: JobSortField | null;
-
-  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC })
-  direction?: SortDirection | null;
-}
+export class JobSort extends SortInput(JobSortField, { field: "NAME", direction: "ASC" }) {}

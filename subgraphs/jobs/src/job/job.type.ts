@@ -1,28 +1,14 @@
-import { Page } from "@opsconductor/kit/subgraph";
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Page, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 
-export enum StepType {
-  COMMAND = "COMMAND",
-  SCRIPT = "SCRIPT",
-}
-registerEnumType(StepType, { name: "JobStepType", description: "COMMAND runs one command line; SCRIPT runs a script body through an interpreter." });
+export const StepType = graphqlEnum("JobStepType", ["COMMAND", "SCRIPT"], { description: "COMMAND runs one command line; SCRIPT runs a script body through an interpreter." });
+export type StepType = EnumOf<typeof StepType>;
 
-export enum ScriptInterpreter {
-  BASH = "bash",
-  SH = "sh",
-  PYTHON3 = "python3",
-  PWSH = "pwsh",
-}
-registerEnumType(ScriptInterpreter, { name: "ScriptInterpreter" });
+export const ScriptInterpreter = graphqlEnum("ScriptInterpreter", { BASH: "bash", SH: "sh", PYTHON3: "python3", PWSH: "pwsh" });
+export type ScriptInterpreter = EnumOf<typeof ScriptInterpreter>;
 
-export enum ParameterType {
-  STRING = "STRING",
-  INT = "INT",
-  BOOL = "BOOL",
-  CHOICE = "CHOICE",
-  SECRET = "SECRET",
-}
-registerEnumType(ParameterType, { name: "JobParameterType", description: "SECRET values are never stored in plain text, logged, put in events or on schedules." });
+export const ParameterType = graphqlEnum("JobParameterType", ["STRING", "INT", "BOOL", "CHOICE", "SECRET"], { description: "SECRET values are never stored in plain text, logged, put in events or on schedules." });
+export type ParameterType = EnumOf<typeof ParameterType>;
 
 @ObjectType({ description: "One step of a job; `{{name}}` placeholders are substituted at run time." })
 export class JobStep {

@@ -1,4 +1,4 @@
-import { Page } from "@opsconductor/kit/subgraph";
+import { Page, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { OccurrenceStatus, ScheduleKind } from "../generated/prisma/enums";
 
@@ -9,11 +9,8 @@ registerEnumType(OccurrenceStatus, {
 });
 export { OccurrenceStatus, ScheduleKind };
 
-export enum BlackoutKind {
-  DATE_RANGE = "DATE_RANGE",
-  CRON = "CRON",
-}
-registerEnumType(BlackoutKind, { name: "BlackoutKind", description: "DATE_RANGE: from startsAt to endsAt; CRON: opens at each cron instant in its zone for durationMinutes." });
+export const BlackoutKind = graphqlEnum("BlackoutKind", ["DATE_RANGE", "CRON"], { description: "DATE_RANGE: from startsAt to endsAt; CRON: opens at each cron instant in its zone for durationMinutes." });
+export type BlackoutKind = EnumOf<typeof BlackoutKind>;
 
 @ObjectType({ description: "A time in which a schedule's ticks start no run and are recorded as SKIPPED (start inclusive, end exclusive)." })
 export class BlackoutWindow {

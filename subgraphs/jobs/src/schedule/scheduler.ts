@@ -1,7 +1,7 @@
 import { InternalCallError, SYSTEM_ACTOR, callInternal, isUuid, startRunContract } from "@opsconductor/kit";
-import { emitEvent, type Logger, type Transact } from "@opsconductor/kit/subgraph";
+import { bullConnection, bullPrefix, emitEvent, type Logger, type Transact } from "@opsconductor/kit/subgraph";
 import { Queue, Worker, type Job as BullJob } from "bullmq";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { OccurrenceStatus, ScheduleKind } from "../generated/prisma/enums";
 import { isLive, repeatOptions, windowsOf, type ScheduleRow } from "./plan";
@@ -51,10 +51,8 @@ export class Scheduler {
     /** The global blackout windows, read at each tick (they apply to every schedule). */
     private readonly globalWindows: () => Promise<BlackoutWindowValue[]> = async () => [],
   ) {
-    // BullMQ blocks on Redis and requires maxRetriesPerRequest: null on its connections.
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.connection.on("error", (error: Error) => logger.warn("scheduler redis error", { error: error.message }));
-    this.queue = new Queue(SCHEDULE_QUEUE, { connection: this.connection, prefix: `${options.keyPrefix}bull` });
+    this.connection = bullConnection(options.redisUrl, logger, "scheduler");
+    this.queue = new Queue(SCHEDULE_QUEUE, { connection: this.connection, prefix: bullPrefix(options.keyPrefix) });
   }
 
   /** Reconciles once, then starts the worker (if enabled) and the periodic reconcile. */
@@ -65,7 +63,7 @@ export class Scheduler {
       this.workerConnection = this.connection.duplicate();
       this.worker = new Worker(SCHEDULE_QUEUE, (job) => this.handle(job), {
         connection: this.workerConnection,
-        prefix: `${this.options.keyPrefix}bull`,
+        prefix: bullPrefix(this.options.keyPrefix),
         concurrency: this.options.concurrency,
       });
       this.worker.on("failed", (job, error) => this.logger.error("schedule tick failed", { jobId: job?.id, error: error.message }));

@@ -1,20 +1,11 @@
-import { Page, UserReference } from "@opsconductor/kit/subgraph";
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Page, UserReference, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from "type-graphql";
 
-export enum ChannelType {
-  EMAIL = "EMAIL",
-  WEBHOOK = "WEBHOOK",
-  SLACK = "SLACK",
-  IN_APP = "IN_APP",
-}
-registerEnumType(ChannelType, { name: "NotificationChannelType", description: "EMAIL (SMTP), WEBHOOK (signed JSON POST), SLACK (incoming webhook), IN_APP (users' inboxes)." });
+export const ChannelType = graphqlEnum("NotificationChannelType", ["EMAIL", "WEBHOOK", "SLACK", "IN_APP"], { description: "EMAIL (SMTP), WEBHOOK (signed JSON POST), SLACK (incoming webhook), IN_APP (users' inboxes)." });
+export type ChannelType = EnumOf<typeof ChannelType>;
 
-export enum SmtpSecurity {
-  NONE = "NONE",
-  STARTTLS = "STARTTLS",
-  TLS = "TLS",
-}
-registerEnumType(SmtpSecurity, { name: "SmtpSecurity", description: "TLS: implicit TLS (465); STARTTLS: upgrade required; NONE: plain (loopback relays only)." });
+export const SmtpSecurity = graphqlEnum("SmtpSecurity", ["NONE", "STARTTLS", "TLS"], { description: "TLS: implicit TLS (465); STARTTLS: upgrade required; NONE: plain (loopback relays only)." });
+export type SmtpSecurity = EnumOf<typeof SmtpSecurity>;
 
 @ObjectType({ description: "SMTP settings; the password is write-only." })
 export class EmailSettings {

@@ -1,13 +1,9 @@
-import { Page } from "@opsconductor/kit/subgraph";
-import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Page, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from "type-graphql";
 import { ChannelType } from "../channel/channel.type";
 
-export enum DeliveryStatus {
-  PENDING = "PENDING",
-  SENT = "SENT",
-  FAILED = "FAILED",
-}
-registerEnumType(DeliveryStatus, { name: "DeliveryStatus", description: "PENDING until sent; FAILED once every attempt failed (dead-lettered, lastError says why)." });
+export const DeliveryStatus = graphqlEnum("DeliveryStatus", ["PENDING", "SENT", "FAILED"], { description: "PENDING until sent; FAILED once every attempt failed (dead-lettered, lastError says why)." });
+export type DeliveryStatus = EnumOf<typeof DeliveryStatus>;
 
 @ObjectType({ description: "One (event, rule, channel): what was sent, how often it was tried and how it ended." })
 export class NotificationDelivery {

@@ -1,28 +1,22 @@
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import type { Logger } from "@opsconductor/kit";
+import { BullQueue, bullPrefix, type Logger } from "@opsconductor/kit/subgraph";
+
+// Where the workers and tests take it from.
+export { bullPrefix };
 
 /** The BullMQ queue of deliveries to send: payload = the delivery id only (never a secret or the message). */
 export const DELIVERY_QUEUE = "notifications-deliveries";
 export interface DeliveryJob {
   deliveryId: string;
 }
-export const bullPrefix = (keyPrefix: string) => `${keyPrefix}bull`;
 
-export class DeliveryQueue {
-  readonly queue: Queue<DeliveryJob>;
-  private readonly connection: Redis;
-
+export class DeliveryQueue extends BullQueue<DeliveryJob> {
   constructor(
     redisUrl: string,
     keyPrefix: string,
     logger: Logger,
     private readonly retry: { attempts: number; backoffMs: number },
   ) {
-    // BullMQ blocks on Redis and requires maxRetriesPerRequest: null on its connections.
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    this.connection.on("error", (error: Error) => logger.warn("delivery queue redis error", { error: error.message }));
-    this.queue = new Queue<DeliveryJob>(DELIVERY_QUEUE, { connection: this.connection, prefix: bullPrefix(keyPrefix) });
+    super(DELIVERY_QUEUE, redisUrl, keyPrefix, logger, "delivery queue");
   }
 
   /** Idempotent per delivery and round (job id = `<delivery id>.<retries>`); BullMQ retries with exponential back-off. */
@@ -52,10 +46,5 @@ export class DeliveryQueue {
   /** Removes a finished job, so the same job id can be queued again. */
   async remove(jobId: string): Promise<void> {
     await this.queue.remove(jobId);
-  }
-
-  async close(): Promise<void> {
-    await this.queue.close();
-    this.connection.disconnect();
   }
 }

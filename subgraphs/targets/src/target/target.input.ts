@@ -1,15 +1,10 @@
-import { SortDirection } from "@opsconductor/kit/subgraph";
-import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
+import { SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { Field, ID, InputType, Int } from "type-graphql";
 import { HealthStatus } from "../connectivity/connectivity.type";
 import { OsType } from "./target.type";
 
-export enum TargetSortField {
-  NAME = "NAME",
-  ADDRESS = "ADDRESS",
-  CREATED_AT = "CREATED_AT",
-  UPDATED_AT = "UPDATED_AT",
-}
-registerEnumType(TargetSortField, { name: "TargetSortField" });
+export const TargetSortField = graphqlEnum("TargetSortField", ["NAME", "ADDRESS", "CREATED_AT", "UPDATED_AT"]);
+export type TargetSortField = EnumOf<typeof TargetSortField>;
 
 
 @InputType()
@@ -91,10 +86,4 @@ export class TargetFilter {
 }
 
 @InputType()
-export class TargetSort {
-  @Field(() => TargetSortField, { nullable: true, defaultValue: TargetSortField.NAME })
-  field?: TargetSortField | null;
-
-  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC })
-  direction?: SortDirection | null;
-}
+export class TargetSort extends SortInput(TargetSortField, { field: "NAME", direction: "ASC" }) {}

@@ -1,10 +1,8 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { Field, InputType, Int, ObjectType } from "type-graphql";
 
-export enum TransferFormat {
-  CSV = "CSV",
-  JSON = "JSON",
-}
-registerEnumType(TransferFormat, { name: "TransferFormat" });
+export const TransferFormat = graphqlEnum("TransferFormat", ["CSV", "JSON"]);
+export type TransferFormat = EnumOf<typeof TransferFormat>;
 
 @ObjectType({ description: "One problem in an import: the 1-based data row (0 = the file itself), the column and what is wrong." })
 export class ImportProblem {

@@ -1,6 +1,5 @@
 import { Queue, Worker } from "bullmq";
-import { Redis } from "ioredis";
-import type { Logger } from "@opsconductor/kit/subgraph";
+import { bullConnection, bullPrefix, type Logger } from "@opsconductor/kit/subgraph";
 import type { ConnectivityService } from "../connectivity/connectivity.service";
 
 /** Periodic health checks: one BullMQ job scheduler fires a check of every eligible target. */
@@ -28,10 +27,8 @@ export interface HealthChecks {
  * that takes longer than the interval delays the next one instead of overlapping it.
  */
 export function startHealthChecks(options: HealthCheckOptions, connectivity: ConnectivityService, logger: Logger): HealthChecks {
-  // BullMQ blocks on Redis and requires maxRetriesPerRequest: null on its connections.
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  connection.on("error", (error: Error) => logger.warn("health-check redis error", { error: error.message }));
-  const prefix = `${options.keyPrefix}bull`;
+  const connection = bullConnection(options.redisUrl, logger, "health-check");
+  const prefix = bullPrefix(options.keyPrefix);
   const queue = new Queue(HEALTH_QUEUE, { connection, prefix });
   void queue
     .upsertJobScheduler(SCHEDULER_ID, { every: options.intervalSeconds * 1000 }, { name: "check-all", opts: { removeOnComplete: 50, removeOnFail: 50 } })

@@ -1,13 +1,8 @@
-import { registerEnumType } from "type-graphql";
+import { graphqlEnum, type EnumOf,  } from "@opsconductor/kit/subgraph";
 
 /** Stored and carried in tokens as the lower-case values. */
-export enum Role {
-  ADMIN = "admin",
-  OPERATOR = "operator",
-  VIEWER = "viewer",
-}
-
-registerEnumType(Role, { name: "Role", description: "What a user may do; each role grants a fixed set of permissions." });
+export const Role = graphqlEnum("Role", { ADMIN: "admin", OPERATOR: "operator", VIEWER: "viewer" }, { description: "What a user may do; each role grants a fixed set of permissions." });
+export type Role = EnumOf<typeof Role>;
 
 /** Canonical order, so stored role lists compare and display the same way. */
 export const ROLE_ORDER: readonly Role[] = [Role.ADMIN, Role.OPERATOR, Role.VIEWER];

@@ -1,5 +1,5 @@
-import { PaginationInput, SortDirection } from "@opsconductor/kit/subgraph";
-import { ArgsType, Field, ID, InputType, registerEnumType } from "type-graphql";
+import { PaginationInput, SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { ArgsType, Field, ID, InputType } from "type-graphql";
 import { Role } from "./role";
 
 @InputType()
@@ -44,22 +44,12 @@ export class UserFilter {
   isActive?: boolean | null;
 }
 
-export enum UserSortField {
-  USERNAME = "USERNAME",
-  CREATED_AT = "CREATED_AT",
-  LAST_LOGIN_AT = "LAST_LOGIN_AT",
-}
-registerEnumType(UserSortField, { name: "UserSortField" });
+export const UserSortField = graphqlEnum("UserSortField", ["USERNAME", "CREATED_AT", "LAST_LOGIN_AT"]);
+export type UserSortField = EnumOf<typeof UserSortField>;
 
 
 @InputType({ description: "Defaults to USERNAME ascending. Users who never logged in sort last by LAST_LOGIN_AT." })
-export class UserSort {
-  @Field(() => UserSortField, { defaultValue: UserSortField.USERNAME })
-  field!: UserSortField;
-
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
-  direction!: SortDirection;
-}
+export class UserSort extends SortInput(UserSortField, { field: "USERNAME", direction: "ASC" }, { required: true }) {}
 
 // Argument classes keep the SDL's argument order as written (parameter decorators run last-to-first).
 @ArgsType()
