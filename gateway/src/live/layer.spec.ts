@@ -1,7 +1,7 @@
 import { createLogger, forbidden, liveChannel, liveTopics, unauthenticated, type AuthUser } from "@opsconductor/kit/gateway";
 import { buildSchema, type ExecutionResult, type FormattedExecutionResult } from "graphql";
 import { LiveHub, type RedisSubscriber } from "./hub";
-import { CLOSE_UNAUTHORIZED, LiveLayer, type LiveConnection, type LiveExecutor } from "./layer";
+import { CLOSE_UNAUTHORIZED, LiveConnection, LiveLayer, type LiveExecutor } from "./layer";
 import { prepareSubscription, type PreparedSubscription } from "./operation";
 import type { LiveStream } from "./stream";
 
@@ -296,5 +296,25 @@ describe("LiveLayer", () => {
   it("refuses a connection whose token does not verify", async () => {
     const h = harness();
     await expect(h.layer.connect("nope", { ip: null, userAgent: null }, () => undefined)).rejects.toThrow("Invalid access token");
+  });
+
+  it("acts on a token's expiry only once the wall clock has reached it, even when the timer wakes early", () => {
+    jest.useFakeTimers();
+    try {
+      const expiresAt = Date.now() + 300;
+      const expired = jest.fn();
+      const session = { token: "t", user: { id: "u", username: "u", roles: [], permissions: [] }, actor: { ip: null, userAgent: null, userId: "u", username: "u" } };
+      const connection = new LiveConnection(session, () => undefined, expiresAt, expired);
+      // The timer runs on its own clock: the wall clock lags it by 1 ms here, as it can in Node.
+      jest.setSystemTime(Date.now() - 1);
+      jest.advanceTimersByTime(300);
+      expect(Date.now()).toBe(expiresAt - 1);
+      expect(expired).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+      expect(expired).toHaveBeenCalledWith(connection);
+      connection.dispose();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

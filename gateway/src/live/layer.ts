@@ -68,10 +68,22 @@ export class LiveConnection {
     expiresAtMs: number | undefined,
     onExpire: (connection: LiveConnection) => void,
   ) {
-    if (expiresAtMs !== undefined) {
-      this.expiry = setTimeout(() => onExpire(this), Math.min(Math.max(expiresAtMs - Date.now(), 0), 2 ** 31 - 1));
-      this.expiry.unref();
-    }
+    if (expiresAtMs !== undefined) this.armExpiry(expiresAtMs, onExpire);
+  }
+
+  /**
+   * Fires once the wall clock has reached the token's expiry. A timer runs on the monotonic clock and
+   * may fire a millisecond before `Date.now()` reaches the deadline, when the token still verifies;
+   * such an early wake-up waits again rather than leaving the connection open past its token.
+   */
+  private armExpiry(expiresAtMs: number, onExpire: (connection: LiveConnection) => void) {
+    const wait = Math.min(Math.max(expiresAtMs - Date.now(), 0), 2 ** 31 - 1);
+    this.expiry = setTimeout(() => {
+      if (this.closed) return;
+      if (Date.now() < expiresAtMs) this.armExpiry(expiresAtMs, onExpire);
+      else onExpire(this);
+    }, wait);
+    this.expiry.unref();
   }
 
   get closed(): boolean {

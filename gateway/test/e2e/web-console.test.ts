@@ -133,7 +133,9 @@ describe("web console: shell", () => {
       await results.locator(".mantine-Spotlight-action", { hasText: "admin" }).first().click();
       await page.waitForURL(`${webUrl}/users?search=admin`);
       await page.getByRole("table", { name: "Users" }).getByRole("cell", { name: "admin", exact: true }).first().waitFor();
-      expect(await page.getByLabel("Search").inputValue()).toBe("admin");
+      // The search closes with an animation; until it is gone its own "Search …" fields are on the page too.
+      await results.waitFor({ state: "detached" });
+      expect(await page.getByRole("textbox", { name: "Search", exact: true }).inputValue()).toBe("admin");
     },
     TEST_TIMEOUT,
   );
