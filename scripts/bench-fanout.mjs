@@ -14,7 +14,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { benchArg, prepareBenchStack } from "./lib/bench-stack.mjs";
+import { benchArg, cpuSeconds as cpuOf, prepareBenchStack } from "./lib/bench-stack.mjs";
 
 const require = createRequire(import.meta.url);
 const N = benchArg("targets", 200);
@@ -191,17 +191,6 @@ ${breakdown}
 process.exit(0);
 
 /** CPU seconds (user + system, with waited-for children: sshd's per-connection processes) of a pid, or undefined. */
-function cpuOf(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    // After "pid (comm) ": state is field 3, so utime (14), stime, cutime, cstime are at 11..14.
-    // Clock ticks: USER_HZ is 100 on Linux.
-    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
 /** CPU seconds so far of the stack's processes, the sshd servers and the bench databases' Postgres backends. */
 async function cpuSnapshot(db) {
   const groups = {};

@@ -2,6 +2,7 @@
 // clients, fresh bench databases, build, the stack on bench ports with ephemeral secrets and its own
 // exchange and Redis prefix, seeded with an admin whose password is returned, and stopped on Ctrl-C.
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import { createRequire } from "node:module";
 import { build, checkInfra, ensureDependencies, ephemeralSecrets, generateClients, POSTGRES_URL, prepareDatabases } from "../setup.mjs";
 
@@ -9,6 +10,18 @@ const require = createRequire(import.meta.url);
 const { seedServices, stackEnv, startStack } = require("./stack.cjs");
 const { portsFor } = require("./registry.cjs");
 const { databaseUrl } = require("./db.cjs");
+
+/** CPU seconds (user + system, with waited-for children) a process has used so far, from /proc; undefined once it is gone. */
+export function cpuSeconds(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    // After "pid (comm) ": state is field 3, so utime (14), stime, cutime, cstime are at 11..14.
+    // Clock ticks: USER_HZ is 100 on Linux.
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A benchmark's numeric `--<name> <value>` option, or the fallback. */
 export function benchArg(name, fallback) {

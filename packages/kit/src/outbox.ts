@@ -48,7 +48,10 @@ export interface RelayOptions {
   exchange: string;
   logger: Logger;
   batchSize?: number;
+  /** How often the outbox is polled for rows this process did not kick the relay for (default 250 ms). */
   intervalMs?: number;
+  /** While polls find nothing, the interval doubles up to this (default 2 s). */
+  idleMaxMs?: number;
   /** Back-off before an unroutable row is published again: min(max, base · 2^(returns − 1)). */
   unroutableBackoffMs?: { base: number; max: number };
   /** Longest wait between attempts while the broker (or the database) keeps failing. */
@@ -85,6 +88,8 @@ export class OutboxRelay {
   private channel?: amqp.ConfirmChannel;
   private pendingKick = false;
   private failures = 0;
+  /** Polls in a row that found nothing due. */
+  private idlePolls = 0;
   /** Message ids the broker returned (basic.return arrives before the confirm of the same message). */
   private returned = new Set<string>();
 
@@ -127,16 +132,24 @@ export class OutboxRelay {
     }
   }
 
-  private schedule(delay: number) {
+  private schedule(delay: number, poll = false) {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), delay);
+    this.timer = setTimeout(() => void this.tick(poll), delay);
   }
 
-  private async tick() {
+  private async tick(poll = false) {
     if (!this.running || this.current) return;
     let again = false;
+    let idle = false;
     this.current = (async () => {
       try {
+        // A timer's poll first asks, in one statement outside a transaction, whether anything is due: an
+        // idle service (most of them, most of the time) then costs one cheap query per interval, not a
+        // transaction. Kicks, follow-up batches and retries after a failure go straight to the batch.
+        if (poll && this.failures === 0 && !(await this.anythingDue())) {
+          idle = true;
+          return;
+        }
         again = (await this.publishBatch()).claimed >= (this.options.batchSize ?? 100);
         if (this.failures > 0) this.options.logger.info("outbox relay resumed", { failedAttempts: this.failures });
         this.failures = 0;
@@ -159,7 +172,21 @@ export class OutboxRelay {
     this.pendingKick = false;
     const interval = this.options.intervalMs ?? 250;
     if (this.failures > 0) this.schedule(Math.min(this.options.maxFailureBackoffMs ?? 5_000, interval * 2 ** Math.min(this.failures - 1, 10)));
-    else this.schedule(again || kicked ? 0 : interval);
+    else if (again || kicked) this.schedule(0);
+    else {
+      // Polls that keep finding nothing come less often (up to idleMaxMs): this process's own writes
+      // kick the relay anyway; polling is for rows written elsewhere (another replica's crash, a script).
+      this.idlePolls = idle ? this.idlePolls + 1 : 0;
+      this.schedule(Math.min(interval * 2 ** Math.min(this.idlePolls, 10), Math.max(interval, this.options.idleMaxMs ?? 2_000)), true);
+    }
+  }
+
+  private async anythingDue(): Promise<boolean> {
+    const [row] = await this.options.db.$queryRawUnsafe<Array<{ due: boolean }>>(
+      `SELECT EXISTS (SELECT 1 FROM outbox_events
+                       WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())) AS due`,
+    );
+    return row?.due === true;
   }
 
   private async confirmChannel(): Promise<amqp.ConfirmChannel> {
