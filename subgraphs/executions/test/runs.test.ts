@@ -48,6 +48,24 @@ describe("running a job on 20 sshd targets", () => {
     expect(events.filter((e) => e.type === "executions.target.finished")).toHaveLength(20);
   }, 120_000);
 
+  it("finishes targets that end at once without the run's lock, and still finalizes the run exactly once", async () => {
+    // Every target in flight (maxParallel = targets, no retries): each end is a lock-free transition and
+    // the run is finalized after the commits, by whichever finish sees the last of them.
+    const targets = Array.from({ length: 20 }, (_, i) => h.addTarget({ name: `${i % 4 === 0 ? "bad" : "good"}-${i}-${Math.random().toString(36).slice(2, 6)}` }));
+    const jobId = h.defineJob({
+      steps: [step("check", "case {{target.name}} in bad-*) echo failing; exit 3;; esac; echo fine")],
+      options: { maxParallel: 20, retries: 0 },
+    });
+    const started = await runJob(h, jobId, [], targets.map((t) => t.id));
+    const run = await waitForRun(h, started.id);
+    expect(run.status).toBe("PARTIAL");
+    expect(run.counts).toMatchObject({ total: 20, succeeded: 15, failed: 5, running: 0, queued: 0, pending: 0 });
+    for (const target of run.targets) expect([target.targetName.startsWith("bad-") ? "FAILED" : "SUCCEEDED", target.steps[0].exitCode]).toEqual([target.status, target.targetName.startsWith("bad-") ? 3 : 0]);
+    const events = await outboxEvents(h.subgraph.prisma, { subjectId: started.id });
+    expect(events.filter((e) => e.type === "executions.target.finished")).toHaveLength(20);
+    expect(events.filter((e) => e.type === "executions.run.finished")).toHaveLength(1);
+  }, 120_000);
+
   it("refuses bad parameters naming the parameter, and writes nothing", async () => {
     const target = h.addTarget({});
     const jobId = h.defineJob({

@@ -31,7 +31,9 @@ export type ClaimResult = Claimed | { kind: "lost" } | { kind: "skip" };
 /**
  * The run state machine, in the database: every transition is one transaction that locks the run's
  * row first (so dispatch, retries, cancel and finalization of one run never interleave) and writes
- * its events; BullMQ jobs are added and live events published after the commit. All of it is
+ * its events; BullMQ jobs are added and live events published after the commit. Two transitions touch
+ * only a target's own row, conditionally, without the run lock: the claim, and an attempt's end that
+ * needs no run-level decision (see finishAttempt; the run is then finalized after the commit). All of it is
  * idempotent per (run target, attempt): a transition for an attempt that is no longer current does
  * nothing, which is what makes recovered and duplicate jobs harmless.
  */
@@ -194,11 +196,25 @@ export class RunEngine {
     let retryDelay = 0;
     let orphan: Orphan | undefined;
     let finalized = false;
+    let unlocked = false;
     const changed = await this.transaction(async (tx) => {
-      const run = await this.lockRun(tx, job.runId);
+      // Most attempts end their target for good in a run with nothing pending and no cancel: then the
+      // transition touches only the target's own row and needs no run lock (hundreds finish at once,
+      // and a lock held through each commit made them queue). Retries, a pending target to hand the
+      // freed slot to, stopOnFirstFailure's skips and cancels take the run's lock first, as before.
+      const [peek] = await tx.$queryRawUnsafe<Array<{ options: RunOptions; cancel_requested_at: Date | null; pending: boolean }>>(
+        `SELECT options, cancel_requested_at,
+                EXISTS (SELECT 1 FROM run_targets WHERE run_id = $1::uuid AND status = 'PENDING') AS pending
+           FROM runs WHERE id = $1::uuid`,
+        job.runId,
+      );
+      if (!peek) return false;
+      const failed = outcome.status === "FAILED" || outcome.status === "TIMED_OUT";
+      unlocked = !peek.cancel_requested_at && !peek.pending && !(failed && (job.attempt <= peek.options.retries || peek.options.stopOnFirstFailure));
+      const run = unlocked ? peek : await this.lockRun(tx, job.runId);
       if (!run) return false;
       const options = run.options;
-      const retryable = (outcome.status === "FAILED" || outcome.status === "TIMED_OUT") && !run.cancel_requested_at;
+      const retryable = failed && !run.cancel_requested_at;
       const retry = retryable && job.attempt <= options.retries;
       const status: TargetOutcome = run.cancel_requested_at && outcome.status !== "SUCCEEDED" ? "CANCELLED" : outcome.status;
       const skipPending = !retry && (status === "FAILED" || status === "TIMED_OUT") && options.stopOnFirstFailure;
@@ -259,16 +275,37 @@ export class RunEngine {
         subject: { type: "Run", id: job.runId },
         data: { runId: job.runId, targetId: row.target_id, targetName: row.target_name, status, attempt: job.attempt, exitCode: outcome.exitCode },
       });
+      // Without the lock the counts may miss transitions committed meanwhile: finalized after the commit.
+      if (unlocked) return true;
       if ((counts.PENDING ?? 0) > 0 && !run.cancel_requested_at) jobs.push(...(await this.dispatchIn(tx, job.runId, options)));
       else finalized = await this.finalizeIfDone(tx, job.runId, counts);
       return true;
     }, TX_LIMITS);
     if (!changed) return undefined;
+    if (unlocked) finalized = await this.finalizeIfIdle(job.runId);
     await this.queue.add(jobs.map((next) => (next.runTargetId === job.runTargetId ? { ...next, delayMs: retryDelay } : next)));
     // The run's final state goes out at once; a target's own change joins the run's coalesced updates.
     if (finalized) await this.publishRun(job.runId);
     else this.notifyRun(job.runId);
     return orphan;
+  }
+
+  /**
+   * After a transition committed without the run's lock: when the run has nothing pending, queued or
+   * running any more, finalizes it under the lock. Every such transition checks after its own commit,
+   * so the last of several concurrent ones sees all of them committed; finalizeIfDone under the lock
+   * makes the run final once, whoever gets there first.
+   */
+  private async finalizeIfIdle(runId: string): Promise<boolean> {
+    const [row] = await this.prisma.$queryRawUnsafe<Array<{ active: boolean }>>(
+      "SELECT EXISTS (SELECT 1 FROM run_targets WHERE run_id = $1::uuid AND status IN ('PENDING', 'QUEUED', 'RUNNING')) AS active",
+      runId,
+    );
+    if (row?.active !== false) return false;
+    return this.transaction(async (tx) => {
+      await this.lockRun(tx, runId);
+      return this.finalizeIfDone(tx, runId);
+    }, TX_LIMITS);
   }
 
   /**
