@@ -297,13 +297,17 @@ export class RunEngine {
    * makes the run final once, whoever gets there first.
    */
   private async finalizeIfIdle(runId: string): Promise<boolean> {
-    const [row] = await this.prisma.$queryRawUnsafe<Array<{ active: boolean }>>(
-      "SELECT EXISTS (SELECT 1 FROM run_targets WHERE run_id = $1::uuid AND status IN ('PENDING', 'QUEUED', 'RUNNING')) AS active",
+    // Many of the last targets get here at once: all but the first find the run final, and leave
+    // without a count (before the lock, or right after it when the first finalized meanwhile).
+    const [row] = await this.prisma.$queryRawUnsafe<Array<{ active: boolean; status: string }>>(
+      `SELECT status::text, EXISTS (SELECT 1 FROM run_targets WHERE run_id = $1::uuid AND status IN ('PENDING', 'QUEUED', 'RUNNING')) AS active
+         FROM runs WHERE id = $1::uuid`,
       runId,
     );
-    if (row?.active !== false) return false;
+    if (!row || row.active || FINAL_RUN.includes(row.status)) return false;
     return this.transaction(async (tx) => {
-      await this.lockRun(tx, runId);
+      const run = await this.lockRun(tx, runId);
+      if (!run || FINAL_RUN.includes(run.status)) return false;
       return this.finalizeIfDone(tx, runId);
     }, TX_LIMITS);
   }
