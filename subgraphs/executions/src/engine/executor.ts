@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type net from "node:net";
 import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
 import type { JobStep, TargetConnectionBundle } from "@opsconductor/kit";
+import { privateKeyAgent, type PrivateKeyAgent } from "./key-agent";
 import { shellQuote } from "./placeholders";
 
 /**
@@ -257,14 +258,21 @@ export function connectSsh(login: SshLogin): Promise<Session> {
       fail(new ConnectError(error.level === "client-authentication" ? "SSH authentication failed" : `SSH connection failed: ${error.message}`));
     });
     client.on("close", () => fail(new ConnectError(mismatch ?? "SSH connection closed before it was ready")));
-    const methods = [...(login.privateKey ? ["publickey"] : []), ...(login.password ? ["password"] : [])];
+    // A key signs through an in-process agent that parsed it once (see key-agent.ts); a key that does
+    // not parse goes to ssh2 as text, which reports it as before.
+    let agent: PrivateKeyAgent | undefined;
+    try {
+      agent = login.privateKey ? privateKeyAgent(login.privateKey, login.passphrase) : undefined;
+    } catch {
+      agent = undefined;
+    }
+    const methods = [...(agent ? ["agent"] : login.privateKey ? ["publickey"] : []), ...(login.password ? ["password"] : [])];
     client.connect({
       host: login.host,
       port: login.port,
       username: login.username,
       password: login.password,
-      privateKey: login.privateKey,
-      passphrase: login.passphrase,
+      ...(agent ? { agent } : { privateKey: login.privateKey, passphrase: login.passphrase }),
       readyTimeout: login.timeoutMs,
       keepaliveInterval: 10_000,
       tryKeyboard: false,
