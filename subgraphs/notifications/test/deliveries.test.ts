@@ -81,6 +81,25 @@ describe("notifications: deliveries from events", () => {
     expect(await subgraph.prisma.delivery.count({ where: { ruleId } })).toBe(0);
   });
 
+  it("delivers to the rule's enabled channels only, each with the channel's type", async () => {
+    const jobId = randomUUID();
+    const { ruleId, channelId } = await setUp(jobId);
+    const token = writer();
+    const inApp = await gql<{ createNotificationChannel: { id: string } }>(
+      "mutation($input: CreateNotificationChannelInput!) { createNotificationChannel(input: $input) { id } }",
+      { input: { name: `inbox-${randomUUID()}`, type: "IN_APP" } },
+      { token },
+    );
+    const inAppId = inApp.data!.createNotificationChannel.id;
+    const linked = await gql("mutation($id: ID!, $input: UpdateNotificationRuleInput!) { updateNotificationRule(id: $id, input: $input) { id } }", { id: ruleId, input: { channelIds: [channelId, inAppId] } }, { token });
+    expect(linked.errors).toBeUndefined();
+    const off = await gql("mutation($id: ID!, $input: UpdateNotificationChannelInput!) { updateNotificationChannel(id: $id, input: $input) { enabled } }", { id: channelId, input: { enabled: false } }, { token });
+    expect(off.data).toEqual({ updateNotificationChannel: { enabled: false } });
+    await consumer.process(finished(jobId, "FAILED"));
+    const rows = await subgraph.prisma.delivery.findMany({ where: { ruleId } });
+    expect(rows.map((row) => [row.channelId, row.channelType])).toEqual([[inAppId, "IN_APP"]]);
+  });
+
   it("refuses callers without notifications permissions", async () => {
     const reader = signer.sign({ id: randomUUID(), permissions: ["notifications:read"] });
     const refused = await gql("mutation($input: CreateNotificationChannelInput!) { createNotificationChannel(input: $input) { id } }", { input: { name: "x", type: "IN_APP" } }, { token: reader });

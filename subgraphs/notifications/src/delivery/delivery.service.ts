@@ -51,7 +51,16 @@ export class DeliveryService {
 
   /** The consumer's effect: a PENDING delivery for each matching enabled rule and each of its enabled channels. */
   async onEvent(event: EventEnvelope, tx: Tx): Promise<number> {
-    const rules = await tx.rule.findMany({ where: { enabled: true }, include: { channels: { include: { channel: true } } } });
+    // Every event of the platform comes through here: one statement for the enabled rules with their
+    // enabled channels (the relation query took three, and most of this consumer's CPU).
+    const rules = await tx.$queryRawUnsafe<
+      Array<{ id: string; name: string; eventPattern: string; conditions: unknown; subjectTemplate: string; bodyTemplate: string; channels: Array<{ id: string; type: ChannelType }> }>
+    >(
+      `SELECT r.id::text AS "id", r.name, r.event_pattern AS "eventPattern", r.conditions, r.subject_template AS "subjectTemplate", r.body_template AS "bodyTemplate",
+              coalesce(json_agg(json_build_object('id', c.id::text, 'type', c.type::text)) FILTER (WHERE c.enabled), '[]'::json) AS channels
+         FROM rules r LEFT JOIN rule_channels rc ON rc.rule_id = r.id LEFT JOIN channels c ON c.id = rc.channel_id
+        WHERE r.enabled GROUP BY r.id`,
+    );
     const rows: Prisma.DeliveryCreateManyInput[] = [];
     const payload = {
       id: event.id,
@@ -67,8 +76,7 @@ export class DeliveryService {
       if (!(await meetsConditions(event, rule.conditions as unknown as RuleConditions, this.taggedTargets))) continue;
       const subject = render(rule.subjectTemplate, event, rule.name).slice(0, 1_000);
       const body = render(rule.bodyTemplate, event, rule.name).slice(0, 20_000);
-      for (const { channel } of rule.channels) {
-        if (!channel.enabled) continue;
+      for (const channel of rule.channels) {
         rows.push({ eventId: event.id, eventType: event.type, ruleId: rule.id, channelId: channel.id, channelType: channel.type, subject, body, payload });
       }
     }
