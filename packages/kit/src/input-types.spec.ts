@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { printType, type GraphQLInputObjectType } from "graphql";
 import { Arg, buildSchema, Field, ID, InputType, Int, Query, Resolver } from "type-graphql";
-import { PartialInput } from "./input-types";
+import { PartialInput, TimeRangeFilter } from "./input-types";
 
 @InputType()
 class TestCreateThingInput {
@@ -55,5 +55,27 @@ describe("PartialInput", () => {
   it("refuses a class with no fields (declared too early or not an input)", () => {
     class Empty {}
     expect(() => PartialInput(Empty)).toThrow(/no fields/);
+  });
+});
+
+@InputType()
+class TestThingFilter extends TimeRangeFilter("Created") {
+  @Field(() => String, { nullable: true }) search?: string | null;
+}
+
+@Resolver()
+class ThingFilterResolver {
+  @Query(() => String)
+  things(@Arg("filter", () => TestThingFilter) filter: TestThingFilter): string {
+    return JSON.stringify(filter);
+  }
+}
+
+describe("TimeRangeFilter", () => {
+  it("gives a filter from (inclusive) and to (exclusive) on the named timestamp, before its own fields", async () => {
+    const schema = await buildSchema({ resolvers: [ThingFilterResolver], validate: false });
+    expect(printType(schema.getType("TestThingFilter") as GraphQLInputObjectType)).toBe(
+      ["input TestThingFilter {", '  """Created at or after."""', "  from: DateTimeISO", "", '  """Created before."""', "  to: DateTimeISO", "  search: String", "}"].join("\n"),
+    );
   });
 });

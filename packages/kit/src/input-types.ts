@@ -1,4 +1,4 @@
-import { getMetadataStorage, InputType, type ClassType } from "type-graphql";
+import { Field, getMetadataStorage, GraphQLISODateTime, InputType, type ClassType } from "type-graphql";
 
 /** The fields of an update input made from a create input: each optional, null or left out meaning "unchanged". */
 export type PartialOf<T, K extends keyof T = never> = { [P in Exclude<keyof T, K>]?: T[P] | null };
@@ -36,4 +36,18 @@ export function PartialInput<T extends object, K extends keyof T & string = neve
     storage.collectClassFieldMetadata({ ...field, target: PartialClass, getType, typeOptions, description: undefined });
   }
   return PartialClass as unknown as ClassType<PartialOf<T, K>>;
+}
+
+/**
+ * A list filter's time window on one timestamp, `from` inclusive and `to` exclusive, described with the timestamp's
+ * name: `@InputType() class RunFilter extends TimeRangeFilter("Created") { … }` ("Created at or after.", "Created before.").
+ */
+export function TimeRangeFilter(timestamp: string) {
+  // Not emitted itself (like SortInput): only the subclasses are reachable.
+  @InputType()
+  abstract class TimeRangeClass {
+    @Field(() => GraphQLISODateTime, { nullable: true, description: `${timestamp} at or after.` }) from?: Date | null;
+    @Field(() => GraphQLISODateTime, { nullable: true, description: `${timestamp} before.` }) to?: Date | null;
+  }
+  return TimeRangeClass;
 }
