@@ -165,3 +165,19 @@ export async function probeStringInputs(
   }
   return misses;
 }
+
+/**
+ * The whole input-guard check of a schema: its String/ID input cases must include `expected` (`"Mutation.createTarget
+ * input.name"`: proof the walk reached them), then every case is probed (probeStringInputs through `send`).
+ * Passes when both lists it returns are empty: `expect(await probeSchemaStringInputs(…)).toEqual({ notFound: [], misses: [] })`.
+ */
+export async function probeSchemaStringInputs(
+  schema: GraphQLSchema,
+  filler: string,
+  expected: readonly string[],
+  send: (query: string, variables: Record<string, unknown>) => Promise<GraphQLResponse<unknown>>,
+): Promise<{ notFound: string[]; misses: Awaited<ReturnType<typeof probeStringInputs>> }> {
+  const cases = stringInputCases(schema, filler);
+  const found = new Set(cases.map((testCase) => `${testCase.field} ${testCase.path}`));
+  return { notFound: expected.filter((name) => !found.has(name)), misses: await probeStringInputs(send, cases) };
+}

@@ -1,9 +1,9 @@
-import { SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
-import { Field, GraphQLISODateTime, InputType } from "type-graphql";
+import { SortInput, TimeRangeFilter, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { Field, InputType } from "type-graphql";
 import { AuditOutcome, AuditSeverity } from "./audit.type";
 
 @InputType({ description: "Every given condition must hold." })
-export class AuditEventFilter {
+export class AuditEventFilter extends TimeRangeFilter("occurredAt") {
   @Field(() => String, { nullable: true, description: "Username or user id of the actor." })
   actor?: string | null;
 
@@ -21,12 +21,6 @@ export class AuditEventFilter {
 
   @Field(() => AuditSeverity, { nullable: true })
   severity?: AuditSeverity | null;
-
-  @Field(() => GraphQLISODateTime, { nullable: true, description: "occurredAt at or after." })
-  from?: Date | null;
-
-  @Field(() => GraphQLISODateTime, { nullable: true, description: "occurredAt before." })
-  to?: Date | null;
 }
 
 export const AuditSortField = graphqlEnum("AuditSortField", ["SEQ", "OCCURRED_AT", "ACTION", "SEVERITY"]);

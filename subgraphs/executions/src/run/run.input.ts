@@ -1,5 +1,5 @@
-import { SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
-import { Field, GraphQLISODateTime, ID, InputType } from "type-graphql";
+import { SortInput, TimeRangeFilter, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { Field, ID, InputType } from "type-graphql";
 import { RunStatus, RunTrigger } from "./run.type";
 
 @InputType({ description: "A value for one of the job's parameters (all values are strings, coerced by the parameter's type)." })
@@ -12,7 +12,7 @@ export class ParameterValueInput {
 }
 
 @InputType({ description: "Runs matching every criterion given." })
-export class RunFilter {
+export class RunFilter extends TimeRangeFilter("Created") {
   @Field(() => ID, { nullable: true })
   jobId?: string | null;
 
@@ -21,12 +21,6 @@ export class RunFilter {
 
   @Field(() => RunTrigger, { nullable: true })
   trigger?: RunTrigger | null;
-
-  @Field(() => GraphQLISODateTime, { nullable: true, description: "Created at or after." })
-  from?: Date | null;
-
-  @Field(() => GraphQLISODateTime, { nullable: true, description: "Created before." })
-  to?: Date | null;
 }
 
 export const RunSortField = graphqlEnum("RunSortField", ["CREATED_AT", "NUMBER", "STATUS", "FINISHED_AT"]);

@@ -1,4 +1,4 @@
-import { SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { PartialInput, SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { ParameterType, ScriptInterpreter, StepType } from "./job.type";
 
@@ -108,28 +108,7 @@ export class CreateJobInput {
 }
 
 @InputType({ description: "Only the fields sent change (lists are replaced whole); any change makes a new version." })
-export class UpdateJobInput {
-  @Field(() => String, { nullable: true })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
-  @Field(() => Boolean, { nullable: true })
-  isTemplate?: boolean | null;
-
-  @Field(() => [JobStepInput], { nullable: true })
-  steps?: JobStepInput[] | null;
-
-  @Field(() => [JobParameterInput], { nullable: true })
-  parameters?: JobParameterInput[] | null;
-
-  @Field(() => JobTargetSelectionInput, { nullable: true })
-  targets?: JobTargetSelectionInput | null;
-
-  @Field(() => JobRunOptionsInput, { nullable: true })
-  options?: JobRunOptionsInput | null;
-}
+export class UpdateJobInput extends PartialInput(CreateJobInput) {}
 
 @InputType()
 export class JobFilter {

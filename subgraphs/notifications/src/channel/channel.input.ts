@@ -1,3 +1,4 @@
+import { PartialInput } from "@opsconductor/kit/subgraph";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { ChannelType, SmtpSecurity } from "./channel.type";
 
@@ -42,11 +43,4 @@ export class CreateNotificationChannelInput {
 }
 
 @InputType({ description: "Changes to a channel; its type cannot change. The settings of its type, when given, replace the stored ones." })
-export class UpdateNotificationChannelInput {
-  @Field(() => String, { nullable: true }) name?: string | null;
-  @Field(() => Boolean, { nullable: true }) enabled?: boolean | null;
-  @Field(() => EmailChannelInput, { nullable: true }) email?: EmailChannelInput | null;
-  @Field(() => WebhookChannelInput, { nullable: true }) webhook?: WebhookChannelInput | null;
-  @Field(() => SlackChannelInput, { nullable: true }) slack?: SlackChannelInput | null;
-  @Field(() => InAppChannelInput, { nullable: true }) inApp?: InAppChannelInput | null;
-}
+export class UpdateNotificationChannelInput extends PartialInput(CreateNotificationChannelInput, { omit: ["type"] }) {}

@@ -1,3 +1,4 @@
+import { PartialInput } from "@opsconductor/kit/subgraph";
 import { Field, ID, InputType } from "type-graphql";
 import { Severity } from "./matching";
 
@@ -21,12 +22,4 @@ export class CreateNotificationRuleInput {
 }
 
 @InputType({ description: "Changes to a rule; what is given replaces the stored value." })
-export class UpdateNotificationRuleInput {
-  @Field(() => String, { nullable: true }) name?: string | null;
-  @Field(() => String, { nullable: true }) eventPattern?: string | null;
-  @Field(() => RuleConditionsInput, { nullable: true }) conditions?: RuleConditionsInput | null;
-  @Field(() => String, { nullable: true }) subjectTemplate?: string | null;
-  @Field(() => String, { nullable: true }) bodyTemplate?: string | null;
-  @Field(() => [ID], { nullable: true }) channelIds?: string[] | null;
-  @Field(() => Boolean, { nullable: true }) enabled?: boolean | null;
-}
+export class UpdateNotificationRuleInput extends PartialInput(CreateNotificationRuleInput) {}

@@ -1,3 +1,4 @@
+import { PartialInput } from "@opsconductor/kit/subgraph";
 import { Field, InputType } from "type-graphql";
 import { CredentialType } from "./credential.type";
 
@@ -47,43 +48,4 @@ export class CreateCredentialInput {
 }
 
 @InputType({ description: "Only the fields sent change; a secret sent replaces the stored one." })
-export class UpdateCredentialInput {
-  @Field(() => String, { nullable: true })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  username?: string | null;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
-  @Field(() => String, { nullable: true })
-  password?: string | null;
-
-  @Field(() => String, { nullable: true })
-  privateKey?: string | null;
-
-  @Field(() => String, { nullable: true })
-  passphrase?: string | null;
-
-  @Field(() => String, { nullable: true })
-  community?: string | null;
-
-  @Field(() => String, { nullable: true })
-  token?: string | null;
-
-  @Field(() => String, { nullable: true })
-  securityLevel?: string | null;
-
-  @Field(() => String, { nullable: true })
-  authProtocol?: string | null;
-
-  @Field(() => String, { nullable: true })
-  privProtocol?: string | null;
-
-  @Field(() => String, { nullable: true })
-  authPassword?: string | null;
-
-  @Field(() => String, { nullable: true })
-  privPassword?: string | null;
-}
+export class UpdateCredentialInput extends PartialInput(CreateCredentialInput, { omit: ["type"] }) {}

@@ -1,4 +1,4 @@
-import { SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { PartialInput, SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { HealthStatus } from "../connectivity/connectivity.type";
 import { OsType } from "./target.type";
@@ -35,30 +35,9 @@ export class CreateTargetInput {
 }
 
 @InputType({ description: "Only the fields sent change; description: null clears it." })
-export class UpdateTargetInput {
-  @Field(() => String, { nullable: true })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  address?: string | null;
-
-  @Field(() => Int, { nullable: true })
-  port?: number | null;
-
-  @Field(() => OsType, { nullable: true })
-  osType?: OsType | null;
-
-  @Field(() => String, { nullable: true })
-  environment?: string | null;
-
-  @Field(() => [String], { nullable: true })
-  tags?: string[] | null;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
+export class UpdateTargetInput extends PartialInput(CreateTargetInput) {
   @Field(() => ID, { nullable: true, description: "null clears it." })
-  deviceTypeId?: string | null;
+  declare deviceTypeId?: string | null;
 }
 
 @InputType()

@@ -1,4 +1,4 @@
-import { PaginationInput, SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
+import { PaginationInput, PartialInput, SortInput, graphqlEnum, type EnumOf } from "@opsconductor/kit/subgraph";
 import { ArgsType, Field, ID, InputType } from "type-graphql";
 import { Role } from "./role";
 
@@ -21,16 +21,7 @@ export class CreateUserInput {
 }
 
 @InputType({ description: "Fields left out (or null) stay as they are. Username and password are not changed here." })
-export class UpdateUserInput {
-  @Field(() => String, { nullable: true })
-  email?: string | null;
-
-  @Field(() => String, { nullable: true })
-  displayName?: string | null;
-
-  @Field(() => [Role], { nullable: true })
-  roles?: Role[] | null;
-}
+export class UpdateUserInput extends PartialInput(CreateUserInput, { omit: ["username", "password"] }) {}
 
 @InputType()
 export class UserFilter {
