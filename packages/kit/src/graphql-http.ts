@@ -28,7 +28,10 @@ export function isPlainJsonPost(req: IncomingMessage): boolean {
  * `done` runs in the caller's async context (request id in logs and errors), not the socket's.
  */
 export function readJsonBody(req: IncomingMessage, limit: number, callback: (error: Error | null, body?: unknown) => void): void {
-  const done = AsyncResource.bind(callback);
+  // runInAsyncScope, not AsyncResource.bind: bind defines deprecated accessors on every bound function
+  // (two `deprecate` wrappers per request, ~0.75% of the gateway's CPU under load).
+  const resource = new AsyncResource("opsc.readJsonBody");
+  const done = (error: Error | null, body?: unknown) => resource.runInAsyncScope(callback, undefined, error, body);
   const declared = req.headers["content-length"] === undefined ? undefined : Number(req.headers["content-length"]);
   if (declared !== undefined && declared > limit) {
     req.resume();
