@@ -16,3 +16,4 @@ export * from "./schema";
 export * from "./search";
 export * from "./subgraph-server";
 export * from "./vocabulary";
+export * from "./crud-resolver";
