@@ -17,3 +17,5 @@ export * from "./search";
 export * from "./subgraph-server";
 export * from "./vocabulary";
 export * from "./crud-resolver";
+export * from "./env-fields";
+export * from "./bull-parts";
