@@ -57,7 +57,8 @@ export function CrudResolver<S, C>(entity: () => ClassType, service: (ctx: C) =>
       Object.defineProperty(prototype, name, descriptor);
       const decorate = field.kind === "query" ? Query : Mutation;
       decorate(field.returns(entity), { nullable: field.nullable, description: field.description })(prototype, name, descriptor);
-      // In the order TypeScript applies parameter decorators (last first): type-graphql prints arguments in that order.
+      // Last first, as TypeScript applies parameter decorators: type-graphql prints arguments in the order they were
+      // registered, so a field declared here prints exactly as the hand-written one did.
       field.args.map((arg, index) => ({ arg, index })).reverse().forEach(({ arg, index }) => Arg(arg.name, arg.type, { nullable: arg.nullable })(prototype, name, index + 1));
       Ctx()(prototype, name, 0);
     }
