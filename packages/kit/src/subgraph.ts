@@ -19,3 +19,5 @@ export * from "./vocabulary";
 export * from "./crud-resolver";
 export * from "./env-fields";
 export * from "./bull-parts";
+export * from "./pick";
+export * from "./find-page";

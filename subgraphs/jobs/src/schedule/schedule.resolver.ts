@@ -7,12 +7,7 @@ import { BlackoutWindow, Schedule, ScheduleInput, ScheduleOccurrencePage, Schedu
 import { windowView } from "./schedule.validation";
 
 @CrudResolver(() => Schedule, (ctx: JobsContext) => ctx.schedules, {
-  schedules: crud.list(
-    () => SchedulePage,
-    "Schedules of live jobs, oldest first; needs jobs:read.",
-    { jobId: () => ID, enabled: () => Boolean, pagination: () => PaginationInput },
-    "object",
-  ),
+  schedules: crud.list(() => SchedulePage, "Schedules of live jobs, oldest first; needs jobs:read.", { jobId: () => ID, enabled: () => Boolean, pagination: () => PaginationInput }, "object"),
   schedule: crud.get(),
   createSchedule: crud.create(() => ScheduleInput, "Needs jobs:write and jobs:execute."),
   updateSchedule: crud.update(() => ScheduleInput, "Needs jobs:write and jobs:execute. A finished schedule whose change lets it run again resumes."),
