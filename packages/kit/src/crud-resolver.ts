@@ -44,8 +44,10 @@ const idArg = { name: "id", type: () => ID };
  *
  * Each key is the field's name in the schema; each value says its type, arguments and description and which
  * service method it calls with `(ctx, …arguments)`. The fields are plain delegations: the service checks the
- * permissions and holds the rules, as everywhere. The fields are added to the class itself (not to an abstract
- * base class): type-graphql loses an inherited field's arguments when a process builds the schema twice.
+ * permissions and holds the rules, as everywhere. The fields are added to the class itself rather than
+ * inherited from an abstract base class (type-graphql's resolver inheritance): each service has its own set of
+ * these fields and its own list arguments, so they are declared one by one anyway, and the schema field name
+ * stays the method's name.
  */
 export function CrudResolver<S, C>(entity: () => ClassType, service: (ctx: C) => S, fields: Record<string, CrudField<S, C>>): ClassDecorator {
   return (target) => {
