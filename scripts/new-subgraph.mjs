@@ -126,20 +126,17 @@ export class ${Item}Service {
 }
 `);
 write(`subgraphs/${name}/src/${name}/${name}.resolver.ts`, `
-import { PaginationInput, type RequestContext } from "@opsconductor/kit/subgraph";
-import { Arg, Ctx, Query, Resolver } from "type-graphql";
+import { crud, CrudResolver, type RequestContext } from "@opsconductor/kit/subgraph";
 import type { ${Item}Service } from "./${name}.service";
 import { ${Item}, ${Item}Page } from "./${name}.type";
 
 type Context = RequestContext & { ${name}: ${Item}Service };
 
-@Resolver(() => ${Item})
-export class ${Item}Resolver {
-  @Query(() => ${Item}Page, { description: "${Pascal} items, oldest first; needs a signed-in user." })
-  ${items}(@Ctx() ctx: Context, @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput): Promise<${Item}Page> {
-    return ctx.${name}.list(ctx, pagination);
-  }
-}
+/** GraphQL ↔ ${Item}Service. Add get/create/update/remove fields (see CrudResolver in kit) as the service grows. */
+@CrudResolver(() => ${Item}, (ctx: Context) => ctx.${name}, {
+  ${items}: crud.list(() => ${Item}Page, "${Pascal} items, oldest first; needs a signed-in user."),
+})
+export class ${Item}Resolver {}
 `);
 write(`subgraphs/${name}/test/${name}.test.ts`, `
 import type { RunningOf } from "@opsconductor/kit/subgraph";

@@ -17,3 +17,8 @@ export * from "./search";
 export * from "./subgraph-server";
 export * from "./vocabulary";
 export * from "./input-types";
+export * from "./crud-resolver";
+export * from "./env-fields";
+export * from "./bull-parts";
+export * from "./pick";
+export * from "./find-page";

@@ -1,28 +1,16 @@
-import { PaginationInput, type RequestContext } from "@opsconductor/kit/subgraph";
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { crud, CrudResolver, PaginationInput, type RequestContext } from "@opsconductor/kit/subgraph";
+import { Arg, Ctx, Int, Mutation, Query } from "type-graphql";
 import type { AuditService } from "./audit.service";
 import { AuditEventFilter, AuditExportFormat, AuditSortInput } from "./audit.input";
 import { AuditChainReport, AuditEvent, AuditEventPage, AuditExport, AuditStats } from "./audit.type";
 
 type Context = RequestContext & { audit: AuditService };
 
-@Resolver(() => AuditEvent)
+@CrudResolver(() => AuditEvent, (ctx: Context) => ctx.audit, {
+  auditEvents: crud.list(() => AuditEventPage, "Audit events, newest first by default; needs audit:read.", { filter: () => AuditEventFilter, pagination: () => PaginationInput, sort: () => AuditSortInput }),
+  auditEvent: crud.get("One audit event by its (event) id; needs audit:read."),
+})
 export class AuditResolver {
-  @Query(() => AuditEventPage, { description: "Audit events, newest first by default; needs audit:read." })
-  auditEvents(
-    @Ctx() ctx: Context,
-    @Arg("filter", () => AuditEventFilter, { nullable: true }) filter?: AuditEventFilter,
-    @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput,
-    @Arg("sort", () => AuditSortInput, { nullable: true }) sort?: AuditSortInput,
-  ): Promise<AuditEventPage> {
-    return ctx.audit.list(ctx, filter, pagination, sort);
-  }
-
-  @Query(() => AuditEvent, { nullable: true, description: "One audit event by its (event) id; needs audit:read." })
-  auditEvent(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<AuditEvent | null> {
-    return ctx.audit.get(ctx, id);
-  }
-
   @Query(() => AuditStats, { description: "Counts per action, actor and day of the filtered events; needs audit:read." })
   auditStats(@Ctx() ctx: Context, @Arg("filter", () => AuditEventFilter, { nullable: true }) filter?: AuditEventFilter): Promise<AuditStats> {
     return ctx.audit.stats(ctx, filter);

@@ -1,15 +1,12 @@
 import { Queue, Worker } from "bullmq";
-import { bullConnection, bullPrefix, type Logger, type WorkerHandle } from "@opsconductor/kit/subgraph";
+import { bullConnection, bullPrefix, type BullRedisOptions, type Logger, type WorkerHandle } from "@opsconductor/kit/subgraph";
 import type { AuditService } from "../audit/audit.service";
 
 /** Retention on a schedule: one BullMQ job scheduler fires `applyRetention` (AUDIT_RETENTION_CRON, UTC). */
 export const RETENTION_QUEUE = "audit-retention";
 const SCHEDULER_ID = "apply-retention";
 
-export interface RetentionOptions {
-  redisUrl: string;
-  /** REDIS_KEY_PREFIX, so stacks sharing one Redis never take each other's jobs. */
-  keyPrefix: string;
+export interface RetentionOptions extends BullRedisOptions {
   /** Cron pattern (5 fields, or 6 with seconds); empty: not scheduled (the scheduler is removed). */
   cron: string;
   retentionDays: number;

@@ -1,26 +1,16 @@
-import { PaginationInput, servedByGateway, type RequestContext } from "@opsconductor/kit/subgraph";
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { crud, CrudResolver, PaginationInput, servedByGateway, type RequestContext } from "@opsconductor/kit/subgraph";
+import { Arg, Ctx, ID, Int, Mutation, Query, Root, Subscription } from "type-graphql";
 import type { ScanService } from "./scan.service";
 import { DiscoveredHostFilter, DiscoveredHostPage, ImportDefaultsInput, DiscoveryImportReport, Scan, ScanDiff, ScanPage, StartScanInput } from "./scan.type";
 
 type Context = RequestContext & { scans: ScanService };
 
-@Resolver(() => Scan)
+@CrudResolver(() => Scan, (ctx: Context) => ctx.scans, {
+  scan: crud.get("Needs discovery:read."),
+  scans: crud.list(() => ScanPage, "Scans, newest first (those a template's schedule fired, with templateId). Needs discovery:read.", { pagination: () => PaginationInput, templateId: () => ID }),
+  cancelScan: crud.byId("Stops a queued or running scan (within 2 s); what it found so far stays. Needs discovery:write.", (scans, ctx, id) => scans.cancel(ctx, id)),
+})
 export class ScanResolver {
-  @Query(() => Scan, { nullable: true, description: "Needs discovery:read." })
-  scan(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Scan | null> {
-    return ctx.scans.get(ctx, id);
-  }
-
-  @Query(() => ScanPage, { description: "Scans, newest first (those a template's schedule fired, with templateId). Needs discovery:read." })
-  scans(
-    @Ctx() ctx: Context,
-    @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput,
-    @Arg("templateId", () => ID, { nullable: true }) templateId?: string,
-  ): Promise<ScanPage> {
-    return ctx.scans.list(ctx, pagination, templateId);
-  }
-
   @Query(() => DiscoveredHostPage, { description: "Hosts a scan found (with at least one open port). Needs discovery:read." })
   discoveredHosts(
     @Ctx() ctx: Context,
@@ -39,11 +29,6 @@ export class ScanResolver {
   @Mutation(() => Scan, { description: "Queues a scan for the discovery workers. Needs discovery:write." })
   startScan(@Ctx() ctx: Context, @Arg("input", () => StartScanInput) input: StartScanInput): Promise<Scan> {
     return ctx.scans.start(ctx, input);
-  }
-
-  @Mutation(() => Scan, { description: "Stops a queued or running scan (within 2 s); what it found so far stays. Needs discovery:write." })
-  cancelScan(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Scan> {
-    return ctx.scans.cancel(ctx, id);
   }
 
   @Mutation(() => DiscoveryImportReport, { description: "Creates targets for discovered hosts (discovery:write and targets:write)." })

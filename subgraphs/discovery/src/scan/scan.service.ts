@@ -1,31 +1,4 @@
-import {
-  badInput,
-  callInternal,
-  credentialTypeContract,
-  InternalCallError,
-  containsText,
-  emitEvent,
-  forbidden,
-  importDiscoveredTargetsContract,
-  isUniqueViolation,
-  isUuid,
-  liveTopics,
-  notFound,
-  pageArgs,
-  publishLive,
-  requirePermission,
-  SYSTEM_ACTOR,
-  targetsByAddressContract,
-  userReference,
-  withRequiredPermissions,
-  type Actor,
-  type AuthUser,
-  type EventData,
-  type Logger,
-  type PaginationInput,
-  type RequestContext,
-  type Transact,
-} from "@opsconductor/kit/subgraph";
+import { badInput, callInternal, credentialTypeContract, InternalCallError, containsText, emitEvent, forbidden, importDiscoveredTargetsContract, isUniqueViolation, isUuid, liveTopics, notFound, pageArgs, publishLive, requirePermission, SYSTEM_ACTOR, targetsByAddressContract, userReference, withRequiredPermissions, type Actor, type AuthUser, type EventData, type Logger, type PaginationInput, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
 import type { Redis } from "ioredis";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { HostDiscovery, type DiscoveredHostStatus } from "../generated/prisma/enums";

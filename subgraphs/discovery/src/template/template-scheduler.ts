@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { bullConnection, bullPrefix, type Logger } from "@opsconductor/kit/subgraph";
+import { bullConnection, bullPrefix, closeBullScheduler, type Logger } from "@opsconductor/kit/subgraph";
 
 /** The BullMQ queue of template ticks: one job scheduler per scheduled template, keyed by its id. */
 export const TEMPLATE_TICK_QUEUE = "discovery-template-ticks";
@@ -105,10 +105,7 @@ export class TemplateScheduler {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
-    await this.worker?.close();
-    await this.queue.close();
-    this.workerConnection?.disconnect();
-    this.connection.disconnect();
+    const { timer, worker, queue, workerConnection, connection } = this;
+    await closeBullScheduler({ timer, worker, queue, workerConnection, connection });
   }
 }

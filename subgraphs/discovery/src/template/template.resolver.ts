@@ -1,49 +1,22 @@
-import { PaginationInput, type RequestContext } from "@opsconductor/kit/subgraph";
-import { Arg, Ctx, FieldResolver, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { crud, CrudResolver, type RequestContext } from "@opsconductor/kit/subgraph";
+import { Arg, Ctx, FieldResolver, GraphQLISODateTime, Int, Root } from "type-graphql";
 import { Scan, ScanTemplate, ScanTemplateInput, ScanTemplatePage } from "../scan/scan.type";
 import type { TemplateService } from "./template.service";
 
 type Context = RequestContext & { templates: TemplateService };
 
-@Resolver(() => ScanTemplate)
+@CrudResolver(() => ScanTemplate, (ctx: Context) => ctx.templates, {
+  scanTemplates: crud.list(() => ScanTemplatePage, "Scan templates by name. Needs discovery:read."),
+  scanTemplate: crud.get("Needs discovery:read."),
+  createScanTemplate: crud.create(() => ScanTemplateInput, "Saves a scan definition (checked as startScan's input) with an optional cron schedule. Needs discovery:write."),
+  updateScanTemplate: crud.update(() => ScanTemplateInput, "Replaces a template's definition and schedule. Needs discovery:write."),
+  setScanTemplateEnabled: crud.setEnabled("Turns a template's schedule on or off. Needs discovery:write."),
+  deleteScanTemplate: crud.remove("Deletes a template and its schedule; its scans stay. Needs discovery:write.", (templates, ctx, id) => templates.remove(ctx, id)),
+  startScanFromTemplate: crud.byId("Starts a scan of the template now. Needs discovery:write.", (templates, ctx, id) => templates.startNow(ctx, id), () => Scan),
+})
 export class TemplateResolver {
-  @Query(() => ScanTemplatePage, { description: "Scan templates by name. Needs discovery:read." })
-  scanTemplates(@Ctx() ctx: Context, @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput): Promise<ScanTemplatePage> {
-    return ctx.templates.list(ctx, pagination);
-  }
-
-  @Query(() => ScanTemplate, { nullable: true, description: "Needs discovery:read." })
-  scanTemplate(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<ScanTemplate | null> {
-    return ctx.templates.get(ctx, id);
-  }
-
   @FieldResolver(() => [GraphQLISODateTime], { description: "The schedule's next instants (none without a cron expression or when disabled)." })
   nextRuns(@Ctx() ctx: Context, @Root() template: ScanTemplate, @Arg("count", () => Int, { defaultValue: 5 }) count: number): Date[] {
     return ctx.templates.nextRuns(template, count);
-  }
-
-  @Mutation(() => ScanTemplate, { description: "Saves a scan definition (checked as startScan's input) with an optional cron schedule. Needs discovery:write." })
-  createScanTemplate(@Ctx() ctx: Context, @Arg("input", () => ScanTemplateInput) input: ScanTemplateInput): Promise<ScanTemplate> {
-    return ctx.templates.create(ctx, input);
-  }
-
-  @Mutation(() => ScanTemplate, { description: "Replaces a template's definition and schedule. Needs discovery:write." })
-  updateScanTemplate(@Ctx() ctx: Context, @Arg("id", () => ID) id: string, @Arg("input", () => ScanTemplateInput) input: ScanTemplateInput): Promise<ScanTemplate> {
-    return ctx.templates.update(ctx, id, input);
-  }
-
-  @Mutation(() => ScanTemplate, { description: "Turns a template's schedule on or off. Needs discovery:write." })
-  setScanTemplateEnabled(@Ctx() ctx: Context, @Arg("id", () => ID) id: string, @Arg("enabled") enabled: boolean): Promise<ScanTemplate> {
-    return ctx.templates.setEnabled(ctx, id, enabled);
-  }
-
-  @Mutation(() => Boolean, { description: "Deletes a template and its schedule; its scans stay. Needs discovery:write." })
-  deleteScanTemplate(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<boolean> {
-    return ctx.templates.remove(ctx, id);
-  }
-
-  @Mutation(() => Scan, { description: "Starts a scan of the template now. Needs discovery:write." })
-  startScanFromTemplate(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Scan> {
-    return ctx.templates.startNow(ctx, id);
   }
 }

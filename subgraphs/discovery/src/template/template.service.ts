@@ -1,19 +1,4 @@
-import {
-  badInput,
-  cronInstants,
-  isUniqueViolation,
-  isUuid,
-  normalizeCron,
-  normalizeTimezone,
-  notFound,
-  pageArgs,
-  requirePermission,
-  SYSTEM_ACTOR,
-  userReference,
-  type Logger,
-  type PaginationInput,
-  type RequestContext,
-} from "@opsconductor/kit/subgraph";
+import { badInput, cronInstants, findPage, isUniqueViolation, isUuid, normalizeCron, normalizeTimezone, notFound, pick, requirePermission, SYSTEM_ACTOR, userReference, type Logger, type PaginationInput, type RequestContext } from "@opsconductor/kit/subgraph";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { scanView, type ScanService } from "../scan/scan.service";
 import type { Scan, ScanTemplate, ScanTemplateInput, StartScanInput } from "../scan/scan.type";
@@ -60,9 +45,7 @@ export class TemplateService {
 
   async list(ctx: RequestContext, pagination?: PaginationInput | null): Promise<{ items: ScanTemplate[]; total: number }> {
     requirePermission(ctx, "discovery:read");
-    const { skip, take } = pageArgs(pagination);
-    const [rows, total] = await Promise.all([this.prisma.scanTemplate.findMany({ orderBy: [{ name: "asc" }, { id: "asc" }], skip, take }), this.prisma.scanTemplate.count()]);
-    return { items: rows.map(templateView), total };
+    return findPage(pagination, (page) => this.prisma.scanTemplate.findMany({ orderBy: [{ name: "asc" }, { id: "asc" }], ...page }), () => this.prisma.scanTemplate.count(), templateView);
   }
 
   async get(ctx: RequestContext, id: string): Promise<ScanTemplate | null> {
@@ -159,11 +142,7 @@ export class TemplateService {
     const timezone = normalizeTimezone(input.timezone, "input.timezone");
     const cron = input.cron == null || input.cron.trim() === "" ? null : normalizeCron(input.cron, timezone, "input.cron");
     return {
-      name: definition.name,
-      ranges: definition.ranges,
-      exclude: definition.exclude,
-      portSpec: definition.portSpec,
-      hostDiscovery: definition.hostDiscovery,
+      ...pick(definition, ["name", "ranges", "exclude", "portSpec", "hostDiscovery"]),
       // What was left out stays out: the settings at each tick fill it in.
       timeoutMs: input.timeoutMs ?? null,
       concurrency: input.concurrency ?? null,

@@ -1,27 +1,16 @@
-import { PaginationInput, servedByGateway, UserReference, userReference } from "@opsconductor/kit/subgraph";
+import { crud, CrudResolver, PaginationInput, servedByGateway, UserReference, userReference } from "@opsconductor/kit/subgraph";
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { ExecutionsContext } from "../context";
 import { ParameterValueInput, RunFilter, RunSort } from "./run.input";
 import type { RunRow, RunTargetRow } from "./run.service";
 import { JobReference, Run, RunCounts, RunOutputChunk, RunPage, RunParameter, RunTarget, StepResult, TargetReference } from "./run.type";
 
-@Resolver(() => Run)
+@CrudResolver(() => Run, (ctx: ExecutionsContext) => ctx.runs, {
+  run: crud.get("A run by id; needs jobs:read."),
+  runs: crud.list(() => RunPage, "Runs, newest first unless sorted otherwise; needs jobs:read.", { filter: () => RunFilter, pagination: () => PaginationInput, sort: () => RunSort }),
+  cancelRun: crud.byId("Cancels a run: nothing new starts, running steps are killed on their targets; needs jobs:execute.", (runs, ctx, id) => runs.cancel(ctx, id)),
+})
 export class RunResolver {
-  @Query(() => Run, { nullable: true, description: "A run by id; needs jobs:read." })
-  run(@Ctx() ctx: ExecutionsContext, @Arg("id", () => ID) id: string) {
-    return ctx.runs.get(ctx, id);
-  }
-
-  @Query(() => RunPage, { description: "Runs, newest first unless sorted otherwise; needs jobs:read." })
-  runs(
-    @Ctx() ctx: ExecutionsContext,
-    @Arg("filter", () => RunFilter, { nullable: true }) filter?: RunFilter,
-    @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput,
-    @Arg("sort", () => RunSort, { nullable: true }) sort?: RunSort,
-  ) {
-    return ctx.runs.list(ctx, filter, pagination, sort);
-  }
-
   @Query(() => RunOutputChunk, { nullable: true, description: "One output chunk (what runOutput delivers); needs jobs:read." })
   runOutputChunk(@Ctx() ctx: ExecutionsContext, @Arg("id", () => ID) id: string) {
     return ctx.runs.chunk(ctx, id);
@@ -46,11 +35,6 @@ export class RunResolver {
     @Arg("targetIds", () => [ID], { nullable: true }) targetIds?: string[],
   ) {
     return ctx.runs.runJob(ctx, jobId, parameters, targetIds);
-  }
-
-  @Mutation(() => Run, { description: "Cancels a run: nothing new starts, running steps are killed on their targets; needs jobs:execute." })
-  cancelRun(@Ctx() ctx: ExecutionsContext, @Arg("id", () => ID) id: string) {
-    return ctx.runs.cancel(ctx, id);
   }
 
   @Mutation(() => Run, {

@@ -1,65 +1,38 @@
-import { PaginationInput, userReference, UserReference } from "@opsconductor/kit/subgraph";
+import { crud, CrudResolver, PaginationInput, userReference, UserReference } from "@opsconductor/kit/subgraph";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { JobsContext } from "../context";
 import { Schedule } from "../schedule/schedule.type";
 import { CreateJobInput, JobFilter, JobSort, UpdateJobInput } from "./job.input";
+import type { JobService } from "./job.service";
 import { Job, JobPage, JobVersion, JobVersionPage } from "./job.type";
 
 /** GraphQL ↔ JobService; the service holds the rules and the permission checks. */
-@Resolver(() => Job)
+@CrudResolver(() => Job, (ctx: JobsContext) => ctx.jobs, {
+  jobs: crud.list(() => JobPage, "Live jobs; needs jobs:read. Sorted by name by default.", { filter: () => JobFilter, pagination: () => PaginationInput, sort: () => JobSort }, "object"),
+  jobTemplates: crud.list(
+    () => JobPage,
+    "Live jobs marked as templates (jobs with filter isTemplate: true); needs jobs:read.",
+    { search: () => String, pagination: () => PaginationInput },
+    (jobs: JobService, ctx: JobsContext, search?: string, pagination?: PaginationInput) => jobs.list(ctx, { filter: { search, isTemplate: true }, pagination }),
+  ),
+  job: crud.get("Null when the job does not exist or was deleted."),
+  createJob: crud.create(() => CreateJobInput, "Creates version 1; needs jobs:write."),
+  updateJob: crud.update(() => UpdateJobInput, "Any change makes a new version (an update that changes nothing makes none); needs jobs:write."),
+  deleteJob: crud.remove("Soft delete (versions stay for the runs that used them; the name is free again; its schedules stop); needs jobs:write."),
+  restoreJob: crud.byId(
+    "Undoes deleteJob: the job is live again with its versions (CONFLICT when a live job has its name; its stopped schedules stay deleted); needs jobs:write.",
+    (jobs, ctx, id) => jobs.restore(ctx, id),
+  ),
+})
 export class JobResolver {
-  @Query(() => JobPage, { description: "Live jobs; needs jobs:read. Sorted by name by default." })
-  jobs(
-    @Ctx() ctx: JobsContext,
-    @Arg("filter", () => JobFilter, { nullable: true }) filter?: JobFilter,
-    @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput,
-    @Arg("sort", () => JobSort, { nullable: true }) sort?: JobSort,
-  ): Promise<JobPage> {
-    return ctx.jobs.list(ctx, { filter, pagination, sort });
-  }
-
-  @Query(() => JobPage, { description: "Live jobs marked as templates (jobs with filter isTemplate: true); needs jobs:read." })
-  jobTemplates(
-    @Ctx() ctx: JobsContext,
-    @Arg("search", () => String, { nullable: true }) search?: string,
-    @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput,
-  ): Promise<JobPage> {
-    return ctx.jobs.list(ctx, { filter: { search, isTemplate: true }, pagination });
-  }
-
-  @Query(() => Job, { nullable: true, description: "Null when the job does not exist or was deleted." })
-  job(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string): Promise<Job | null> {
-    return ctx.jobs.get(ctx, id);
-  }
-
   @Query(() => JobVersion, { nullable: true, description: "One version of a live job; null when either does not exist." })
   jobVersion(@Ctx() ctx: JobsContext, @Arg("jobId", () => ID) jobId: string, @Arg("version", () => Int) version: number): Promise<JobVersion | null> {
     return ctx.jobs.version(ctx, jobId, version);
   }
 
-  @Mutation(() => Job, { description: "Creates version 1; needs jobs:write." })
-  createJob(@Ctx() ctx: JobsContext, @Arg("input", () => CreateJobInput) input: CreateJobInput): Promise<Job> {
-    return ctx.jobs.create(ctx, input);
-  }
-
-  @Mutation(() => Job, { description: "Any change makes a new version (an update that changes nothing makes none); needs jobs:write." })
-  updateJob(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string, @Arg("input", () => UpdateJobInput) input: UpdateJobInput): Promise<Job> {
-    return ctx.jobs.update(ctx, id, input);
-  }
-
   @Mutation(() => Job, { description: "A new job (version 1, not a template) with the current definition of another; needs jobs:write." })
   cloneJob(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string, @Arg("name") name: string): Promise<Job> {
     return ctx.jobs.clone(ctx, id, name);
-  }
-
-  @Mutation(() => Boolean, { description: "Soft delete (versions stay for the runs that used them; the name is free again; its schedules stop); needs jobs:write." })
-  deleteJob(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string): Promise<boolean> {
-    return ctx.jobs.delete(ctx, id);
-  }
-
-  @Mutation(() => Job, { description: "Undoes deleteJob: the job is live again with its versions (CONFLICT when a live job has its name; its stopped schedules stay deleted); needs jobs:write." })
-  restoreJob(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string): Promise<Job> {
-    return ctx.jobs.restore(ctx, id);
   }
 
   @FieldResolver(() => JobVersionPage, { description: "Every version, newest first." })

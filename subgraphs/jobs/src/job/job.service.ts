@@ -1,32 +1,8 @@
-import {
-  badInput,
-  conflict,
-  containsText,
-  emitEvent,
-  isUuid,
-  notFound,
-  pageArgs,
-  prismaOrder,
-  requirePermission,
-  type EventData,
-  type PaginationInput,
-  type RequestContext,
-  type Transact,
-} from "@opsconductor/kit/subgraph";
+import { badInput, conflict, containsText, emitEvent, isUuid, notFound, pageArgs, prismaOrder, requirePermission, type EventData, type PaginationInput, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
 import type { Job as JobModel, JobVersion as VersionModel, Prisma, PrismaClient } from "../generated/prisma/client";
 import { JobSortField, type CreateJobInput, type JobFilter, type JobSort, type UpdateJobInput } from "./job.input";
 import type { Job, JobPage, JobVersion, JobVersionPage } from "./job.type";
-import {
-  checkPlaceholders,
-  normalizeDescription,
-  normalizeName,
-  normalizeOptions,
-  normalizeParameters,
-  normalizeSteps,
-  normalizeTargets,
-  validateCreate,
-  type JobDefinition,
-} from "./job.validation";
+import { checkPlaceholders, normalizeDescription, normalizeName, normalizeOptions, normalizeParameters, normalizeSteps, normalizeTargets, validateCreate, type JobDefinition } from "./job.validation";
 
 type Tx = Prisma.TransactionClient;
 const SEARCH_MAX = 200;

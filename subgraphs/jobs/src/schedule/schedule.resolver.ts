@@ -1,48 +1,20 @@
-import { PaginationInput, userReference, UserReference } from "@opsconductor/kit/subgraph";
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { crud, CrudResolver, PaginationInput, userReference, UserReference } from "@opsconductor/kit/subgraph";
+import { Arg, Ctx, FieldResolver, ID, Int, Root } from "type-graphql";
 import type { JobsContext } from "../context";
 import { Job } from "../job/job.type";
 import { windowsOf, type ScheduleRow } from "./plan";
 import { BlackoutWindow, Schedule, ScheduleInput, ScheduleOccurrencePage, SchedulePage, ScheduleParameter, ScheduledRun } from "./schedule.type";
 import { windowView } from "./schedule.validation";
 
-@Resolver(() => Schedule)
+@CrudResolver(() => Schedule, (ctx: JobsContext) => ctx.schedules, {
+  schedules: crud.list(() => SchedulePage, "Schedules of live jobs, oldest first; needs jobs:read.", { jobId: () => ID, enabled: () => Boolean, pagination: () => PaginationInput }, "object"),
+  schedule: crud.get(),
+  createSchedule: crud.create(() => ScheduleInput, "Needs jobs:write and jobs:execute."),
+  updateSchedule: crud.update(() => ScheduleInput, "Needs jobs:write and jobs:execute. A finished schedule whose change lets it run again resumes."),
+  setScheduleEnabled: crud.setEnabled("Enables or disables a schedule; needs jobs:write and jobs:execute."),
+  deleteSchedule: crud.remove("Soft delete (its occurrences stay); needs jobs:write and jobs:execute."),
+})
 export class ScheduleResolver {
-  @Query(() => SchedulePage, { description: "Schedules of live jobs, oldest first; needs jobs:read." })
-  schedules(
-    @Ctx() ctx: JobsContext,
-    @Arg("jobId", () => ID, { nullable: true }) jobId?: string,
-    @Arg("enabled", () => Boolean, { nullable: true }) enabled?: boolean,
-    @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput,
-  ): Promise<SchedulePage> {
-    return ctx.schedules.list(ctx, { jobId, enabled, pagination });
-  }
-
-  @Query(() => Schedule, { nullable: true })
-  schedule(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string): Promise<Schedule | null> {
-    return ctx.schedules.get(ctx, id);
-  }
-
-  @Mutation(() => Schedule, { description: "Needs jobs:write and jobs:execute." })
-  createSchedule(@Ctx() ctx: JobsContext, @Arg("input", () => ScheduleInput) input: ScheduleInput): Promise<Schedule> {
-    return ctx.schedules.create(ctx, input);
-  }
-
-  @Mutation(() => Schedule, { description: "Needs jobs:write and jobs:execute. A finished schedule whose change lets it run again resumes." })
-  updateSchedule(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string, @Arg("input", () => ScheduleInput) input: ScheduleInput): Promise<Schedule> {
-    return ctx.schedules.update(ctx, id, input);
-  }
-
-  @Mutation(() => Schedule, { description: "Enables or disables a schedule; needs jobs:write and jobs:execute." })
-  setScheduleEnabled(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string, @Arg("enabled") enabled: boolean): Promise<Schedule> {
-    return ctx.schedules.setEnabled(ctx, id, enabled);
-  }
-
-  @Mutation(() => Boolean, { description: "Soft delete (its occurrences stay); needs jobs:write and jobs:execute." })
-  deleteSchedule(@Ctx() ctx: JobsContext, @Arg("id", () => ID) id: string): Promise<boolean> {
-    return ctx.schedules.delete(ctx, id);
-  }
-
   @FieldResolver(() => Job, { nullable: true })
   job(@Ctx() ctx: JobsContext, @Root() schedule: Schedule): Promise<Job | null> {
     return ctx.jobs.get(ctx, schedule.jobId);

@@ -1,16 +1,4 @@
-import {
-  badInput,
-  emitEvent,
-  isUuid,
-  notFound,
-  pageArgs,
-  requirePermission,
-  type EventData,
-  type Logger,
-  type PaginationInput,
-  type RequestContext,
-  type Transact,
-} from "@opsconductor/kit/subgraph";
+import { badInput, emitEvent, isUuid, notFound, pageArgs, pick, requirePermission, type EventData, type Logger, type PaginationInput, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { JobParameter } from "../job/job.type";
 import { upcoming, windowsOf, type PlannedRun, type ScheduleRow } from "./plan";
@@ -31,11 +19,7 @@ export const scheduleView = (row: ScheduleRow): Schedule => row as unknown as Sc
 
 function snapshot(row: ScheduleRow): EventData<"jobs.schedule.created"> {
   return {
-    id: row.id,
-    jobId: row.jobId,
-    kind: row.kind,
-    cron: row.cron,
-    timezone: row.timezone,
+    ...pick(row, ["id", "jobId", "kind", "cron", "timezone"]),
     runAt: row.runAt?.toISOString() ?? null,
     intervalSeconds: row.intervalSeconds,
     enabled: row.enabled,
@@ -45,16 +29,7 @@ function snapshot(row: ScheduleRow): EventData<"jobs.schedule.created"> {
   };
 }
 
-const timingOf = (row: ScheduleRow): ScheduleTiming => ({
-  kind: row.kind,
-  cron: row.cron,
-  timezone: row.timezone,
-  runAt: row.runAt,
-  intervalSeconds: row.intervalSeconds,
-  startAt: row.startAt,
-  endAt: row.endAt,
-  maxRuns: row.maxRuns,
-});
+const timingOf = (row: ScheduleRow): ScheduleTiming => pick(row, TIMING_FIELDS);
 
 /** A Redis that is down must not hold a committed mutation's answer: give up after 5 s (reconcile catches up). */
 function bounded(work: Promise<void> | undefined, ms = 5_000): Promise<void> {

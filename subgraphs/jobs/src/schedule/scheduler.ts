@@ -1,5 +1,5 @@
 import { InternalCallError, SYSTEM_ACTOR, callInternal, isUuid, startRunContract } from "@opsconductor/kit";
-import { bullConnection, bullPrefix, emitEvent, type Logger, type Transact } from "@opsconductor/kit/subgraph";
+import { bullConnection, bullPrefix, closeBullScheduler, emitEvent, type BullRedisOptions, type Logger, type Transact } from "@opsconductor/kit/subgraph";
 import { Queue, Worker, type Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
@@ -15,10 +15,8 @@ const TICK = "tick";
 const CLAIM_LEASE_SECONDS = 60;
 const SCHEDULER_ACTOR = { ...SYSTEM_ACTOR, username: "scheduler" };
 
-export interface SchedulerOptions {
-  redisUrl: string;
-  /** REDIS_KEY_PREFIX: stacks sharing a Redis never fire each other's schedules. */
-  keyPrefix: string;
+/** The scheduler's settings (its keyPrefix keeps stacks sharing a Redis from firing each other's schedules). */
+export interface SchedulerOptions extends BullRedisOptions {
   /** Run a worker in this process (JOBS_SCHEDULE_WORKER_ENABLED). */
   worker: boolean;
   concurrency: number;
@@ -76,11 +74,8 @@ export class Scheduler {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.worker?.close();
-    await this.queue.close();
-    this.workerConnection?.disconnect();
-    this.connection.disconnect();
+    const { timer, worker, queue, workerConnection, connection } = this;
+    await closeBullScheduler({ timer, worker, queue, workerConnection, connection });
   }
 
   /** Makes Redis hold this schedule's job scheduler exactly when it is live; a changed schedule starts afresh. */

@@ -1,5 +1,5 @@
 import { decrypt, encrypt } from "@opsconductor/kit";
-import { badInput, conflict, emitEvent, isUuid, notFound, pageArgs, requirePermission, userReference, type PaginationInput, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
+import { badInput, conflict, emitEvent, findPage, isUuid, notFound, requirePermission, userReference, type PaginationInput, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
 import type { Channel as ChannelRow, Prisma, PrismaClient } from "../generated/prisma/client";
 import type { CreateNotificationChannelInput, UpdateNotificationChannelInput } from "./channel.input";
 import { ChannelType, type NotificationChannel, type NotificationChannelPage } from "./channel.type";
@@ -60,9 +60,7 @@ export class ChannelService {
 
   async list(ctx: RequestContext, pagination?: PaginationInput | null): Promise<NotificationChannelPage> {
     requirePermission(ctx, "notifications:read");
-    const { skip, take } = pageArgs(pagination);
-    const [items, total] = await Promise.all([this.prisma.channel.findMany({ orderBy: [{ nameKey: "asc" }, { id: "asc" }], skip, take }), this.prisma.channel.count()]);
-    return { items: items.map(channelView), total };
+    return findPage(pagination, (page) => this.prisma.channel.findMany({ orderBy: [{ nameKey: "asc" }, { id: "asc" }], ...page }), () => this.prisma.channel.count(), channelView);
   }
 
   async get(ctx: RequestContext, id: string): Promise<NotificationChannel | null> {

@@ -1,26 +1,15 @@
-import { PaginationInput } from "@opsconductor/kit/subgraph";
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { crud, CrudResolver, PaginationInput } from "@opsconductor/kit/subgraph";
+import { Ctx, FieldResolver, Root } from "type-graphql";
 import { NotificationChannel } from "../channel/channel.type";
 import type { NotificationsContext } from "../context";
 import { NotificationRule } from "../rule/rule.type";
 import { DeliveryFilter, NotificationDelivery, NotificationDeliveryPage } from "./delivery.type";
 
-@Resolver(() => NotificationDelivery)
+@CrudResolver(() => NotificationDelivery, (ctx: NotificationsContext) => ctx.deliveries, {
+  deliveries: crud.list(() => NotificationDeliveryPage, "Delivery history, newest first; needs notifications:read.", { filter: () => DeliveryFilter, pagination: () => PaginationInput }),
+  retryDelivery: crud.byId("Sends a FAILED (dead-lettered) delivery again; needs notifications:write.", (deliveries, ctx, id) => deliveries.retry(ctx, id)),
+})
 export class DeliveryResolver {
-  @Query(() => NotificationDeliveryPage, { description: "Delivery history, newest first; needs notifications:read." })
-  deliveries(
-    @Ctx() ctx: NotificationsContext,
-    @Arg("filter", () => DeliveryFilter, { nullable: true }) filter?: DeliveryFilter,
-    @Arg("pagination", () => PaginationInput, { nullable: true }) pagination?: PaginationInput,
-  ): Promise<NotificationDeliveryPage> {
-    return ctx.deliveries.list(ctx, filter, pagination);
-  }
-
-  @Mutation(() => NotificationDelivery, { description: "Sends a FAILED (dead-lettered) delivery again; needs notifications:write." })
-  retryDelivery(@Ctx() ctx: NotificationsContext, @Arg("id", () => ID) id: string): Promise<NotificationDelivery> {
-    return ctx.deliveries.retry(ctx, id);
-  }
-
   @FieldResolver(() => NotificationRule, { nullable: true, description: "Null once the rule was deleted." })
   rule(@Ctx() ctx: NotificationsContext, @Root() delivery: NotificationDelivery): Promise<NotificationRule | null> | null {
     return delivery.ruleId ? ctx.loaders.rule.load(delivery.ruleId) : null;

@@ -1,18 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  badInput,
-  conflict,
-  emitEvent,
-  isUuid,
-  notFound,
-  pageArgs,
-  requirePermission,
-  SYSTEM_ACTOR,
-  type EventData,
-  type PaginationInput,
-  type RequestContext,
-  type Transact,
-} from "@opsconductor/kit/subgraph";
+import { badInput, conflict, emitEvent, isUuid, notFound, pageArgs, pick, requirePermission, SYSTEM_ACTOR, type EventData, type PaginationInput, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
 import type { Credential as CredentialModel, CredentialSecret, Prisma, PrismaClient } from "../generated/prisma/client";
 import type { Credential } from "./credential.type";
 import { DecryptionError, type Keyring } from "./keyring";
@@ -55,10 +42,7 @@ export function credentialView(row: Row): Credential {
 
 function snapshot(row: Row): EventData<"targets.credential.created"> {
   return {
-    id: row.id,
-    name: row.name,
-    type: row.type,
-    username: row.username,
+    ...pick(row, ["id", "name", "type", "username"]),
     secretFields: row.secrets.map((secret) => secret.field).sort(),
     publicKeyFingerprint: row.publicKeyFingerprint,
   };

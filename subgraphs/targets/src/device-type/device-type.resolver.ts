@@ -1,25 +1,15 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { crud, CrudResolver } from "@opsconductor/kit/subgraph";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { TargetsContext } from "../context";
 import { Target } from "../target/target.type";
 import { DeviceType, DeviceTypeInput } from "./device-type.type";
 
-@Resolver(() => DeviceType)
+@CrudResolver(() => DeviceType, (ctx: TargetsContext) => ctx.deviceTypes, {
+  deviceTypes: crud.list(() => [DeviceType], "The device type registry; needs targets:read.", {}),
+  createDeviceType: crud.create(() => DeviceTypeInput, "Admins only (system:write)."),
+  updateDeviceType: crud.update(() => DeviceTypeInput, "Admins only (system:write)."),
+})
 export class DeviceTypeResolver {
-  @Query(() => [DeviceType], { description: "The device type registry; needs targets:read." })
-  deviceTypes(@Ctx() ctx: TargetsContext): Promise<DeviceType[]> {
-    return ctx.deviceTypes.list(ctx);
-  }
-
-  @Mutation(() => DeviceType, { description: "Admins only (system:write)." })
-  createDeviceType(@Ctx() ctx: TargetsContext, @Arg("input", () => DeviceTypeInput) input: DeviceTypeInput): Promise<DeviceType> {
-    return ctx.deviceTypes.create(ctx, input);
-  }
-
-  @Mutation(() => DeviceType, { description: "Admins only (system:write)." })
-  updateDeviceType(@Ctx() ctx: TargetsContext, @Arg("id", () => ID) id: string, @Arg("input", () => DeviceTypeInput) input: DeviceTypeInput): Promise<DeviceType> {
-    return ctx.deviceTypes.update(ctx, id, input);
-  }
-
   @Mutation(() => Target, { description: "Sets or clears (null) a target's device type; needs targets:write." })
   setTargetDeviceType(
     @Ctx() ctx: TargetsContext,

@@ -1,4 +1,4 @@
-import { badInput, emitEvent, isUuid, notFound, requirePermission, type EventData, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
+import { badInput, emitEvent, isUuid, notFound, pick, requirePermission, type EventData, type RequestContext, type Transact } from "@opsconductor/kit/subgraph";
 import type { ConnectionMethod as MethodModel, Prisma, PrismaClient } from "../generated/prisma/client";
 import { normalizePort } from "../target/target.validation";
 import type { ConnectionMethod } from "./method.type";
@@ -6,16 +6,13 @@ import { credentialRule, defaultPort, methodSettings, type MethodInputShape, typ
 
 type Tx = Prisma.TransactionClient;
 export type MethodRow = MethodModel;
+/** What a method's events carry, and the start of its view. */
+const SNAPSHOT_FIELDS = ["id", "targetId", "type", "port", "isPrimary", "credentialId"] as const;
 
 export function methodView(row: MethodRow): ConnectionMethod {
   const settings = (row.settings ?? {}) as MethodSettings;
   return {
-    id: row.id,
-    targetId: row.targetId,
-    type: row.type,
-    port: row.port,
-    isPrimary: row.isPrimary,
-    credentialId: row.credentialId,
+    ...pick(row, SNAPSHOT_FIELDS),
     username: settings.username ?? null,
     https: settings.https ?? null,
     authType: settings.authType ?? null,
@@ -29,14 +26,7 @@ export function methodView(row: MethodRow): ConnectionMethod {
   };
 }
 
-const snapshot = (row: MethodRow): EventData<"targets.method.added"> => ({
-  id: row.id,
-  targetId: row.targetId,
-  type: row.type,
-  port: row.port,
-  isPrimary: row.isPrimary,
-  credentialId: row.credentialId,
-});
+const snapshot = (row: MethodRow): EventData<"targets.method.added"> => pick(row, SNAPSHOT_FIELDS);
 const subject = (row: Pick<MethodRow, "targetId">) => ({ type: "Target", id: row.targetId });
 
 /** Connection methods of targets: per-type settings, a fitting credential, one primary method per target. */

@@ -1,29 +1,9 @@
-import {
-  badInput,
-  conflict,
-  emitEvent,
-  isUuid,
-  notFound,
-  pageArgs,
-  prismaOrder,
-  requirePermission,
-  type EventData,
-  type PaginationInput,
-  type RequestContext,
-  type SqlPool,
-  type Transact,
-} from "@opsconductor/kit/subgraph";
+import { badInput, conflict, emitEvent, isUuid, notFound, pageArgs, prismaOrder, requirePermission, type EventData, type PaginationInput, type RequestContext, type SqlPool, type Transact } from "@opsconductor/kit/subgraph";
 import type { Prisma, PrismaClient, Target as TargetModel } from "../generated/prisma/client";
 import type { TargetsContext } from "../context";
 import { TargetSortField, type TargetFilter, type TargetSort } from "./target.input";
 import { targetIds, targetMatch, targetPage } from "./target.query";
-import {
-  changedFields,
-  hostPort,
-  validateCreate,
-  validateUpdate,
-  type TargetInputShape,
-} from "./target.validation";
+import { changedFields, hostPort, validateCreate, validateUpdate, type TargetInputShape } from "./target.validation";
 
 
 export type TargetRow = TargetModel;

@@ -1,5 +1,5 @@
 import { Queue, Worker } from "bullmq";
-import { bullConnection, bullPrefix, type Logger } from "@opsconductor/kit/subgraph";
+import { bullConnection, bullPrefix, type BullRedisOptions, type Logger } from "@opsconductor/kit/subgraph";
 import type { ConnectivityService } from "../connectivity/connectivity.service";
 
 /** Periodic health checks: one BullMQ job scheduler fires a check of every eligible target. */
@@ -7,10 +7,7 @@ import type { ConnectivityService } from "../connectivity/connectivity.service";
 export const HEALTH_QUEUE = "targets-health";
 const SCHEDULER_ID = "check-all-targets";
 
-export interface HealthCheckOptions {
-  redisUrl: string;
-  /** REDIS_KEY_PREFIX, so stacks sharing one Redis never take each other's jobs. */
-  keyPrefix: string;
+export interface HealthCheckOptions extends BullRedisOptions {
   intervalSeconds: number;
   /** Also check targets whose address is not in 127.0.0.0/8 (off unless configured). */
   nonLoopback: boolean;
