@@ -11,7 +11,7 @@ import { createLogger, type Logger, type LogLevel } from "./logger";
 import { ensureKitTables } from "./outbox-tables";
 import { emitEvent, OutboxRelay, type SqlClient } from "./outbox";
 import { permissionDeniedEvent } from "./events";
-import { isUniqueViolation, prismaReady, sqlPool, type SqlPool } from "./prisma";
+import { isUniqueViolation, prismaReady, sqlClientOf, sqlPool, type SqlPool } from "./prisma";
 import { limitsFromEnv, type LimitsEnv } from "./limits";
 import { createRedis, TokenRevocations } from "./revocation";
 import { buildFederatedSchema, subgraphSdl, type FederatedSchemaOptions } from "./schema";
@@ -93,6 +93,12 @@ export interface SubgraphDefinition<E extends SubgraphEnv = SubgraphEnv, P exten
   context?(base: RequestContext, services: S, req: Request): RequestContext | Promise<RequestContext>;
   /** Consumed events, by type; the queue is `<exchange>.<name>`. */
   handlers?(services: S, deps: SubgraphDeps<E, P>): EventHandlers;
+  /**
+   * Where the consumer's per-event transaction runs: `prisma` (default; handlers may use the Prisma
+   * client they get as tx) or `sql`, a plain pg transaction on deps.sql(), for handlers that use raw SQL
+   * only (tx offers $queryRawUnsafe / $executeRawUnsafe): no Prisma interactive transaction per event.
+   */
+  eventsOn?: "prisma" | "sql";
   /** Routing keys the queue is bound to; defaults to the handled types (the audit trail binds `#`). */
   eventBindings?: string[];
   /** Extra HTTP routes (internal contracts, JWKS, user-facing streams), mounted before /graphql. */
@@ -265,7 +271,7 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
     relayRef.current = relay;
     const handlers = options.consumeEvents === false ? undefined : definition.handlers?.(services, deps);
     const consumer = handlers
-      ? new EventConsumer({ db: prisma, amqp, exchange: env.EVENTS_EXCHANGE, queue: eventQueueName(env.EVENTS_EXCHANGE, definition.name), handlers, logger, bindings: definition.eventBindings })
+      ? new EventConsumer({ db: definition.eventsOn === "sql" ? sqlClientOf(deps.sql()) : prisma, amqp, exchange: env.EVENTS_EXCHANGE, queue: eventQueueName(env.EVENTS_EXCHANGE, definition.name), handlers, logger, bindings: definition.eventBindings })
       : undefined;
     if (consumer) lifecycle.onShutdown("event consumer", () => consumer.stop());
 

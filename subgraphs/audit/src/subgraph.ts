@@ -21,6 +21,8 @@ export default defineSubgraph({
     }),
   }),
   handlers: ({ audit }) => auditHandlers(audit),
+  // Every event of the platform is recorded, in raw SQL: the consumer's transaction is a plain pg one.
+  eventsOn: "sql",
   eventBindings: ["#"],
   routes: (app, { audit }, { logger }, auth) => auditExportRoute(app, audit, auth, logger),
   workers: ({ audit }, { env, logger }) =>

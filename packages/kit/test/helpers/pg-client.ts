@@ -1,49 +1,21 @@
 import { KIT_TABLES_SQL } from "../../src/outbox-tables";
-import { Pool, type PoolClient, type QueryResult } from "pg";
-import type { SqlClient, SqlTx } from "../../src/outbox";
+import { Pool } from "pg";
+import type { SqlClient } from "../../src/outbox";
+import { sqlClientOf } from "../../src/prisma";
 
 /**
  * The Prisma surface the kit's relay and consumer use ($executeRawUnsafe, $queryRawUnsafe,
- * $transaction(fn)) over a plain pg Pool, so kit tests need no generated Prisma client.
- * `$1` placeholders are PostgreSQL's own, so queries pass through unchanged.
+ * $transaction(fn)) over a plain pg Pool, so kit tests need no generated Prisma client: kit's own
+ * sqlClientOf (what a service's consumer runs on with `eventsOn: "sql"`), plus the pool.
  */
 export interface PgClient extends SqlClient {
   pool: Pool;
   end(): Promise<void>;
 }
 
-function executor(query: (sql: string, values: unknown[]) => Promise<QueryResult>): SqlTx {
-  return {
-    async $executeRawUnsafe(sql: string, ...values: unknown[]) {
-      return (await query(sql, values)).rowCount ?? 0;
-    },
-    async $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]) {
-      return (await query(sql, values)).rows as T;
-    },
-  };
-}
-
 export function pgClient(connectionString: string): PgClient {
   const pool = new Pool({ connectionString, max: 10 });
-  return {
-    pool,
-    ...executor((sql, values) => pool.query(sql, values)),
-    async $transaction<R>(fn: (tx: SqlTx) => Promise<R>): Promise<R> {
-      const client: PoolClient = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        const result = await fn(executor((sql, values) => client.query(sql, values)));
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-    end: () => pool.end(),
-  };
+  return { pool, ...sqlClientOf(pool), end: () => pool.end() };
 }
 
 /** The kit's own tables (the one definition, outbox-tables.ts) plus a table the tests' handlers write effects to. */
