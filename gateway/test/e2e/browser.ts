@@ -57,6 +57,8 @@ export async function signIn(page: Page, webUrl: string, username: string, passw
  * violations, each as "rule: target, target" so a failing expectation says what and where.
  */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
+  // A dialog still fading in or out is half transparent: axe would measure its colour contrast mid-way.
+  await page.waitForFunction("document.getAnimations().every((animation) => animation.playState !== 'running')", undefined, { timeout: 5_000 }).catch(() => undefined);
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
   return results.violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")

@@ -2,6 +2,13 @@ import { ApolloServer } from "@apollo/server";
 import { buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } from "graphql";
 import { aliasLimit, depthLimit, directiveLimit, fragmentLimit, limitViolations, queryLimitOptions, type QueryLimits } from "./limits";
 
+/**
+ * "Quickly": well under the ~2 s the original 833-byte attack cost (it doubled per level; the 25-level
+ * documents below would take minutes if any rule were not linear). Generous, because this is CPU time
+ * of the whole process on a shared 2-core machine (55 ms was seen under CI load for a 200-directive list).
+ */
+const QUICK_MS = 500;
+
 const schema = buildSchema(`
   type Node { id: ID! child: Node name: String }
   type Query { node: Node nodes: [Node!]! }
@@ -69,12 +76,12 @@ describe("depthLimit", () => {
     let errors: readonly unknown[] = [];
     const elapsed = millisecondsOf(() => (errors = validate(schema, document, [depthLimit(10), aliasLimit(15)])));
     expect(errors.map(String)).toEqual([expect.stringMatching(/^Query depth 27 exceeds the maximum of 10/)]);
-    expect(elapsed).toBeLessThan(50);
+    expect(elapsed).toBeLessThan(QUICK_MS);
   });
   it("stays linear when the spreads sit inside inline fragments and fragments spread themselves in a cycle", () => {
     const document = parse(`${fanOut(30, (spread) => `... on Node { ${spread} } ... { ${spread} }`)} fragment C1 on Node { ...C2 } fragment C2 on Node { ...C1 }`);
     const elapsed = millisecondsOf(() => validate(schema, document, [...specifiedRules, depthLimit(10), aliasLimit(15)]));
-    expect(elapsed).toBeLessThan(50);
+    expect(elapsed).toBeLessThan(QUICK_MS);
   });
 });
 
@@ -95,7 +102,7 @@ describe("aliasLimit", () => {
     let messages: string[] = [];
     const elapsed = millisecondsOf(() => (messages = validate(schema, document, [aliasLimit(15)]).map((error) => error.message)));
     expect(messages).toEqual(["Too many aliases: more than the maximum of 15"]);
-    expect(elapsed).toBeLessThan(50);
+    expect(elapsed).toBeLessThan(QUICK_MS);
   });
 });
 
@@ -154,11 +161,11 @@ describe("queryLimitOptions in Apollo Server (what the gateway runs)", () => {
     expect((await run(getIntrospectionQuery())).messages).toEqual([]);
   });
 
-  it("validates the costliest shape found that the limits admit (8 repeats nested 3 deep) in under 50 ms of CPU", async () => {
+  it("validates the costliest shape found that the limits admit (8 repeats nested 3 deep) quickly (CPU time, see QUICK_MS)", async () => {
     const eight = (selection: string) => Array(8).fill(selection).join(" ");
     const result = await run(`{ node { ${eight(`child { ${eight(`child { ${eight("id")} }`)} }`)} } }`);
     expect(result.messages).toEqual([]);
-    expect(result.elapsed).toBeLessThan(50);
+    expect(result.elapsed).toBeLessThan(QUICK_MS);
   });
 
   it.each([
@@ -173,7 +180,7 @@ describe("queryLimitOptions in Apollo Server (what the gateway runs)", () => {
     expect(result.messages).toContainEqual(expect.stringMatching(message));
     expect(result.codes[0]).toMatch(/^GRAPHQL_(VALIDATION|PARSE)_FAILED$/);
     expect(result.data).toBeUndefined();
-    expect(result.elapsed).toBeLessThan(50);
+    expect(result.elapsed).toBeLessThan(QUICK_MS);
   });
 });
 
@@ -213,12 +220,12 @@ describe("limitViolations", () => {
     ["700 copies of one aliased field", `{ ${"a: node { id } ".repeat(700)}}`],
     ["1,000 copies of one field with a sub-selection", `{ node { ${"child { child { id } } ".repeat(1_000)}} }`],
     ["600 distinct fragments spread side by side", `{ node { ${Array.from({ length: 600 }, (_, i) => `...F${i}`).join(" ")} } } ${Array.from({ length: 600 }, (_, i) => `fragment F${i} on Node { child { id } }`).join(" ")}`],
-  ])("measures %s in under 50 ms of CPU (~1.5 ms per 35 KB once warm)", (_name, query) => {
+  ])("measures %s quickly (CPU time, see QUICK_MS) (~1.5 ms per 35 KB once warm)", (_name, query) => {
     const document = parse(query);
     let violations: string[] = [];
     const elapsed = millisecondsOf(() => (violations = limitViolations(document, defaults)));
     expect(violations.length).toBeGreaterThan(0);
-    expect(elapsed).toBeLessThan(50);
+    expect(elapsed).toBeLessThan(QUICK_MS);
   });
 
   it("counts directives everywhere in the document, each once, fragments no operation spreads included", () => {
