@@ -70,6 +70,9 @@ export interface RelayBatch {
   returned: number;
 }
 
+/** Outbox rows the relay should publish now: not published yet, and not waiting out an unroutable back-off. */
+const DUE = "published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())";
+
 /**
  * Publishes outbox rows to RabbitMQ with publisher confirms, persistent messages and the mandatory
  * flag, then marks them published. Rows are claimed with FOR UPDATE SKIP LOCKED so several replicas
@@ -183,8 +186,7 @@ export class OutboxRelay {
 
   private async anythingDue(): Promise<boolean> {
     const [row] = await this.options.db.$queryRawUnsafe<Array<{ due: boolean }>>(
-      `SELECT EXISTS (SELECT 1 FROM outbox_events
-                       WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())) AS due`,
+      `SELECT EXISTS (SELECT 1 FROM outbox_events WHERE ${DUE}) AS due`,
     );
     return row?.due === true;
   }
@@ -212,8 +214,7 @@ export class OutboxRelay {
     return db.$transaction(async (tx) => {
       const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
         `SELECT seq, id::text AS id, type, payload, attempts FROM outbox_events
-          WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-          ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          WHERE ${DUE} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         batchSize,
       );
       if (rows.length === 0) return { claimed: 0, published: 0, returned: 0 };

@@ -305,6 +305,11 @@ export class RunEngine {
       runId,
     );
     if (!row || row.active || FINAL_RUN.includes(row.status)) return false;
+    return this.finalizeLocked(runId);
+  }
+
+  /** finalizeIfDone in a transaction of its own under the run's lock; a run found final is left at once. */
+  private finalizeLocked(runId: string): Promise<boolean> {
     return this.transaction(async (tx) => {
       const run = await this.lockRun(tx, runId);
       if (!run || FINAL_RUN.includes(run.status)) return false;
@@ -436,10 +441,7 @@ export class RunEngine {
       staleAfterSeconds,
     );
     for (const { id } of open) {
-      const done = await this.transaction(async (tx) => {
-        await this.lockRun(tx, id);
-        return this.finalizeIfDone(tx, id);
-      });
+      const done = await this.finalizeLocked(id);
       if (done) {
         finalized += 1;
         await this.publishRun(id);
