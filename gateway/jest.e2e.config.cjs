@@ -6,5 +6,6 @@ module.exports = require("../jest.base.cjs")(__dirname, {
   testPathIgnorePatterns: ["/node_modules/"],
   globalSetup: "<rootDir>/test/e2e/global-setup.cjs",
   globalTeardown: "<rootDir>/test/e2e/global-teardown.cjs",
+  setupFilesAfterEnv: ["<rootDir>/test/e2e/setup-after-env.ts"],
   testTimeout: 60000,
 });

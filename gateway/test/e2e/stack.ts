@@ -26,6 +26,8 @@ export interface StackState {
   envs: Record<string, Record<string, string>>;
   databases: Record<string, string>;
   pids: Record<string, number>;
+  /** Members a test started with extra environment: restoreStack starts them again as the stack runs them. */
+  altered?: Record<string, boolean>;
   logFile: string;
 }
 
@@ -79,6 +81,31 @@ export async function stopMember(name: string): Promise<void> {
   }
 }
 
+/** Records a member's new pid, and whether it runs with extra environment, in the shared state file. */
+function record(name: string, pid: number, extraEnv: Record<string, string>): void {
+  const state = stack();
+  const altered = { ...state.altered, [name]: Object.keys(extraEnv).length > 0 };
+  fs.writeFileSync(stateFile!, JSON.stringify({ ...state, pids: { ...state.pids, [name]: pid }, altered }, null, 2));
+}
+
+/**
+ * Puts the stack back as the global set-up started it: every member that is not running, or that a
+ * test started with extra environment, is started again with its own. Runs after every e2e suite
+ * (setup-after-env.ts), so a suite that fails half-way through a restart cannot break the suites after it.
+ */
+export async function restoreStack(): Promise<string[]> {
+  const state = stack();
+  const restored: string[] = [];
+  for (const [name, pid] of Object.entries(state.pids)) {
+    if (isAlive(pid) && !state.altered?.[name]) continue;
+    const worker = /^(.*)-worker-(\d+)$/.exec(name);
+    if (worker) await startWorker(worker[1]!, Number(worker[2]));
+    else await restartService(name);
+    restored.push(name);
+  }
+  return restored;
+}
+
 /** Stops one stack member with SIGTERM and starts it again with extra environment. */
 export async function restartService(name: string, extraEnv: Record<string, string> = {}): Promise<void> {
   await (await spawnService(name, extraEnv)).ready;
@@ -101,7 +128,7 @@ export async function spawnService(name: string, extraEnv: Record<string, string
       log,
       ...(/-worker-\d+$/.test(name) ? { readyPorts: [] } : {}),
       onSpawn: (child) => {
-        fs.writeFileSync(stateFile!, JSON.stringify({ ...state, pids: { ...state.pids, [name]: child.pid } }, null, 2));
+        record(name, child.pid!, extraEnv);
         spawned(child.pid!);
       },
     })
@@ -124,7 +151,7 @@ export async function startWorker(service: string, index = 1, extraEnv: Record<s
   const proc = await launcher.startProcess(name, { ...state.envs[service], ...extraEnv }, {
     log,
     readyPorts: [],
-    onSpawn: (child) => fs.writeFileSync(stateFile!, JSON.stringify({ ...stack(), pids: { ...stack().pids, [name]: child.pid } }, null, 2)),
+    onSpawn: (child) => record(name, child.pid!, extraEnv),
   });
   return proc.pid;
 }

@@ -65,8 +65,7 @@ afterAll(async () => {
   await client?.client.dispose();
   for (const socket of sockets) socket.destroy();
   for (const server of servers) server.close();
-  // Back to the stack's own settings for the files after this one.
-  await restartService("targets");
+  // setup-after-env.ts starts targets again with the stack's own settings for the files after this one.
 }, 60_000);
 
 describe("a bulk connection test whose process is killed", () => {
