@@ -41,8 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (server) await new Promise((resolve) => server.close(resolve));
-  // The stack's worker as it was (default lock) for whatever runs next.
-  await startWorker("discovery", 1);
+  // setup-after-env.ts starts the stack's worker again as it was (default lock) for whatever runs next.
 });
 
 it("re-runs a scan whose worker was killed, to a complete result without duplicates", async () => {

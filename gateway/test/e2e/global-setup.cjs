@@ -80,6 +80,8 @@ module.exports = async function globalSetup() {
     envs,
     databases,
     pids: Object.fromEntries(Object.entries(stack.procs).map(([name, proc]) => [name, proc.pid])),
+    // The stack as started here: restoreStack (stack.ts) puts it back like this after every suite.
+    members: Object.keys(stack.procs),
     logFile,
   };
   const stateFile = path.join(ROOT, ".data", `${namespace}-e2e-stack.json`);

@@ -26,6 +26,8 @@ export interface StackState {
   envs: Record<string, Record<string, string>>;
   databases: Record<string, string>;
   pids: Record<string, number>;
+  /** The members the global set-up started (tests may add more, e.g. a second worker). */
+  members: string[];
   /** Members a test started with extra environment: restoreStack starts them again as the stack runs them. */
   altered?: Record<string, boolean>;
   logFile: string;
@@ -89,21 +91,27 @@ function record(name: string, pid: number, extraEnv: Record<string, string>): vo
 }
 
 /**
- * Puts the stack back as the global set-up started it: every member that is not running, or that a
- * test started with extra environment, is started again with its own. Runs after every e2e suite
- * (setup-after-env.ts), so a suite that fails half-way through a restart cannot break the suites after it.
+ * Puts the stack back as the global set-up started it: a process a test added (a second worker) is
+ * stopped, and every member that is not running, or that a test started with extra environment, is
+ * started again with its own. Runs after every e2e suite (setup-after-env.ts), so a suite that fails
+ * half-way through a restart cannot break the suites after it. Returns what it changed.
  */
 export async function restoreStack(): Promise<string[]> {
   const state = stack();
-  const restored: string[] = [];
+  const changed: string[] = [];
   for (const [name, pid] of Object.entries(state.pids)) {
-    if (isAlive(pid) && !state.altered?.[name]) continue;
-    const worker = /^(.*)-worker-(\d+)$/.exec(name);
-    if (worker) await startWorker(worker[1]!, Number(worker[2]));
-    else await restartService(name);
-    restored.push(name);
+    if (state.members.includes(name)) {
+      if (isAlive(pid) && !state.altered?.[name]) continue;
+      const worker = /^(.*)-worker-(\d+)$/.exec(name);
+      if (worker) await startWorker(worker[1]!, Number(worker[2]));
+      else await restartService(name);
+      changed.push(`restarted ${name}`);
+    } else if (isAlive(pid)) {
+      await stopMember(name);
+      changed.push(`stopped ${name}`);
+    }
   }
-  return restored;
+  return changed;
 }
 
 /** Stops one stack member with SIGTERM and starts it again with extra environment. */
