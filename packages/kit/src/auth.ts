@@ -69,7 +69,7 @@ export interface VerifyOptions {
    * checked after the signature. Also given the token's session id (`sid` claim, when it has one), so
    * one hook enforces both the user's floor and a revoked session (answer +Infinity for that).
    */
-  notBefore?: (userId: string, sessionId: string | undefined) => Promise<number | undefined>;
+  notBefore?: (userId: string, sessionId: string | undefined) => Promise<number | undefined> | number | undefined;
 }
 
 /** Verifies an access token with pinned algorithm, issuer and audience. Throws UNAUTHENTICATED. */

@@ -5,12 +5,29 @@ import { TokenRevocations } from "./revocation";
 function fakeRedis() {
   const values = new Map<string, string>();
   const ttls = new Map<string, number>();
+  const published: Array<{ channel: string; message: string }> = [];
   const redis = {
-    async set(key: string, value: string, mode: string, seconds: number) {
-      expect(mode).toBe("EX");
-      values.set(key, value);
-      ttls.set(key, seconds);
-      return "OK";
+    multi() {
+      const queued: Array<() => unknown> = [];
+      const transaction = {
+        set(key: string, value: string, mode: string, seconds: number) {
+          expect(mode).toBe("EX");
+          queued.push(() => {
+            values.set(key, value);
+            ttls.set(key, seconds);
+            return "OK";
+          });
+          return transaction;
+        },
+        publish(channel: string, message: string) {
+          queued.push(() => published.push({ channel, message }));
+          return transaction;
+        },
+        async exec() {
+          return queued.map((command) => [null, command()]);
+        },
+      };
+      return transaction;
     },
     async get(key: string) {
       return values.get(key) ?? null;
@@ -19,7 +36,7 @@ function fakeRedis() {
       return keys.map((key) => values.get(key) ?? null);
     },
   };
-  return { redis: redis as unknown as Redis, values, ttls };
+  return { redis: redis as unknown as Redis, values, ttls, published };
 }
 
 describe("TokenRevocations", () => {
@@ -31,6 +48,21 @@ describe("TokenRevocations", () => {
     expect(await revocations.notBefore("u1")).toBe(1_700_000_000.123);
     expect(await revocations.notBefore("u1", "any-session")).toBe(1_700_000_000.123);
     expect(ttls.get("p:auth:tokens-not-before:u1")).toBe(960);
+  });
+
+  it("announces each revocation on <prefix>auth:revocations in the transaction that stores it", async () => {
+    const { redis, published } = fakeRedis();
+    const revocations = new TokenRevocations(redis, "p:", 960);
+    const before = Date.now();
+    await revocations.revokeIssuedBefore("u1", new Date(1_700_000_000_123));
+    await revocations.revokeSession("s1", new Date(1_700_000_001_000));
+    expect(published.map((entry) => entry.channel)).toEqual(["p:auth:revocations", "p:auth:revocations"]);
+    const [user, session] = published.map((entry) => JSON.parse(entry.message) as Record<string, unknown>);
+    expect(user).toMatchObject({ kind: "user", id: "u1", at: 1_700_000_000.123 });
+    expect(session).toMatchObject({ kind: "session", id: "s1", at: 1_700_000_001 });
+    // The entry lives as long as the key: the TTL from now, not from `at`.
+    expect(user!.expiresAt).toBeGreaterThanOrEqual(before + 960_000);
+    expect(user!.expiresAt).toBeLessThanOrEqual(Date.now() + 960_000);
   });
 
   it("marks a revoked session under <prefix>auth:session-revoked:<sid>; its tokens get +Infinity, other sessions the user's floor", async () => {
