@@ -1,7 +1,8 @@
-import { execute, parse, printSchema } from "graphql";
+import { execute, parse, printSchema, type GraphQLResolveInfo } from "graphql";
 import { buildSchema, Field, ID, InputType, ObjectType, Resolver } from "type-graphql";
 import { crud, CrudResolver } from "./crud-resolver";
 import { PaginationInput } from "./pagination";
+import { selectedFields } from "./selection";
 
 @ObjectType()
 class Gadget {
@@ -49,7 +50,7 @@ class GadgetService {
 
 @CrudResolver(() => Gadget, (ctx: Context) => ctx.gadgets, {
   gadgets: crud.list(() => GadgetPage, "Gadgets by name.", { filter: () => GadgetFilter, pagination: () => PaginationInput }),
-  gadgetsAsObject: crud.list(() => GadgetPage, undefined, { filter: () => GadgetFilter, pagination: () => PaginationInput }, "object"),
+  gadgetsAsObject: crud.list(() => GadgetPage, undefined, { filter: () => GadgetFilter, pagination: () => PaginationInput }, "object", { info: true }),
   gadget: crud.get("Null when missing."),
   createGadget: crud.create(() => GadgetInput, "Makes one."),
   updateGadget: crud.update(() => GadgetInput),
@@ -107,7 +108,11 @@ describe("CrudResolver", () => {
     expect(list[0]).toBe("list");
     expect(list[1]).toBeUndefined();
     expect(list[2]).toMatchObject({ limit: 5 });
-    expect(asObject).toEqual(["list", { filter: expect.objectContaining({ search: "x" }), pagination: undefined }]);
+    expect(list).toHaveLength(3);
+    // With { info: true } the resolve info comes last, so a list can read only what the query selects.
+    expect(asObject.slice(0, 2)).toEqual(["list", { filter: expect.objectContaining({ search: "x" }), pagination: undefined }]);
+    expect((asObject[2] as GraphQLResolveInfo).fieldName).toBe("gadgetsAsObject");
+    expect(selectedFields(asObject[2] as GraphQLResolveInfo, "items")).toEqual(new Set(["id"]));
     expect(get).toEqual(["get", "g9"]);
   });
 

@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver, type ClassType } from "type-graphql";
+import { Arg, Ctx, ID, Info, Mutation, Query, Resolver, type ClassType } from "type-graphql";
 import { PaginationInput } from "./pagination";
 
 /** A GraphQL type as type-graphql takes it, given lazily (`() => Target`, `() => [Target]`, `() => Boolean`). */
@@ -13,8 +13,10 @@ export interface CrudField<S, C> {
   description?: string;
   /** The field's arguments after the context, in order. */
   args: Array<{ name: string; type: TypeThunk; nullable?: boolean }>;
-  /** What the field does: the service, the request context, then the arguments in their order. */
+  /** What the field does: the service, the request context, then the arguments in their order (and the resolve info last, with `info`). */
   call: (service: S, ctx: C, ...args: never[]) => unknown;
+  /** Pass GraphQL's resolve info after the arguments (a list reads only the columns the query selects: selectedFields). */
+  info?: boolean;
 }
 
 /** The service methods the ready-made fields below call (the context type is the service's own). */
@@ -63,6 +65,7 @@ export function CrudResolver<S, C>(entity: () => ClassType, service: (ctx: C) =>
       // registered, so a field declared here prints exactly as the hand-written one did.
       field.args.map((arg, index) => ({ arg, index })).reverse().forEach(({ arg, index }) => Arg(arg.name, arg.type, { nullable: arg.nullable })(prototype, name, index + 1));
       Ctx()(prototype, name, 0);
+      if (field.info) Info()(prototype, name, field.args.length + 1);
     }
     Resolver(entity)(target);
   };
@@ -70,18 +73,22 @@ export function CrudResolver<S, C>(entity: () => ClassType, service: (ctx: C) =>
 
 /**
  * A list query: `(args…)` → `service.list(ctx, …args)`, or with `call` "object" `service.list(ctx, { …args })`,
- * or any other call. The arguments are all optional; by default only `pagination`.
+ * or any other call. The arguments are all optional; by default only `pagination`. With `{ info: true }` the
+ * call gets GraphQL's resolve info last (`service.list(ctx, { …args }, info)`), so the list can read only
+ * what the query selects (selectedFields).
  */
 function list<S extends Lists, C>(
   returns: TypeThunk,
   description?: string,
   args: Record<string, TypeThunk> = { pagination: () => PaginationInput },
   call: "object" | ((service: S, ctx: C, ...args: never[]) => unknown) = (service, ctx, ...rest) => service.list(ctx as never, ...rest),
+  { info = false }: { info?: boolean } = {},
 ): CrudField<S, C> {
   const names = Object.keys(args);
-  const asObject = (service: S, ctx: C, ...values: unknown[]) => service.list(ctx as never, Object.fromEntries(names.map((name, i) => [name, values[i]])) as never);
+  const asObject = (service: S, ctx: C, ...values: unknown[]) =>
+    service.list(ctx as never, Object.fromEntries(names.map((name, i) => [name, values[i]])) as never, values[names.length] as never);
   const optional = names.map((name) => ({ name, type: args[name], nullable: true }));
-  return { kind: "query", returns: () => returns, description, args: optional, call: (call === "object" ? asObject : call) as CrudField<S, C>["call"] };
+  return { kind: "query", returns: () => returns, description, args: optional, call: (call === "object" ? asObject : call) as CrudField<S, C>["call"], info };
 }
 
 /** `(id: ID!)`: the resolver's type or null → `service.get(ctx, id)`. */

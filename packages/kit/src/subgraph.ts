@@ -22,3 +22,4 @@ export * from "./env-fields";
 export * from "./bull-parts";
 export * from "./pick";
 export * from "./find-page";
+export * from "./selection";

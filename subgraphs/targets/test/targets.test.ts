@@ -247,6 +247,32 @@ describe("targets query", () => {
     }
   });
 
+  it("answers every field whatever a query selects on the items: a few, through fragments and aliases, or with field resolvers that read other columns", async () => {
+    const byId = new Map(seeded.map((target) => [target.id, target]));
+    const page = async <T extends { id: string }>(items: string, fragments = "") => {
+      const result = await h.graphql<{ targets: { items: T[] } }>(`query($filter: TargetFilter) { targets(filter: $filter) { items { id ${items} } } } ${fragments}`, { filter: { tags: [tag] } }, { token: viewer });
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.targets.items).toHaveLength(4);
+      return result.data!.targets.items;
+    };
+    // Only what was asked for, right.
+    for (const item of await page<{ id: string; name: string }>("name")) expect(item).toEqual({ id: item.id, name: byId.get(item.id)!.name });
+    // Every plain field, split over a named fragment, an inline fragment and aliases.
+    const full = await page<TargetResult & { where: string }>("...Plain ... on Target { tags description createdBy { id } } where: address", "fragment Plain on Target { name address port osType environment createdAt updatedAt }");
+    for (const item of full) {
+      const { where, ...rest } = item;
+      expect(rest).toEqual(byId.get(item.id));
+      expect(where).toBe(byId.get(item.id)!.address);
+    }
+    // Field resolvers reading columns a plain selection does not (serial, health): from the same rows as target(id).
+    const withResolvers = await page<{ id: string; name: string; serialNumber: string; healthStatus: string; lastCheckedAt: string | null }>("name serialNumber healthStatus lastCheckedAt");
+    for (const item of withResolvers) {
+      const one = await h.graphql<{ target: Record<string, unknown> }>(`query($id: ID!) { target(id: $id) { id name serialNumber healthStatus lastCheckedAt } }`, { id: item.id }, { token: viewer });
+      expect(item).toEqual(one.data!.target);
+      expect(item.serialNumber).toMatch(/^TGT-\d{6}$/);
+    }
+  });
+
   it("refuses a page size above 100", async () => {
     const result = await h.graphql(LIST, { pagination: { limit: 101 } }, { token: operator });
     expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);

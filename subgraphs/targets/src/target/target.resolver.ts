@@ -6,7 +6,7 @@ import { Target, TargetPage } from "./target.type";
 
 /** GraphQL ↔ TargetService; the service holds the rules and the permission checks. */
 @CrudResolver(() => Target, (ctx: TargetsContext) => ctx.targets, {
-  targets: crud.list(() => TargetPage, "Active targets; needs targets:read. Sorted by name by default.", { filter: () => TargetFilter, pagination: () => PaginationInput, sort: () => TargetSort }, "object"),
+  targets: crud.list(() => TargetPage, "Active targets; needs targets:read. Sorted by name by default.", { filter: () => TargetFilter, pagination: () => PaginationInput, sort: () => TargetSort }, "object", { info: true }),
   target: crud.get("Null when the target does not exist or was deleted."),
   createTarget: crud.create(() => CreateTargetInput, "Needs targets:write."),
   updateTarget: crud.update(() => UpdateTargetInput, "Needs targets:write."),

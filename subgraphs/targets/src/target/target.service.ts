@@ -1,8 +1,9 @@
-import { badInput, conflict, emitEvent, isUuid, notFound, pageArgs, prismaOrder, requirePermission, type EventData, type PaginationInput, type RequestContext, type SqlPool, type Transact } from "@opsconductor/kit/subgraph";
+import { badInput, conflict, emitEvent, isUuid, notFound, pageArgs, prismaOrder, requirePermission, selectedFields, type EventData, type PaginationInput, type RequestContext, type SqlPool, type Transact } from "@opsconductor/kit/subgraph";
+import type { GraphQLResolveInfo } from "graphql";
 import type { Prisma, PrismaClient, Target as TargetModel } from "../generated/prisma/client";
 import type { TargetsContext } from "../context";
 import { TargetSortField, type TargetFilter, type TargetSort } from "./target.input";
-import { targetIds, targetMatch, targetPage } from "./target.query";
+import { targetColumns, targetIds, targetMatch, targetPage } from "./target.query";
 import { changedFields, hostPort, validateCreate, validateUpdate, type TargetInputShape } from "./target.validation";
 
 
@@ -58,10 +59,11 @@ export class TargetService {
     return ctx.loaders.target.load(id);
   }
 
-  async list(ctx: RequestContext, { filter, pagination, sort }: ListArgs): Promise<{ items: TargetRow[]; total: number }> {
+  /** With the resolve info, reads only the columns the query selects on the items (targetColumns). */
+  async list(ctx: RequestContext, { filter, pagination, sort }: ListArgs, info?: GraphQLResolveInfo): Promise<{ items: TargetRow[]; total: number }> {
     requirePermission(ctx, "targets:read");
     const order = { field: sort?.field ?? TargetSortField.NAME, descending: prismaOrder(sort?.direction) === "desc" };
-    return targetPage(this.sql, targetMatch(filter), order, pageArgs(pagination));
+    return targetPage(this.sql, targetMatch(filter), order, pageArgs(pagination), targetColumns(info && selectedFields(info, "items")));
   }
 
   /** Ids of the active targets matching a filter (bulk connection tests, export), at most `limit`. */
