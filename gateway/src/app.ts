@@ -16,7 +16,7 @@ import {
   queryLimitOptions,
   remoteJwks,
   requestIdFrom,
-  TokenRevocations,
+  mirroredRevocations,
   type KeyResolver,
   type ReadinessChecks,
   type RequestContext,
@@ -130,11 +130,9 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   // Revocation (deactivation, password change, logout everywhere) is enforced here and again in
   // every subgraph (kit's serveSubgraph passes the same hook).
   const redis = createRedis(env.REDIS_URL, logger);
-  const revocations = new TokenRevocations(redis, env.REDIS_KEY_PREFIX);
   // Every request is checked against the revocations, so they are mirrored in memory (kept in sync over
   // pub/sub; Redis is asked directly whenever the mirror is not in sync): no Redis round trip per request.
-  const revocationFeed = createRedis(env.REDIS_URL, logger);
-  const stopMirror = revocations.mirrorWith(revocationFeed, logger);
+  const { revocations, close: closeRevocations } = mirroredRevocations(redis, env.REDIS_URL, env.REDIS_KEY_PREFIX, logger);
   const verify = {
     keys: options.keys ?? remoteJwks(`${urls.auth}/.well-known/jwks.json`),
     issuer: env.JWT_ISSUER,
@@ -221,10 +219,7 @@ export async function start(env: Env, options: GatewayOptions = {}) {
   const port = await listen(httpServer, env.HOST, env.PORT);
   const url = `http://${env.HOST}:${port}/graphql`;
   lifecycle.onShutdown("redis", () => redis.disconnect());
-  lifecycle.onShutdown("revocation feed", () => {
-    stopMirror();
-    revocationFeed.disconnect();
-  });
+  lifecycle.onShutdown("revocation mirror", closeRevocations);
   lifecycle.onShutdown("redis subscriber", () => subscriber.disconnect());
   lifecycle.onShutdown("gateway", () => apollo.stop());
   // Runs first (hooks run in reverse): WebSocket clients are told 1001 before the HTTP server drains.

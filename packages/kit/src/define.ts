@@ -13,7 +13,7 @@ import { emitEvent, OutboxRelay, type SqlClient } from "./outbox";
 import { permissionDeniedEvent } from "./events";
 import { isUniqueViolation, prismaReady, sqlClientOf, sqlPool, type SqlPool } from "./prisma";
 import { limitsFromEnv, type LimitsEnv } from "./limits";
-import { createRedis, TokenRevocations } from "./revocation";
+import { createRedis, mirroredRevocations } from "./revocation";
 import { buildFederatedSchema, subgraphSdl, type FederatedSchemaOptions } from "./schema";
 import type { ReadinessChecks } from "./server";
 import type { RequestContext } from "./context";
@@ -281,7 +281,9 @@ export async function serveSubgraph<E extends SubgraphEnv, P extends PrismaLike,
     const { schema, sdl } = await buildFederatedSchema(definition.schema);
     // Every subgraph refuses recalled tokens itself (deactivation, password change, logout): being
     // behind the gateway is not enough, a sibling or a leaked proof reaches it directly.
-    const revocations = new TokenRevocations(deps.redis(), env.REDIS_KEY_PREFIX);
+    // Mirrored in memory (revocation.ts): a check costs no Redis round trip.
+    const { revocations, close: closeRevocations } = mirroredRevocations(deps.redis(), env.REDIS_URL, env.REDIS_KEY_PREFIX, logger);
+    lifecycle.onShutdown("revocation mirror", closeRevocations);
     const verify = { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, notBefore: (userId: string, sessionId?: string) => revocations.notBefore(userId, sessionId) };
     const recordDenial = denialRecorder(definition.name, prisma, relayRef);
     const routeAuth: RouteAuth = {

@@ -191,6 +191,24 @@ class RevocationMirror {
 }
 
 /**
+ * The revocation checks of a process that verifies tokens (the gateway, every subgraph): TokenRevocations on
+ * `redis`, mirrored in memory over a subscriber connection of its own (mirrorWith). `close` ends the mirror
+ * and that connection.
+ */
+export function mirroredRevocations(redis: Redis, url: string, prefix: string, logger: Logger): { revocations: TokenRevocations; close(): void } {
+  const revocations = new TokenRevocations(redis, prefix);
+  const feed = createRedis(url, logger);
+  const stop = revocations.mirrorWith(feed, logger);
+  return {
+    revocations,
+    close() {
+      stop();
+      feed.disconnect();
+    },
+  };
+}
+
+/**
  * One Redis connection whose commands fail within a second instead of waiting while the server is
  * away; connection errors go to the JSON log (ioredis would print them to the console) and it reconnects.
  */
