@@ -64,25 +64,45 @@ const ORDER: Record<TargetSortField, string[]> = {
 
 // Timestamps are stored without a time zone, in UTC (as Prisma writes them); AT TIME ZONE 'UTC'
 // makes pg read them as UTC whatever the process's TZ.
-const COLUMNS = `id, name, name_key AS "nameKey", address, port, os_type AS "osType", environment, tags, description,
-  created_by_id AS "createdById", active, created_at AT TIME ZONE 'UTC' AS "createdAt",
-  updated_at AT TIME ZONE 'UTC' AS "updatedAt", deleted_at AT TIME ZONE 'UTC' AS "deletedAt", serial,
-  device_type_id AS "deviceTypeId", health_status AS "healthStatus", last_checked_at AT TIME ZONE 'UTC' AS "lastCheckedAt"`;
+const utc = (column: string, property: string) => `${column} AT TIME ZONE 'UTC' AS "${property}"`;
 
-/** The columns behind each field of Target a page can serve from its own row ("" for none). */
-const FIELD_COLUMNS: Readonly<Record<string, string>> = {
-  __typename: "",
+/** The select expression of each row property a page reads; COLUMNS is all of them. */
+const COLUMN = {
   id: "id",
   name: "name",
+  nameKey: 'name_key AS "nameKey"',
   address: "address",
   port: "port",
   osType: 'os_type AS "osType"',
   environment: "environment",
   tags: "tags",
   description: "description",
-  createdBy: 'created_by_id AS "createdById"',
-  createdAt: `created_at AT TIME ZONE 'UTC' AS "createdAt"`,
-  updatedAt: `updated_at AT TIME ZONE 'UTC' AS "updatedAt"`,
+  createdById: 'created_by_id AS "createdById"',
+  active: "active",
+  createdAt: utc("created_at", "createdAt"),
+  updatedAt: utc("updated_at", "updatedAt"),
+  deletedAt: utc("deleted_at", "deletedAt"),
+  serial: "serial",
+  deviceTypeId: 'device_type_id AS "deviceTypeId"',
+  healthStatus: 'health_status AS "healthStatus"',
+  lastCheckedAt: utc("last_checked_at", "lastCheckedAt"),
+} satisfies Partial<Record<keyof TargetModel, string>>;
+const COLUMNS = Object.values(COLUMN).join(", ");
+
+/** The row property behind each field of Target a page can serve from its own row (null for none). */
+const FIELD_PROPERTY: Readonly<Record<string, keyof typeof COLUMN | null>> = {
+  __typename: null,
+  id: "id",
+  name: "name",
+  address: "address",
+  port: "port",
+  osType: "osType",
+  environment: "environment",
+  tags: "tags",
+  description: "description",
+  createdBy: "createdById",
+  createdAt: "createdAt",
+  updatedAt: "updatedAt",
 };
 
 /**
@@ -92,11 +112,11 @@ const FIELD_COLUMNS: Readonly<Record<string, string>> = {
  */
 export function targetColumns(fields: ReadonlySet<string> | undefined): string {
   if (!fields || fields.size === 0) return COLUMNS;
-  const columns = new Set(["id"]);
+  const columns = new Set([COLUMN.id]);
   for (const field of fields) {
-    const column = FIELD_COLUMNS[field];
-    if (column === undefined) return COLUMNS;
-    if (column) columns.add(column);
+    const property = FIELD_PROPERTY[field];
+    if (property === undefined) return COLUMNS;
+    if (property) columns.add(COLUMN[property]);
   }
   return [...columns].join(", ");
 }
