@@ -102,9 +102,8 @@ export async function restoreStack(): Promise<string[]> {
   for (const [name, pid] of Object.entries(state.pids)) {
     if (state.members.includes(name)) {
       if (isAlive(pid) && !state.altered?.[name]) continue;
-      const worker = /^(.*)-worker-(\d+)$/.exec(name);
-      if (worker) await startWorker(worker[1]!, Number(worker[2]));
-      else await restartService(name);
+      // Workers too: spawnService starts a `<service>-worker-<n>` with its service's environment.
+      await restartService(name);
       changed.push(`restarted ${name}`);
     } else if (isAlive(pid)) {
       await stopMember(name);

@@ -33,17 +33,18 @@ export class TokenRevocations {
 
   /** Refuses every token of the user issued before this moment (auth's iat carries milliseconds). */
   async revokeIssuedBefore(userId: string, at = new Date()): Promise<void> {
-    await this.record({ kind: "user", id: userId, at: at.getTime() / 1000, expiresAt: Date.now() + this.ttlSeconds * 1000 });
+    await this.record("user", userId, at);
   }
 
   /** Refuses every access token of the session, whenever issued (a refresh racing the revocation included). */
   async revokeSession(sessionId: string, at = new Date()): Promise<void> {
-    await this.record({ kind: "session", id: sessionId, at: at.getTime() / 1000, expiresAt: Date.now() + this.ttlSeconds * 1000 });
+    await this.record("session", sessionId, at);
   }
 
   /** The key is written and the change announced in one transaction: a mirror never misses a key it could read. */
-  private async record(revocation: Revocation): Promise<void> {
-    const key = revocation.kind === "user" ? this.key(revocation.id) : this.sessionKey(revocation.id);
+  private async record(kind: Revocation["kind"], id: string, at: Date): Promise<void> {
+    const revocation: Revocation = { kind, id, at: at.getTime() / 1000, expiresAt: Date.now() + this.ttlSeconds * 1000 };
+    const key = kind === "user" ? this.key(id) : this.sessionKey(id);
     const results = await this.redis.multi().set(key, String(revocation.at), "EX", this.ttlSeconds).publish(this.channel, JSON.stringify(revocation)).exec();
     const failed = results?.find(([error]) => error)?.[0];
     if (!results || failed) throw failed ?? new Error("revocation transaction was aborted");
